@@ -1,0 +1,3 @@
+from daybrief.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""Unconfirmed meetings (SPEC §2) and the user's identity."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from daybrief.core.model import Occurrence
+
+_WAITING = frozenset({"NEEDS-ACTION", "TENTATIVE"})
+_NOT_PEOPLE = frozenset({"ROOM", "RESOURCE"})
+
+
+def normalize_email(address: str) -> str:
+    """Case-insensitive, ``mailto:`` stripped (SPEC §2 identity)."""
+    address = address.strip()
+    if address.lower().startswith("mailto:"):
+        address = address[7:]
+    return address.strip().lower()
+
+
+def identity(addresses: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize_email(a) for a in addresses if a.strip())
+
+
+def user_partstat(occurrence: Occurrence, me: Collection[str]) -> str | None:
+    """The user's answer to the meeting, or None when the user is not an attendee."""
+    answer = None
+    for attendee in occurrence.event.attendees:
+        if attendee.email in me:
+            # Several entries for the user (two addresses): an explicit answer beats a default.
+            if answer is None or (attendee.explicit and answer == "NEEDS-ACTION"):
+                answer = attendee.partstat
+    return answer
+
+
+@dataclass(frozen=True, slots=True)
+class Unconfirmed:
+    occurrence: Occurrence
+    reason: str
+    """``needs-action``, ``tentative``, ``event-tentative`` or ``waiting-on``."""
+    waiting_on: tuple[str, ...] = ()
+    required: int = 0
+    """For ``waiting-on``: how many required attendees there are besides the user."""
+
+    @property
+    def description(self) -> str:
+        if self.reason == "needs-action":
+            return "you have not answered"
+        if self.reason == "tentative":
+            return "you answered tentatively"
+        if self.reason == "event-tentative":
+            return "the meeting itself is tentative"
+        return f"waiting on {len(self.waiting_on)} of {self.required}: " + ", ".join(
+            self.waiting_on
+        )
+
+
+def unconfirmed_reason(occurrence: Occurrence, me: Collection[str]) -> Unconfirmed | None:
+    """Why the meeting is not confirmed, or None when it is (or is cancelled or declined)."""
+    event = occurrence.event
+    if event.status == "CANCELLED":
+        return None
+    mine = user_partstat(occurrence, me) if me else None
+    organised_by_me = bool(me) and event.organizer in me
+    if mine == "DECLINED":
+        return None
+    if not organised_by_me:
+        if mine == "NEEDS-ACTION":
+            return Unconfirmed(occurrence, "needs-action")
+        if mine == "TENTATIVE":
+            return Unconfirmed(occurrence, "tentative")
+    if event.status == "TENTATIVE":
+        return Unconfirmed(occurrence, "event-tentative")
+    if organised_by_me:
+        required = [
+            a
+            for a in event.attendees
+            if a.email not in me
+            and a.role == "REQ-PARTICIPANT"
+            and a.cutype not in _NOT_PEOPLE
+            and a.email
+        ]
+        waiting = tuple(a.email for a in required if a.partstat in _WAITING)
+        if waiting:
+            return Unconfirmed(occurrence, "waiting-on", waiting, len(required))
+    return None
+
+
+def find_unconfirmed(occurrences: Iterable[Occurrence], me: Collection[str]) -> list[Unconfirmed]:
+    """Every occurrence that is not confirmed, in the given order.
+
+    Args:
+        occurrences: usually one window, already merged across calendars.
+        me: the user's addresses, normalised (see :func:`identity`). Empty: only
+            events that are STATUS:TENTATIVE themselves are found.
+    """
+    found = []
+    for occurrence in occurrences:
+        reason = unconfirmed_reason(occurrence, me)
+        if reason is not None:
+            found.append(reason)
+    return found
+
+
+def suggest_identity(
+    events: Iterable[tuple[str | None, Collection[str]]],
+    calendar_names: Iterable[str] = (),
+    limit: int = 3,
+) -> list[str]:
+    """Addresses that are probably the user's, best first.
+
+    A calendar is its owner's: the owner is the organiser or an attendee of most
+    meetings that have people, and Google names a calendar after its owner's address.
+
+    Args:
+        events: (organizer, attendee emails) per event, addresses normalised.
+        calendar_names: X-WR-CALNAME values.
+        limit: how many to return at most.
+    """
+    named = [normalize_email(n) for n in calendar_names if "@" in n and " " not in n.strip()]
+    counts: Counter[str] = Counter()
+    with_people = 0
+    for organizer, attendees in events:
+        people = set(attendees)
+        if organizer:
+            people.add(organizer)
+        people.discard("")
+        if not people:
+            continue
+        with_people += 1
+        counts.update(people)
+    suggestions = list(dict.fromkeys(named))
+    if with_people:
+        threshold = max(2, with_people * 0.3)
+        for address, count in counts.most_common():
+            if count < threshold:
+                break
+            if address not in suggestions and "@" in address:
+                suggestions.append(address)
+    return suggestions[:limit]

@@ -1,0 +1,151 @@
+"""Double-bookings: busy occurrences of different meetings that overlap strictly (SPEC §2).
+
+A sweep over occurrences sorted by start keeps only the meetings still running,
+so the cost is O(n log n + k) for k conflicts, not O(n²).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from daybrief.core.confirmation import user_partstat
+from daybrief.core.model import Occurrence
+
+
+def is_busy(occurrence: Occurrence, me: Collection[str] = ()) -> bool:
+    """Timed, opaque, not cancelled, not declined by the user, not marked free (SPEC §2 Busy)."""
+    event = occurrence.event
+    if occurrence.all_day or event.transp == "TRANSPARENT" or event.status == "CANCELLED":
+        return False
+    if event.ms_busystatus == "FREE":
+        return False
+    return not (me and user_partstat(occurrence, me) == "DECLINED")
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two meetings that overlap; ``a`` starts no later than ``b``."""
+
+    a: Occurrence
+    b: Occurrence
+
+    @property
+    def overlap_start(self) -> datetime:
+        return max(self.a.start, self.b.start)
+
+    @property
+    def overlap_end(self) -> datetime:
+        return min(self.a.end, self.b.end)
+
+    @property
+    def overlap_minutes(self) -> int:
+        return round((self.overlap_end - self.overlap_start).total_seconds() / 60)
+
+    @property
+    def same_uid(self) -> bool:
+        return self.a.event.uid is not None and self.a.event.uid == self.b.event.uid
+
+
+def find_double_bookings(
+    occurrences: Iterable[Occurrence],
+    me: Collection[str] = (),
+    include_same_uid: bool = False,
+    busy: Callable[[Occurrence, Collection[str]], bool] = is_busy,
+) -> list[Conflict]:
+    """Every overlapping pair of busy occurrences, ordered by the later one's start.
+
+    Args:
+        occurrences: from any number of calendars, already merged (one meeting in two
+            calendars must appear once; see :func:`recurrence.merge_calendars`).
+        me: the user's addresses, so meetings the user declined are not busy.
+        include_same_uid: also pair instances of one series that overlap each other.
+            Off by default: a series overlapping itself is a data oddity, not a
+            double-booking of two meetings.
+    """
+    candidates = sorted(
+        (occ for occ in occurrences if busy(occ, me)), key=lambda o: (o.start, o.end)
+    )
+    running: list[tuple[datetime, int, Occurrence]] = []
+    found: list[Conflict] = []
+    for order, occurrence in enumerate(candidates):
+        while running and running[0][0] <= occurrence.start:
+            heapq.heappop(running)
+        for _, _, earlier in sorted(running, key=lambda item: (item[2].start, item[1])):
+            if earlier.start >= occurrence.end:
+                continue  # zero-length at the same start: touching, not inside
+            pair = Conflict(earlier, occurrence)
+            if pair.same_uid and not include_same_uid:
+                continue
+            found.append(pair)
+        heapq.heappush(running, (occurrence.end, order, occurrence))
+    return found
+
+
+def clusters(conflicts: Iterable[Conflict]) -> list[list[Occurrence]]:
+    """Groups of meetings linked by overlaps (three meetings A–B, B–C form one cluster).
+
+    Each cluster is sorted by start; clusters are sorted by their first start.
+    """
+    parent: dict[int, int] = {}
+    members: dict[int, Occurrence] = {}
+
+    def find(key: int) -> int:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for conflict in conflicts:
+        keys = []
+        for occurrence in (conflict.a, conflict.b):
+            key = id(occurrence)
+            if key not in parent:
+                parent[key] = key
+                members[key] = occurrence
+            keys.append(find(key))
+        if keys[0] != keys[1]:
+            parent[keys[1]] = keys[0]
+    groups: dict[int, list[Occurrence]] = {}
+    for key, occurrence in members.items():
+        groups.setdefault(find(key), []).append(occurrence)
+    result = [sorted(group, key=lambda o: (o.start, o.end)) for group in groups.values()]
+    result.sort(key=lambda group: group[0].start)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOffClash:
+    """A meeting during the user's time off (a hygiene warning, SPEC §2)."""
+
+    time_off: Occurrence
+    meeting: Occurrence
+
+
+def is_time_off(occurrence: Occurrence) -> bool:
+    """Out of office as the calendar says it (Outlook's BUSYSTATUS OOF)."""
+    return occurrence.event.ms_busystatus == "OOF" and occurrence.event.status != "CANCELLED"
+
+
+def find_time_off_clashes(
+    occurrences: Iterable[Occurrence],
+    me: Collection[str] = (),
+    time_off: Callable[[Occurrence], bool] = is_time_off,
+) -> list[TimeOffClash]:
+    """Busy meetings overlapping an occurrence ``time_off`` accepts (OOF by default)."""
+    items = list(occurrences)
+    absences = sorted((o for o in items if time_off(o)), key=lambda o: o.start)
+    if not absences:
+        return []
+    found = []
+    for meeting in items:
+        if not is_busy(meeting, me) or time_off(meeting):
+            continue
+        for absence in absences:
+            if absence.start >= meeting.end:
+                break
+            if meeting.start < absence.end and absence.start < meeting.end:
+                found.append(TimeOffClash(absence, meeting))
+    return found

@@ -1,0 +1,40 @@
+"""The engine's front door: calendars in, one merged list of occurrences out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+
+from daybrief.core.confirmation import suggest_identity
+from daybrief.core.events import ParsedCalendar
+from daybrief.core.recurrence import Expansion, expand_calendar, merge_calendars
+
+
+def occurrences_between(
+    calendars: Iterable[ParsedCalendar], start: datetime, end: datetime, user_zone: tzinfo
+) -> Expansion:
+    """All meetings of all calendars overlapping ``[start, end)``, sorted, each meeting once.
+
+    Warnings are those of reading and of expanding, calendar by calendar.
+    """
+    per_calendar = []
+    result = Expansion()
+    for calendar in calendars:
+        expansion = expand_calendar(calendar, start, end, user_zone)
+        result.warnings.extend(calendar.warnings)
+        result.warnings.extend(expansion.warnings)
+        per_calendar.append(expansion.occurrences)
+    result.occurrences = merge_calendars(per_calendar)
+    return result
+
+
+def suggest_identity_from(calendars: Iterable[ParsedCalendar]) -> list[str]:
+    """The user's likely addresses, from who organises and attends the calendars' events."""
+    calendars = list(calendars)
+    people = [
+        (event.info.organizer, [a.email for a in event.info.attendees])
+        for calendar in calendars
+        for event in calendar.events
+    ]
+    names = [calendar.name for calendar in calendars if calendar.name]
+    return suggest_identity(people, names)

@@ -1,0 +1,433 @@
+"""VEVENT components to typed events, one at a time, each failure a warning.
+
+A :class:`ParsedEvent` is what one VEVENT says, with its times resolved to
+zones but not yet expanded; :mod:`daybrief.core.recurrence` expands them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+
+from daybrief.core.errors import InvalidCalendar, ReadWarning
+from daybrief.core.ics_reader import Component, Prop, WarningSink, read_components
+from daybrief.core.model import Attendee, EventInfo
+from daybrief.core.timezones import ZoneResolver, iana_zone, resolve_tzid_name
+from daybrief.core.values import (
+    Duration,
+    RecurrenceRule,
+    parse_date_time,
+    parse_duration,
+    parse_rrule,
+    split_list,
+    unescape_text,
+)
+
+_URL = re.compile(r"https?://[^\s<>\"'\\]+", re.IGNORECASE)
+# Hosts of the conference services whose links people click to join.
+_CONFERENCE_HOSTS = re.compile(
+    r"https?://(?:[\w-]+\.)*(?:zoom\.us|zoom\.com|teams\.microsoft\.com|teams\.live\.com|"
+    r"meet\.google\.com|webex\.com|gotomeeting\.com|meet\.goto\.com|whereby\.com|"
+    r"meet\.jit\.si|chime\.aws|bluejeans\.com)/\S*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Moment:
+    """A DTSTART-like value with its zone resolved.
+
+    ``value`` is a ``date`` (all-day) or a naive wall-clock ``datetime``;
+    ``zone`` is None for dates and for floating times (resolved at expansion).
+    """
+
+    value: date | datetime
+    zone: tzinfo | None
+    tz: str
+
+    @property
+    def is_date(self) -> bool:
+        return not isinstance(self.value, datetime)
+
+    def to_utc(self, floating_zone: tzinfo) -> datetime:
+        """The instant; dates are midnight and floating times wall time in ``floating_zone``."""
+        value = self.value
+        if not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day)
+        return value.replace(tzinfo=self.zone or floating_zone).astimezone(UTC)
+
+
+@dataclass(slots=True)
+class ParsedEvent:
+    info: EventInfo
+    start: Moment
+    end: Moment | None = None
+    duration: Duration | None = None
+    rules: list[RecurrenceRule] = field(default_factory=list)
+    rdates: list[Moment] = field(default_factory=list)
+    rdate_periods: list[tuple[Moment, Moment | Duration]] = field(default_factory=list)
+    exdates: list[Moment] = field(default_factory=list)
+    recurrence_id: Moment | None = None
+    range_future: bool = False
+
+    @property
+    def uid(self) -> str | None:
+        return self.info.uid
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.rules or self.rdates or self.rdate_periods)
+
+
+@dataclass(slots=True)
+class ParsedCalendar:
+    """One calendar file, read: its events, its floating-time zone, and what went wrong."""
+
+    source: str
+    events: list[ParsedEvent]
+    warnings: list[ReadWarning]
+    name: str | None = None
+    floating_zone: tzinfo | None = None
+    """From X-WR-TIMEZONE: the zone for this file's floating times (SPEC §2)."""
+    floating_zone_name: str | None = None
+    method: str | None = None
+
+
+_Warn = Callable[[int | None, str], None]
+
+
+class _EventError(ValueError):
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def read_calendar(
+    data: bytes | str, source: str = "<calendar>", name: str | None = None
+) -> ParsedCalendar:
+    """Read one calendar; never raises for a broken event, only for a file with no calendar.
+
+    Args:
+        data: the file's bytes (any encoding handled by :func:`ics_reader.decode`) or text.
+        source: where it came from (a path or URL), used in every warning.
+        name: the calendar's display name; defaults to X-WR-CALNAME, then ``source``.
+
+    Raises:
+        InvalidCalendar: no iCalendar content at all.
+    """
+    sink = WarningSink(source)
+    roots = read_components(data, sink)
+    vtimezones: dict[str, Component] = {}
+    calendar_props: dict[str, Prop] = {}
+    event_components: list[Component] = []
+    for root in roots:
+        for component in root.walk("VTIMEZONE"):
+            tzid = component.first("TZID")
+            if tzid is not None:
+                vtimezones.setdefault(tzid.value.strip().strip('"'), component)
+        if root.name == "VCALENDAR":
+            for prop in root.props:
+                calendar_props.setdefault(prop.name, prop)
+            event_components.extend(c for c in root.children if c.name == "VEVENT")
+        elif root.name == "VEVENT":
+            event_components.append(root)
+    resolver = ZoneResolver(vtimezones)
+    calname = name or _text(calendar_props.get("X-WR-CALNAME")) or source
+    floating_zone, floating_zone_name = None, None
+    wr_tz = calendar_props.get("X-WR-TIMEZONE")
+    if wr_tz is not None and wr_tz.value.strip():
+        zone, how = resolver.resolve(wr_tz.value)
+        if zone is None:
+            sink.add(
+                wr_tz.line,
+                f"X-WR-TIMEZONE {wr_tz.value.strip()[:40]!r} is not a known zone; ignored",
+            )
+        else:
+            floating_zone, floating_zone_name = zone, wr_tz.value.strip()
+    events: list[ParsedEvent] = []
+    for component in event_components:
+        try:
+            events.append(_parse_event(component, resolver, calname, sink))
+        except _EventError as error:
+            uid = component.first("UID")
+            sink.add(
+                error.line or component.line,
+                f"event skipped: {error}",
+                uid.value.strip() if uid else None,
+            )
+    method = calendar_props.get("METHOD")
+    return ParsedCalendar(
+        source=source,
+        events=events,
+        warnings=sink.finish(),
+        name=calname,
+        floating_zone=floating_zone,
+        floating_zone_name=floating_zone_name,
+        method=method.value.strip().upper() if method else None,
+    )
+
+
+def read_file(path: str, name: str | None = None) -> ParsedCalendar:
+    """Read a calendar file from disk.
+
+    Raises:
+        InvalidCalendar: unreadable, or no iCalendar content.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise InvalidCalendar(path, f"cannot read file: {error.strerror or error}") from None
+    return read_calendar(data, path, name)
+
+
+def _parse_event(
+    component: Component, resolver: ZoneResolver, calendar: str, sink: WarningSink
+) -> ParsedEvent:
+    uid_prop = component.first("UID")
+    uid = uid_prop.value.strip() if uid_prop and uid_prop.value.strip() else None
+
+    def warn(line: int | None, message: str) -> None:
+        sink.add(line, message, uid)
+
+    start_prop = component.first("DTSTART")
+    if start_prop is None:
+        raise _EventError(component.line, "no DTSTART")
+    start = _moment(start_prop, resolver, warn)
+    if start is None:
+        raise _EventError(start_prop.line, f"unreadable DTSTART {start_prop.value[:40]!r}")
+
+    event = ParsedEvent(info=_info(component, uid, calendar, warn), start=start)
+
+    end_prop = component.first("DTEND")
+    duration_prop = component.first("DURATION")
+    if end_prop is not None:
+        event.end = _moment(end_prop, resolver, warn, like=start)
+        if event.end is not None and _end_before_start(start, event.end, warn, end_prop.line):
+            event.end = None
+    if event.end is None and duration_prop is not None:
+        try:
+            event.duration = parse_duration(duration_prop.value)
+        except ValueError as error:
+            warn(duration_prop.line, f"DURATION ignored: {error}")
+        if event.duration is not None and event.duration.negative:
+            warn(duration_prop.line, "negative DURATION ignored")
+            event.duration = None
+
+    for rule_prop in component.all("RRULE"):
+        if not rule_prop.value.strip():
+            continue  # an empty RRULE line is what some exporters write for "none"
+        try:
+            rule = parse_rrule(rule_prop.value)
+        except ValueError as error:
+            warn(rule_prop.line, f"RRULE ignored, event kept as a single occurrence: {error}")
+            continue
+        for note in rule.notes:
+            warn(rule_prop.line, note)
+        event.rules.append(rule)
+
+    for rdate_prop in component.all("RDATE"):
+        _read_rdates(rdate_prop, event, resolver, warn)
+    for exdate_prop in component.all("EXDATE"):
+        event.exdates.extend(_moment_list(exdate_prop, resolver, warn, like=start))
+
+    rid_prop = component.first("RECURRENCE-ID")
+    if rid_prop is not None:
+        event.recurrence_id = _moment(rid_prop, resolver, warn, like=start)
+        if event.recurrence_id is None:
+            raise _EventError(rid_prop.line, f"unreadable RECURRENCE-ID {rid_prop.value[:40]!r}")
+        event.range_future = (rid_prop.param("RANGE") or "").upper() == "THISANDFUTURE"
+    return event
+
+
+def _end_before_start(start: Moment, end: Moment, warn: _Warn, line: int) -> bool:
+    utc = UTC
+    try:
+        before = end.to_utc(utc) < start.to_utc(utc)
+    except (OverflowError, ValueError):
+        before = True
+    if before:
+        warn(line, "DTEND before DTSTART ignored")
+    return before
+
+
+def _moment(
+    prop: Prop, resolver: ZoneResolver, warn: _Warn, like: Moment | None = None
+) -> Moment | None:
+    """One date or date-time value with its zone; None (after a warning) when unreadable."""
+    value_text = prop.value.split(",")[0]
+    try:
+        value, is_utc = parse_date_time(value_text)
+    except ValueError as error:
+        warn(prop.line, f"{prop.name}: {error}")
+        return None
+    return _with_zone(value, is_utc, prop, resolver, warn, like)
+
+
+def _with_zone(
+    value: date | datetime,
+    is_utc: bool,
+    prop: Prop,
+    resolver: ZoneResolver,
+    warn: _Warn,
+    like: Moment | None,
+) -> Moment:
+    if not isinstance(value, datetime):
+        return Moment(value, None, "date")
+    if is_utc:
+        return Moment(value, UTC, "utc")
+    tzid = prop.param("TZID")
+    if tzid:
+        zone, how = resolver.resolve(tzid)
+        if zone is None:
+            warn(prop.line, f"unknown time zone {tzid[:60]!r}; read as floating time")
+        return Moment(value, zone, how)
+    if like is not None and like.zone is not None and prop.name != "DTSTART":
+        # EXDATE/RECURRENCE-ID/DTEND written without TZID beside a zoned DTSTART: writers mean
+        # the series' zone (RFC 5545 says floating, but no calendar program behaves so).
+        return Moment(value, like.zone, like.tz)
+    return Moment(value, None, "floating")
+
+
+def _moment_list(prop: Prop, resolver: ZoneResolver, warn: _Warn, like: Moment) -> list[Moment]:
+    moments = []
+    for item in split_list(prop.value):
+        try:
+            value, is_utc = parse_date_time(item)
+        except ValueError as error:
+            warn(prop.line, f"{prop.name}: {error}")
+            continue
+        moments.append(_with_zone(value, is_utc, prop, resolver, warn, like))
+    return moments
+
+
+def _read_rdates(prop: Prop, event: ParsedEvent, resolver: ZoneResolver, warn: _Warn) -> None:
+    for item in split_list(prop.value):
+        start_text, slash, end_text = item.partition("/")
+        try:
+            value, is_utc = parse_date_time(start_text)
+        except ValueError as error:
+            warn(prop.line, f"RDATE: {error}")
+            continue
+        start = _with_zone(value, is_utc, prop, resolver, warn, event.start)
+        if not slash:
+            event.rdates.append(start)
+            continue
+        try:
+            if end_text.strip().upper().lstrip("+-").startswith("P"):
+                event.rdate_periods.append((start, parse_duration(end_text)))
+            else:
+                end_value, end_utc = parse_date_time(end_text)
+                end = _with_zone(end_value, end_utc, prop, resolver, warn, event.start)
+                event.rdate_periods.append((start, end))
+        except ValueError as error:
+            warn(prop.line, f"RDATE period end ignored: {error}")
+            event.rdates.append(start)
+
+
+def _text(prop: Prop | None) -> str:
+    return unescape_text(prop.value).strip() if prop is not None else ""
+
+
+def _address(value: str) -> str:
+    address = value.strip()
+    if address.lower().startswith("mailto:"):
+        address = address[7:]
+    return address.strip().lower()
+
+
+def _info(component: Component, uid: str | None, calendar: str, warn: _Warn) -> EventInfo:
+    organizer_prop = component.first("ORGANIZER")
+    attendees = []
+    for prop in component.all("ATTENDEE"):
+        partstat = (prop.param("PARTSTAT") or "").strip().upper()
+        role = (prop.param("ROLE") or "").strip().upper()
+        attendees.append(
+            Attendee(
+                email=_address(prop.value),
+                cn=(prop.param("CN") or None),
+                partstat=partstat or "NEEDS-ACTION",
+                explicit=bool(partstat),
+                role=role or "REQ-PARTICIPANT",
+                cutype=(prop.param("CUTYPE") or "").strip().upper() or "INDIVIDUAL",
+            )
+        )
+    sequence = 0
+    sequence_prop = component.first("SEQUENCE")
+    if sequence_prop is not None:
+        try:
+            sequence = int(sequence_prop.value.strip())
+        except ValueError:
+            warn(
+                sequence_prop.line,
+                f"SEQUENCE {sequence_prop.value[:20]!r} is not a number; read as 0",
+            )
+    status = component.first("STATUS")
+    transp = component.first("TRANSP")
+    busy = component.first("X-MICROSOFT-CDO-BUSYSTATUS")
+    summary = _text(component.first("SUMMARY"))
+    location = _text(component.first("LOCATION"))
+    description = _text(component.first("DESCRIPTION"))
+    categories: list[str] = []
+    for prop in component.all("CATEGORIES"):
+        categories.extend(split_list(unescape_text(prop.value)))
+    return EventInfo(
+        uid=uid,
+        summary=summary,
+        location=location,
+        description=description,
+        conference_url=_conference_url(component, location, description),
+        status=status.value.strip().upper() or None if status else None,
+        transp=(transp.value.strip().upper() if transp else "") or "OPAQUE",
+        ms_busystatus=busy.value.strip().upper() or None if busy else None,
+        organizer=_address(organizer_prop.value) if organizer_prop else None,
+        organizer_cn=organizer_prop.param("CN") if organizer_prop else None,
+        attendees=tuple(attendees),
+        sequence=sequence,
+        calendar=calendar,
+        line=component.line,
+        categories=tuple(categories),
+    )
+
+
+def _conference_url(component: Component, location: str, description: str) -> str | None:
+    for name in (
+        "X-GOOGLE-CONFERENCE",
+        "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+        "X-MICROSOFT-ONLINEMEETINGCONFLINK",
+        "CONFERENCE",
+    ):
+        prop = component.first(name)
+        if prop is not None:
+            match = _URL.search(prop.value)
+            if match:
+                return match.group(0)
+    for text in (location, description):
+        match = _CONFERENCE_HOSTS.search(text)
+        if match:
+            return match.group(0).rstrip(".,;)>")
+    url = component.first("URL")
+    if url is not None and _CONFERENCE_HOSTS.match(url.value.strip()):
+        return url.value.strip()
+    return None
+
+
+def zone_by_name(name: str) -> tzinfo | None:
+    """The user's zone from a setting or ``--tz``: IANA, or any TZID form we resolve."""
+    zone = iana_zone(name)
+    if zone is not None:
+        return zone
+    found, _ = resolve_tzid_name(name)
+    return found
+
+
+__all__ = [
+    "Moment",
+    "ParsedCalendar",
+    "ParsedEvent",
+    "read_calendar",
+    "read_file",
+    "zone_by_name",
+]
