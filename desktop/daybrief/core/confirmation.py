@@ -133,7 +133,9 @@ def suggest_identity(
         counts.update(people)
     suggestions = list(dict.fromkeys(named))
     if with_people:
-        threshold = max(2, with_people * 0.3)
+        # The owner is in nearly every meeting with people; a close colleague in many, not all.
+        top = counts.most_common(1)[0][1]
+        threshold = max(2, with_people * 0.5, top * 0.8)
         for address, count in counts.most_common():
             if count < threshold:
                 break

@@ -195,9 +195,11 @@ def _parse_event(
     start_prop = component.first("DTSTART")
     if start_prop is None:
         raise _EventError(component.line, "no DTSTART")
-    start = _moment(start_prop, resolver, warn)
-    if start is None:
-        raise _EventError(start_prop.line, f"unreadable DTSTART {start_prop.value[:40]!r}")
+    try:
+        start_value, start_utc = parse_date_time(start_prop.value.split(",")[0])
+    except ValueError as error:
+        raise _EventError(start_prop.line, f"DTSTART {error}") from None
+    start = _with_zone(start_value, start_utc, start_prop, resolver, warn, None)
 
     event = ParsedEvent(info=_info(component, uid, calendar, warn), start=start)
 
@@ -235,9 +237,11 @@ def _parse_event(
 
     rid_prop = component.first("RECURRENCE-ID")
     if rid_prop is not None:
-        event.recurrence_id = _moment(rid_prop, resolver, warn, like=start)
-        if event.recurrence_id is None:
-            raise _EventError(rid_prop.line, f"unreadable RECURRENCE-ID {rid_prop.value[:40]!r}")
+        try:
+            rid_value, rid_utc = parse_date_time(rid_prop.value)
+        except ValueError as error:
+            raise _EventError(rid_prop.line, f"RECURRENCE-ID {error}") from None
+        event.recurrence_id = _with_zone(rid_value, rid_utc, rid_prop, resolver, warn, start)
         event.range_future = (rid_prop.param("RANGE") or "").upper() == "THISANDFUTURE"
     return event
 

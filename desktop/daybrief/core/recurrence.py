@@ -133,9 +133,7 @@ class _Series:
                 local_hi = max(local_hi, datetime(key.year, key.month, key.day) + _MARGIN)
         local_starts, periods = self._candidates(local_lo, local_hi, warn)
         excluded_instants, excluded_dates = self._exclusions()
-        date_keys = {
-            key: override for key, override in self.overrides.items() if type(key) is date
-        }
+        date_keys = {key: override for key, override in self.overrides.items() if type(key) is date}
         matched: set[object] = set()
         seen: set[datetime] = set()
         for local in sorted(local_starts):
@@ -156,7 +154,9 @@ class _Series:
                 continue
             if local < local_lo:
                 continue
-            self._emit_instance(local, start_utc, key, periods.get(local), window_start, window_end, out)
+            self._emit_instance(
+                local, start_utc, key, periods.get(local), window_start, window_end, out
+            )
         for key, override in self.overrides.items():
             if key in matched:
                 continue
@@ -240,12 +240,16 @@ class _Series:
                 break
         return found
 
-    def _emit_single(self, window_start: datetime, window_end: datetime, out: list[Occurrence]) -> None:
+    def _emit_single(
+        self, window_start: datetime, window_end: datetime, out: list[Occurrence]
+    ) -> None:
         local = self._local(self.master.start)
         start_utc = self._to_utc(local)
         end_utc, end_date = self._end(local, start_utc, self.length)
         if _in_window(start_utc, end_utc, window_start, window_end):
-            out.append(self._occurrence(self.master.info, local, start_utc, end_utc, end_date, None))
+            out.append(
+                self._occurrence(self.master.info, local, start_utc, end_utc, end_date, None)
+            )
 
     def _emit_instance(
         self,
@@ -300,9 +304,7 @@ class _Series:
         if not _in_window(start_utc, end_utc, window_start, window_end):
             return
         rid: date | datetime
-        if isinstance(key, datetime):
-            rid = key
-        elif isinstance(key, date):
+        if isinstance(key, datetime) or isinstance(key, date):
             rid = key
         else:  # pragma: no cover - keys are always dates or datetimes
             return
@@ -374,7 +376,9 @@ def _end_of(
     return max(end_utc, start_utc), None
 
 
-def _length_of(event: ParsedEvent, floating_zone: tzinfo, fallback: _Length | None = None) -> _Length:
+def _length_of(
+    event: ParsedEvent, floating_zone: tzinfo, fallback: _Length | None = None
+) -> _Length:
     start = event.start
     if event.end is not None:
         if start.is_date:
@@ -402,7 +406,9 @@ def _naive_in(moment: datetime, zone: tzinfo) -> datetime:
         return _EPOCH_MIN if moment.year < 100 else _EPOCH_MAX
 
 
-def _in_window(start: datetime, end: datetime, window_start: datetime, window_end: datetime) -> bool:
+def _in_window(
+    start: datetime, end: datetime, window_start: datetime, window_end: datetime
+) -> bool:
     if end == start:
         return window_start <= start < window_end
     return start < window_end and end > window_start
@@ -445,7 +451,9 @@ def expand_calendar(
         series.append(
             _Series(master, overrides.pop(uid, []), floating_zone, user_zone, floating_label)
         )
-    series.extend(_Series(event, [], floating_zone, user_zone, floating_label) for event in anonymous)
+    series.extend(
+        _Series(event, [], floating_zone, user_zone, floating_label) for event in anonymous
+    )
     out = result.occurrences
     for item in series:
         try:

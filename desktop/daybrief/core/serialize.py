@@ -9,8 +9,8 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from daybrief.core.conflicts import Conflict
 from daybrief.core.confirmation import Unconfirmed, unconfirmed_reason, user_partstat
+from daybrief.core.conflicts import Conflict
 from daybrief.core.model import Occurrence, format_utc, recurrence_key
 
 

@@ -27,6 +27,8 @@ from daybrief.core.values import parse_date_time, parse_rrule, parse_utc_offset
 
 # Transitions of a VTIMEZONE are computed this far; later instants use the last offset.
 _LAST_TRANSITION_YEAR = 2100
+_FIRST_USEFUL_YEAR = 1900
+_MAX_TRANSITIONS = 5000
 _DISPLAY_NAME = re.compile(
     r"\(\s*(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?:[:.](\d{2}))?)?\s*\)\s*(.*)\Z", re.IGNORECASE
 )
@@ -135,10 +137,15 @@ def _observance_transitions(
         horizon = datetime(_LAST_TRANSITION_YEAR, 1, 1)
         if until is None or until > horizon:
             until = horizon
-        if start < until:
-            dates = rule.to_dateutil(start, until if rule.count is None else None)
+        first = start
+        if rule.count is None and start.year < _FIRST_USEFUL_YEAR:
+            # Outlook writes 1601 and some clients year 1: iterating from there would cost
+            # thousands of years of transitions nobody has a meeting in.
+            first = _same_day_in(start, _FIRST_USEFUL_YEAR)
+        if first < until:
+            dates = rule.to_dateutil(first, until if rule.count is None else None)
             for index, onset in enumerate(dates):
-                if onset > until or index > 2000:
+                if onset > until or index > _MAX_TRANSITIONS:
                     break
                 onsets.append(onset)
     for rdate_prop in observance.all("RDATE"):
@@ -147,6 +154,13 @@ def _observance_transitions(
             if isinstance(value, datetime):
                 onsets.append(value)
     return [(onset - offset_from, offset_from, offset_to, name) for onset in set(onsets)]
+
+
+def _same_day_in(moment: datetime, year: int) -> datetime:
+    try:
+        return moment.replace(year=year)
+    except ValueError:  # 29 February
+        return moment.replace(year=year + 4, day=28)
 
 
 @lru_cache(maxsize=1)
@@ -235,11 +249,11 @@ def _by_path(tzid: str) -> tuple[tzinfo, str] | None:
     if "/" not in tzid:
         return None
     parts = [p for p in tzid.split("/") if p]
-    for size in (3, 2, 1):
-        if len(parts) > size or (size == 1 and len(parts) > 1):
+    for size in (3, 2):
+        if len(parts) >= size:
             candidate = "/".join(parts[-size:])
             zone = iana_zone(candidate)
-            if zone and "/" in candidate:
+            if zone:
                 return zone, f"iana-path:{candidate}"
     return None
 
@@ -264,10 +278,14 @@ def _by_windows(tzid: str) -> tuple[tzinfo, str] | None:
 
 
 def _by_display_name(tzid: str) -> tuple[tzinfo, str] | None:
-    """``(UTC+01:00) Amsterdam, Berlin, ...`` or ``(GMT-05.00) Eastern Time (US & Canada)``."""
+    """``(UTC+01:00) Amsterdam, Berlin, ...``, ``(GMT-05.00) Eastern Time (US & Canada)``,
+    or a bare city list as some Outlook versions write (``Amsterdam, Belgrade, Berlin``)."""
     match = _DISPLAY_NAME.match(tzid.strip())
     if not match:
-        return None
+        if "," not in tzid:
+            return None
+        found = _by_city_list(tzid, None)
+        return (found, f"display-name:{found.key}") if found else None
     sign, hours, minutes, rest = match.groups()
     offset = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
     if sign == "-":
@@ -275,21 +293,27 @@ def _by_display_name(tzid: str) -> tuple[tzinfo, str] | None:
     rest = rest.strip()
     # "Eastern Time (US & Canada)" is the display form of Windows' "Eastern Standard Time".
     base = re.sub(r"\(.*?\)", "", rest).strip()
-    for candidate in (base, base.replace(" Time", " Standard Time"), base + " Standard Time"):
-        found = _by_windows(candidate)
-        if found:
-            return found[0], f"display-name:{found[1].split(':', 1)[1]}"
-    for city in re.split(r"[,/;]| - ", rest):
+    if base:
+        for candidate in (base, base.replace(" Time", " Standard Time"), base + " Standard Time"):
+            found = _by_windows(candidate)
+            if found:
+                return found[0], f"display-name:{found[1].split(':', 1)[1]}"
+    zone = _by_city_list(rest, offset)
+    if zone is not None:
+        return zone, f"display-name:{zone.key}"
+    if base.lower() in ("coordinated universal time", "utc", "") and offset == timedelta(0):
+        return UTC, "display-name:UTC"
+    # No city we know: a fixed offset is still right outside DST, unlike floating.
+    return timezone(offset), f"display-name:{_format_offset(offset)}"
+
+
+def _by_city_list(text: str, offset: timedelta | None) -> ZoneInfo | None:
+    for city in re.split(r"[,/;]| - ", text):
         city = re.sub(r"\(.*?\)", "", city).strip().lower()
         for name in _iana_by_city().get(city, []):
             zone = iana_zone(name)
-            if zone and _has_standard_offset(zone, offset):
-                return zone, f"display-name:{name}"
-    if base.lower() in ("coordinated universal time", "utc", "") and offset == timedelta(0):
-        return UTC, "display-name:UTC"
-    if sign is not None or offset == timedelta(0):
-        # No city we know: a fixed offset is still right outside DST, unlike floating.
-        return timezone(offset), f"display-name:{_format_offset(offset)}"
+            if zone and (offset is None or _has_standard_offset(zone, offset)):
+                return zone
     return None
 
 

@@ -238,7 +238,7 @@ def parse_rrule(text: str) -> RecurrenceRule:
                 except ValueError:
                     raise ValueError(f"bad {key} value {item[:20]!r}") from None
                 magnitude = abs(number) if signed else number
-                if signed and number == 0 or not low <= magnitude <= high:
+                if (signed and number == 0) or not low <= magnitude <= high:
                     raise ValueError(f"{key} value {number} out of range")
                 if key == "BYSECOND" and number == 60:
                     notes.append("leap second 60 in BYSECOND read as 59")

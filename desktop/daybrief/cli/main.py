@@ -1,0 +1,300 @@
+"""``daybrief`` on the command line: the engine's answers, for people and for scripts.
+
+Exit codes: 0 success; 2 unusable input (missing file, not a calendar, bad date or
+zone), with a one-line reason on stderr. Warnings about broken events also go to
+stderr, so ``--json`` output on stdout stays clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any, TextIO
+
+from daybrief import __version__
+from daybrief.core.confirmation import find_unconfirmed, identity
+from daybrief.core.conflicts import clusters, find_double_bookings
+from daybrief.core.engine import occurrences_between, suggest_identity_from
+from daybrief.core.errors import InvalidCalendar
+from daybrief.core.events import ParsedCalendar, read_calendar, read_file, zone_by_name
+from daybrief.core.model import Occurrence
+from daybrief.core.serialize import conflict_to_dict, occurrence_to_dict, unconfirmed_to_dict
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+_RELATIVE = re.compile(r"([+-]?\d+)([dw])\Z")
+
+
+class UsageError(Exception):
+    """Bad input on the command line: reported in one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.run(args, sys.stdout, sys.stderr))
+    except UsageError as error:
+        print(f"daybrief: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except BrokenPipeError:  # `daybrief ... | head` is fine
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="daybrief",
+        description="Meeting prep and calendar hygiene: occurrences, double-bookings and "
+        "unconfirmed meetings of your ICS calendars.",
+    )
+    parser.add_argument("--version", action="version", version=f"daybrief {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, run, summary in (
+        ("occurrences", _cmd_occurrences, "every meeting in the window, in order"),
+        ("conflicts", _cmd_conflicts, "double-bookings: busy meetings that overlap"),
+        ("unconfirmed", _cmd_unconfirmed, "meetings not confirmed by you or your invitees"),
+        ("whoami", _cmd_whoami, "suggest your email addresses from the calendars"),
+    ):
+        command = commands.add_parser(name, help=summary, description=summary)
+        command.set_defaults(run=run)
+        command.add_argument("files", nargs="*", metavar="FILE", help="ICS files ('-' for stdin)")
+        command.add_argument("--demo", action="store_true", help="use the bundled demo calendar")
+        if name == "whoami":
+            continue
+        command.add_argument(
+            "--start",
+            default="today",
+            help="first day or moment: YYYY-MM-DD, ISO date-time, today, tomorrow (default today)",
+        )
+        command.add_argument(
+            "--end",
+            default="+14d",
+            help="end, exclusive: YYYY-MM-DD, ISO date-time, or +Nd/+Nw after --start "
+            "(default +14d); an end date equal to --start means that one day",
+        )
+        command.add_argument(
+            "--tz",
+            default=None,
+            help="your time zone, for all-day and floating times and for display "
+            "(default: the system's)",
+        )
+        command.add_argument(
+            "--me",
+            action="append",
+            default=[],
+            metavar="EMAIL",
+            help="one of your email addresses (repeatable)",
+        )
+        command.add_argument("--json", action="store_true", help="JSON lines (SPEC §7)")
+        command.add_argument(
+            "--quiet", "-q", action="store_true", help="do not print warnings about the files"
+        )
+        if name == "conflicts":
+            command.add_argument(
+                "--include-same-uid",
+                action="store_true",
+                help="also report instances of one series that overlap each other",
+            )
+    return parser
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def _user_zone(name: str | None) -> tzinfo:
+    if name:
+        zone = zone_by_name(name)
+        if zone is None:
+            raise UsageError(f"--tz: unknown time zone {name!r}")
+        return zone
+    try:
+        from tzlocal import get_localzone
+
+        return get_localzone()
+    except Exception:  # an unset or broken system zone must not stop a cron job
+        return UTC
+
+
+def _read_inputs(args: argparse.Namespace) -> list[ParsedCalendar]:
+    calendars: list[ParsedCalendar] = []
+    if args.demo:
+        from daybrief.core.demo import demo_calendar
+
+        calendars.append(read_calendar(demo_calendar(date.today()), "demo.ics", "Demo"))
+    if not args.files and not args.demo:
+        raise UsageError("no calendar given: name one or more ICS files, or use --demo")
+    for path in args.files:
+        try:
+            if path == "-":
+                calendars.append(read_calendar(sys.stdin.buffer.read(), "<stdin>"))
+            else:
+                calendars.append(read_file(path))
+        except InvalidCalendar as error:
+            raise UsageError(str(error)) from None
+    return calendars
+
+
+def parse_moment(text: str, zone: tzinfo, *, base: datetime | None = None) -> tuple[datetime, bool]:
+    """A command-line moment: (aware datetime, whether it was a bare date)."""
+    value = text.strip().lower()
+    today = datetime.now(zone).date()
+    if value in ("today", "now"):
+        return datetime.combine(today, time(), zone), True
+    if value == "tomorrow":
+        return datetime.combine(today + timedelta(days=1), time(), zone), True
+    relative = _RELATIVE.match(value)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)
+        days = amount * (7 if unit == "w" else 1)
+        anchor = base.date() if base is not None else today
+        return datetime.combine(anchor + timedelta(days=days), time(), zone), True
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(), zone), True
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"not a date: {text!r} (use YYYY-MM-DD, an ISO date-time, today, tomorrow or +Nd)"
+        ) from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)), False
+
+
+def _window(args: argparse.Namespace, zone: tzinfo) -> tuple[datetime, datetime]:
+    start, _ = parse_moment(args.start, zone)
+    end, end_is_date = parse_moment(args.end, zone, base=start)
+    if end_is_date and end == start:
+        end = start + timedelta(days=1)
+    if end <= start:
+        raise UsageError(f"--end ({args.end}) is not after --start ({args.start})")
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _load(
+    args: argparse.Namespace, out_err: TextIO
+) -> tuple[list[Occurrence], frozenset[str], tzinfo]:
+    zone = _user_zone(args.tz)
+    start, end = _window(args, zone)
+    calendars = _read_inputs(args)
+    expansion = occurrences_between(calendars, start, end, zone)
+    if not args.quiet:
+        for warning in expansion.warnings:
+            print(f"warning: {warning}", file=out_err)
+    return expansion.occurrences, identity(args.me), zone
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def _cmd_occurrences(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    occurrences, me, zone = _load(args, err)
+    if args.json:
+        _json_lines(out, (occurrence_to_dict(o, me) for o in occurrences))
+        return EXIT_OK
+    if not occurrences:
+        print("No meetings in this window.", file=out)
+    day = None
+    for occurrence in occurrences:
+        local_day = _local_day(occurrence, zone)
+        if local_day != day:
+            day = local_day
+            print(f"\n{day:%A %d %B %Y}", file=out)
+        flags = []
+        if occurrence.event.status == "CANCELLED":
+            flags.append("cancelled")
+        elif occurrence.event.status == "TENTATIVE":
+            flags.append("tentative")
+        if occurrence.event.transp == "TRANSPARENT":
+            flags.append("free")
+        suffix = f"  ({', '.join(flags)})" if flags else ""
+        print(
+            f"  {_span(occurrence, zone)}  {occurrence.summary or '(no title)'}"
+            f"  [{occurrence.calendar}]{suffix}",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _cmd_conflicts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    occurrences, me, zone = _load(args, err)
+    conflicts = find_double_bookings(occurrences, me, include_same_uid=args.include_same_uid)
+    if args.json:
+        _json_lines(out, (conflict_to_dict(c) for c in conflicts))
+        return EXIT_OK
+    if not conflicts:
+        print("No double-bookings in this window.", file=out)
+        return EXIT_OK
+    for conflict in conflicts:
+        print(
+            f"{_local_day(conflict.b, zone):%a %Y-%m-%d}  {conflict.overlap_minutes} min overlap: "
+            f"{_span(conflict.a, zone)} {conflict.a.summary or '(no title)'} [{conflict.a.calendar}]"
+            f"  ×  {_span(conflict.b, zone)} {conflict.b.summary or '(no title)'} "
+            f"[{conflict.b.calendar}]",
+            file=out,
+        )
+    for group in clusters(conflicts):
+        if len(group) > 2:
+            names = ", ".join(o.summary or "(no title)" for o in group)
+            print(f"Cluster of {len(group)} overlapping meetings: {names}", file=out)
+    return EXIT_OK
+
+
+def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    occurrences, me, zone = _load(args, err)
+    found = find_unconfirmed(occurrences, me)
+    if args.json:
+        _json_lines(out, (unconfirmed_to_dict(item, me) for item in found))
+        return EXIT_OK
+    if not found:
+        print("Every meeting in this window is confirmed.", file=out)
+        if not me:
+            print("(Give --me EMAIL to check your own answers and your invitees'.)", file=out)
+        return EXIT_OK
+    for item in found:
+        occurrence = item.occurrence
+        print(
+            f"{_local_day(occurrence, zone):%a %Y-%m-%d}  {_span(occurrence, zone)}  "
+            f"{occurrence.summary or '(no title)'}: {item.description}",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    calendars = _read_inputs(args)
+    for address in suggest_identity_from(calendars):
+        print(address, file=out)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def _json_lines(out: TextIO, rows: Any) -> None:
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _local_day(occurrence: Occurrence, zone: tzinfo) -> date:
+    if occurrence.all_day and occurrence.start_date is not None:
+        return occurrence.start_date
+    return occurrence.start.astimezone(zone).date()
+
+
+def _span(occurrence: Occurrence, zone: tzinfo) -> str:
+    if occurrence.all_day:
+        return "all day    "
+    start = occurrence.start.astimezone(zone)
+    end = occurrence.end.astimezone(zone)
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%m-%d %H:%M}"
+    return f"{start:%H:%M}–{end_text}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""A realistic account manager's fortnight, made relative to a day, for trying Daybrief.
+
+Times are floating (no zone), so the demo reads as local office hours wherever the
+user is. The next working day always has a double-booking, unconfirmed meetings
+and several clients.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+DEMO_USER = "sam.rivera@brightpath.example"
+_CLIENTS = [
+    ("Acme", "acme.example", "jordan.lee", "Jordan Lee"),
+    ("Globex", "globex.example", "priya.nair", "Priya Nair"),
+    ("Initech", "initech.example", "tom.becker", "Tom Becker"),
+    ("Umbrella", "umbrella.example", "ana.souza", "Ana Souza"),
+    ("Stark", "stark.example", "lena.fischer", "Lena Fischer"),
+]
+_COLLEAGUE = ("kim.park@brightpath.example", "Kim Park")
+
+
+def next_working_day(today: date) -> date:
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+def _event(
+    uid: str,
+    start: datetime,
+    minutes: int,
+    summary: str,
+    *,
+    client: int | None = None,
+    my_answer: str = "ACCEPTED",
+    client_answer: str = "ACCEPTED",
+    organizer_is_me: bool = False,
+    status: str = "CONFIRMED",
+    location: str = "",
+    rrule: str | None = None,
+) -> list[str]:
+    end = start + timedelta(minutes=minutes)
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20260101T000000Z",
+        f"DTSTART:{_stamp(start)}",
+        f"DTEND:{_stamp(end)}",
+        f"SUMMARY:{summary}",
+        f"STATUS:{status}",
+    ]
+    if rrule:
+        lines.append(f"RRULE:{rrule}")
+    if location:
+        lines.append(f"LOCATION:{location}")
+    if client is not None:
+        _, domain, local, name = _CLIENTS[client]
+        organizer = DEMO_USER if organizer_is_me else f"{local}@{domain}"
+        lines.append(f"ORGANIZER;CN={'Sam Rivera' if organizer_is_me else name}:mailto:{organizer}")
+        lines.append(
+            f"ATTENDEE;CN=Sam Rivera;PARTSTAT={my_answer};ROLE=REQ-PARTICIPANT:mailto:{DEMO_USER}"
+        )
+        lines.append(
+            f"ATTENDEE;CN={name};PARTSTAT={client_answer};ROLE=REQ-PARTICIPANT:"
+            f"mailto:{local}@{domain}"
+        )
+        if client in (0, 2):  # a colleague joins the bigger accounts, not every meeting
+            lines.append(
+                f"ATTENDEE;CN={_COLLEAGUE[1]};PARTSTAT=ACCEPTED;ROLE=OPT-PARTICIPANT:"
+                f"mailto:{_COLLEAGUE[0]}"
+            )
+    lines.append("END:VEVENT")
+    return lines
+
+
+def demo_calendar(today: date) -> str:
+    """ICS text of two weeks around ``today``."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Daybrief//Demo//EN",
+        "X-WR-CALNAME:Demo – Sam Rivera",
+    ]
+    first = today - timedelta(days=today.weekday())
+    lines += _event(
+        "demo-standup",
+        datetime.combine(first, time(9, 0)),
+        15,
+        "Team stand-up",
+        rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    )
+    tomorrow = next_working_day(today)
+    day = first
+    index = 0
+    while day < first + timedelta(days=14):
+        if day.weekday() < 5 and day != tomorrow:
+            for slot, hour in enumerate((10, 13, 15)):
+                client = (index + slot) % len(_CLIENTS)
+                name = _CLIENTS[client][0]
+                lines += _event(
+                    f"demo-{day:%Y%m%d}-{slot}",
+                    datetime.combine(day, time(hour)),
+                    45,
+                    f"{name} weekly check-in",
+                    client=client,
+                    location="https://meet.example/room-" + name.lower(),
+                )
+            index += 1
+        day += timedelta(days=1)
+    t = tomorrow
+    lines += _event(
+        "demo-qbr",
+        datetime.combine(t, time(10, 0)),
+        90,
+        "Acme quarterly business review",
+        client=0,
+        location="Acme HQ, Room 4",
+    )
+    lines += _event(
+        "demo-globex-renewal",
+        datetime.combine(t, time(11, 0)),
+        60,
+        "Globex renewal call",
+        client=1,
+        my_answer="NEEDS-ACTION",
+    )
+    lines += _event(
+        "demo-initech-kickoff",
+        datetime.combine(t, time(14, 0)),
+        60,
+        "Initech onboarding kick-off",
+        client=2,
+        organizer_is_me=True,
+        client_answer="NEEDS-ACTION",
+    )
+    lines += _event(
+        "demo-umbrella-demo",
+        datetime.combine(t, time(14, 30)),
+        30,
+        "Umbrella product demo",
+        client=3,
+        my_answer="TENTATIVE",
+    )
+    lines += _event(
+        "demo-stark-lunch",
+        datetime.combine(t, time(12, 30)),
+        60,
+        "Lunch with Stark",
+        client=4,
+        status="TENTATIVE",
+    )
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
