@@ -170,6 +170,7 @@ class _Series:
         master = self.master
         dtstart = self._local(master.start)
         starts = {dtstart}
+        single_rule = len(master.rules) == 1
         for rule in master.rules:
             until: datetime | None = None
             if isinstance(rule.until, datetime):
@@ -192,8 +193,10 @@ class _Series:
             deadline = time.monotonic() + SERIES_TIME_BUDGET_S
             try:
                 for index, local in enumerate(iterator):
-                    if index == 0 and local != dtstart and limit is not None:
-                        limit -= 1  # DTSTART, not on the rule, still counts toward COUNT
+                    if index == 0 and local != dtstart and limit is not None and single_rule:
+                        # RFC 5545: DTSTART counts toward COUNT even when off the rule. With
+                        # several RRULEs (RFC 2445 style) each counts only its own instances.
+                        limit -= 1
                     if limit is not None and produced >= limit:
                         break
                     if local > local_hi:
