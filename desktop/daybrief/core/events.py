@@ -134,7 +134,7 @@ def read_calendar(
         elif root.name == "VEVENT":
             event_components.append(root)
     resolver = ZoneResolver(vtimezones)
-    calname = name or _text(calendar_props.get("X-WR-CALNAME")) or source
+    calname = name or _text(calendar_props.get("X-WR-CALNAME")) or _display_name(source)
     floating_zone, floating_zone_name = None, None
     wr_tz = calendar_props.get("X-WR-TIMEZONE")
     if wr_tz is not None and wr_tz.value.strip():
@@ -167,6 +167,12 @@ def read_calendar(
         floating_zone_name=floating_zone_name,
         method=method.value.strip().upper() if method else None,
     )
+
+
+def _display_name(source: str) -> str:
+    """``/home/me/Work.ics`` → ``Work``: what a person calls the calendar."""
+    base = source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return base[:-4] if base.lower().endswith(".ics") else base or source
 
 
 def read_file(path: str, name: str | None = None) -> ParsedCalendar:
