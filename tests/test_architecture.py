@@ -6,8 +6,16 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "desktop" / "daybrief"
-FORBIDDEN_IN_CORE = ("PySide6", "shiboken6", "sqlite3", "keyring", "daybrief.ui", "daybrief.store",
-                     "daybrief.services", "daybrief.cli")
+FORBIDDEN_IN_CORE = (
+    "PySide6",
+    "shiboken6",
+    "sqlite3",
+    "keyring",
+    "daybrief.ui",
+    "daybrief.store",
+    "daybrief.services",
+    "daybrief.cli",
+)
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -55,28 +55,58 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_occurrences_json_has_the_spec_fields(calendar_file: Path, capsys) -> None:
     code, out, err = run(
-        capsys, "occurrences", str(calendar_file), "--start", "2026-11-24", "--end", "2026-11-25",
-        "--tz", "UTC", "--json",
+        capsys,
+        "occurrences",
+        str(calendar_file),
+        "--start",
+        "2026-11-24",
+        "--end",
+        "2026-11-25",
+        "--tz",
+        "UTC",
+        "--json",
     )
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["uid"] for r in rows] == ["qbr@acme.example", "renewal@globex.example"]
     qbr = rows[0]
     assert qbr["start_utc"] == "2026-11-24T09:00:00Z" and qbr["end_utc"] == "2026-11-24T10:30:00Z"
-    for field in ("recurrence_id", "all_day", "summary", "status", "transp", "organizer",
-                  "attendees", "calendar"):
+    for field in (
+        "recurrence_id",
+        "all_day",
+        "summary",
+        "status",
+        "transp",
+        "organizer",
+        "attendees",
+        "calendar",
+    ):
         assert field in qbr
     assert qbr["attendees"][0] == {
-        "email": "me@example.com", "partstat": "NEEDS-ACTION", "explicit": True,
-        "role": "REQ-PARTICIPANT", "cn": None,
+        "email": "me@example.com",
+        "partstat": "NEEDS-ACTION",
+        "explicit": True,
+        "role": "REQ-PARTICIPANT",
+        "cn": None,
     }
     # The broken event is a warning naming the file and line, and the rest is kept.
     assert "work.ics:22" in err and "no DTSTART" in err
 
 
 def test_conflicts_json_pairs_with_overlap_minutes(calendar_file: Path, capsys) -> None:
-    code, out, _ = run(capsys, "conflicts", str(calendar_file), "--start", "2026-11-24",
-                       "--end", "2026-11-24", "--tz", "Europe/Berlin", "--json", "-q")
+    code, out, _ = run(
+        capsys,
+        "conflicts",
+        str(calendar_file),
+        "--start",
+        "2026-11-24",
+        "--end",
+        "2026-11-24",
+        "--tz",
+        "Europe/Berlin",
+        "--json",
+        "-q",
+    )
     assert code == 0
     (line,) = [json.loads(text) for text in out.splitlines()]
     assert line["a"]["uid"] == "qbr@acme.example" and line["b"]["uid"] == "renewal@globex.example"
@@ -85,8 +115,19 @@ def test_conflicts_json_pairs_with_overlap_minutes(calendar_file: Path, capsys) 
 
 
 def test_unconfirmed_reasons_for_the_user(calendar_file: Path, capsys) -> None:
-    code, out, _ = run(capsys, "unconfirmed", str(calendar_file), "--start", "2026-11-24",
-                       "--end", "2026-11-25", "--me", "ME@example.com", "--json", "-q")
+    code, out, _ = run(
+        capsys,
+        "unconfirmed",
+        str(calendar_file),
+        "--start",
+        "2026-11-24",
+        "--end",
+        "2026-11-25",
+        "--me",
+        "ME@example.com",
+        "--json",
+        "-q",
+    )
     assert code == 0
     rows = {r["uid"]: r for r in map(json.loads, out.splitlines())}
     assert rows["qbr@acme.example"]["reason"] == "needs-action"
@@ -95,8 +136,18 @@ def test_unconfirmed_reasons_for_the_user(calendar_file: Path, capsys) -> None:
 
 
 def test_human_output_names_the_meetings(calendar_file: Path, capsys) -> None:
-    code, out, _ = run(capsys, "conflicts", str(calendar_file), "--start", "2026-11-24",
-                       "--end", "+1d", "--tz", "Europe/Berlin", "-q")
+    code, out, _ = run(
+        capsys,
+        "conflicts",
+        str(calendar_file),
+        "--start",
+        "2026-11-24",
+        "--end",
+        "+1d",
+        "--tz",
+        "Europe/Berlin",
+        "-q",
+    )
     assert code == 0
     assert "30 min overlap" in out and "Acme QBR" in out and "Globex renewal" in out
 
@@ -125,16 +176,32 @@ def test_unusable_input_exits_2_with_one_line(
 
 
 def test_demo_next_working_day_has_problems(capsys) -> None:
-    code, out, _ = run(capsys, "conflicts", "--demo", "--start", "tomorrow", "--end", "+7d",
-                       "--json", "-q")
+    code, out, _ = run(
+        capsys, "conflicts", "--demo", "--start", "tomorrow", "--end", "+7d", "--json", "-q"
+    )
     assert code == 0 and out.strip(), "the demo must always show a double-booking"
 
 
 def test_console_script_runs_as_a_module(calendar_file: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "daybrief", "occurrences", str(calendar_file), "--start",
-         "2026-11-24", "--end", "2026-11-25", "--tz", "UTC", "--json", "-q"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "daybrief",
+            "occurrences",
+            str(calendar_file),
+            "--start",
+            "2026-11-24",
+            "--end",
+            "2026-11-25",
+            "--tz",
+            "UTC",
+            "--json",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     assert len(completed.stdout.splitlines()) == 2

@@ -153,7 +153,9 @@ def main() -> int:
         agree += result.keys_agree
         conflicts_ok += result.conflicts_agree
         mismatched_times += bool(result.time_mismatches)
-        if not result.keys_agree or (verbose and (result.time_mismatches or not result.conflicts_agree)):
+        if not result.keys_agree or (
+            verbose and (result.time_mismatches or not result.conflicts_agree)
+        ):
             missing = result.expected_keys - result.actual_keys
             extra = result.actual_keys - result.expected_keys
             print(
@@ -175,7 +177,9 @@ def main() -> int:
                     )
     total = len(rows) if not only else sum(any(o in r["local_path"] for o in only) for r in rows)
     print(f"keys agree: {agree}/{total} ({100 * agree / max(total, 1):.1f} %)")
-    print(f"conflicts agree: {conflicts_ok}/{total}; files with time mismatches: {mismatched_times}")
+    print(
+        f"conflicts agree: {conflicts_ok}/{total}; files with time mismatches: {mismatched_times}"
+    )
     return 0
 
 

@@ -34,8 +34,10 @@ def test_at_least_95_percent_of_files_agree_on_their_occurrences(results: dict) 
     answered = [r for r in results.values() if not r.reference_failed]
     agreeing = [r for r in answered if r.keys_agree]
     rate = len(agreeing) / len(answered)
-    print(f"agree on occurrence keys: {len(agreeing)}/{len(answered)} = {rate:.1%} "
-          f"(all files: {sum(r.keys_agree for r in results.values())}/{len(results)})")
+    print(
+        f"agree on occurrence keys: {len(agreeing)}/{len(answered)} = {rate:.1%} "
+        f"(all files: {sum(r.keys_agree for r in results.values())}/{len(results)})"
+    )
     assert rate >= 0.95
 
 
@@ -55,7 +57,8 @@ def test_conflicts_agree_wherever_occurrences_agree(results: dict) -> None:
     # Same-UID pairs are excluded on both sides (a series overlapping itself is not a
     # double-booking of two meetings; see conflicts.find_double_bookings).
     disagreeing = sorted(
-        p for p, r in results.items() if r.keys_agree and not r.time_mismatches
-        and not r.conflicts_agree
+        p
+        for p, r in results.items()
+        if r.keys_agree and not r.time_mismatches and not r.conflicts_agree
     )
     assert not disagreeing, disagreeing

@@ -233,9 +233,7 @@ def _cmd_conflicts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for conflict in conflicts:
         print(
             f"{_local_day(conflict.b, zone):%a %Y-%m-%d}  {conflict.overlap_minutes} min overlap: "
-            f"{_span(conflict.a, zone)} {conflict.a.summary or '(no title)'} [{conflict.a.calendar}]"
-            f"  ×  {_span(conflict.b, zone)} {conflict.b.summary or '(no title)'} "
-            f"[{conflict.b.calendar}]",
+            f"{_describe(conflict.a, zone)}  ×  {_describe(conflict.b, zone)}",
             file=out,
         )
     for group in clusters(conflicts):
@@ -279,6 +277,10 @@ def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _json_lines(out: TextIO, rows: Any) -> None:
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _describe(occurrence: Occurrence, zone: tzinfo) -> str:
+    return f"{_span(occurrence, zone)} {occurrence.summary or '(no title)'} [{occurrence.calendar}]"
 
 
 def _local_day(occurrence: Occurrence, zone: tzinfo) -> date:

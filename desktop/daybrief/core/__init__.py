@@ -1,1 +1,1 @@
-"""The calendar engine: pure Python (stdlib, icalendar, dateutil), no Qt, no SQL, no I/O but reading files."""
+"""The calendar engine: pure Python (stdlib, icalendar, dateutil); no Qt, no SQL."""

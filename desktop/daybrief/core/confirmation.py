@@ -28,10 +28,11 @@ def user_partstat(occurrence: Occurrence, me: Collection[str]) -> str | None:
     """The user's answer to the meeting, or None when the user is not an attendee."""
     answer = None
     for attendee in occurrence.event.attendees:
-        if attendee.email in me:
-            # Several entries for the user (two addresses): an explicit answer beats a default.
-            if answer is None or (attendee.explicit and answer == "NEEDS-ACTION"):
-                answer = attendee.partstat
+        # Several entries for the user (two addresses): an explicit answer beats a default.
+        if attendee.email in me and (
+            answer is None or (attendee.explicit and answer == "NEEDS-ACTION")
+        ):
+            answer = attendee.partstat
     return answer
 
 

@@ -138,7 +138,7 @@ def read_calendar(
     floating_zone, floating_zone_name = None, None
     wr_tz = calendar_props.get("X-WR-TIMEZONE")
     if wr_tz is not None and wr_tz.value.strip():
-        zone, how = resolver.resolve(wr_tz.value)
+        zone, _how = resolver.resolve(wr_tz.value)
         if zone is None:
             sink.add(
                 wr_tz.line,

@@ -72,11 +72,11 @@ class Occurrence:
     end_date: date | None = None
     """Exclusive end date, for all-day occurrences only."""
     recurrence_id: datetime | date | None = None
-    """Original start of a recurring instance (UTC datetime, or date for all-day); None for one-offs."""
+    """Original start of a recurring instance (UTC, or a date for all-day); None for one-offs."""
     tz: str = "utc"
-    """How the start's zone was resolved: utc, vtimezone, iana:<zone>, windows:<zone>, floating, date, ..."""
+    """How the start's zone was resolved: utc, vtimezone, iana:<zone>, windows:<zone>, floating…"""
     zone: tzinfo | None = None
-    """The zone the event was written in (None: floating or all-day), for "organiser's local time"."""
+    """The zone the event was written in (None: floating or all-day): the organiser's time."""
     orphan: str | None = None
     """For an override no series instance matches: ``no-master`` or ``rid-not-in-series``."""
     range: str | None = None

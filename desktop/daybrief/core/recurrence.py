@@ -125,12 +125,12 @@ class _Series:
         reach = self.length.approximate + shift + _MARGIN
         local_lo = _naive_in(window_start - reach, self.zone)
         local_hi = _naive_in(window_end + shift + _MARGIN, self.zone)
-        for key in self.overrides:
+        for rid in self.overrides:
             # Overrides moved into the window from far away still need their instance found.
-            if isinstance(key, datetime):
-                local_hi = max(local_hi, _naive_in(key + _MARGIN, self.zone))
-            elif isinstance(key, date):
-                local_hi = max(local_hi, datetime(key.year, key.month, key.day) + _MARGIN)
+            if isinstance(rid, datetime):
+                local_hi = max(local_hi, _naive_in(rid + _MARGIN, self.zone))
+            elif isinstance(rid, date):
+                local_hi = max(local_hi, datetime(rid.year, rid.month, rid.day) + _MARGIN)
         local_starts, periods = self._candidates(local_lo, local_hi, warn)
         excluded_instants, excluded_dates = self._exclusions()
         date_keys = {key: override for key, override in self.overrides.items() if type(key) is date}
@@ -227,7 +227,7 @@ class _Series:
         for exdate in self.master.exdates:
             if exdate.is_date:
                 assert not isinstance(exdate.value, datetime)
-                (instants if self.all_day else dates).add(exdate.value)  # type: ignore[arg-type]
+                (instants if self.all_day else dates).add(exdate.value)
             elif self.all_day:
                 instants.add(self._local(exdate).date())
             else:
@@ -307,7 +307,7 @@ class _Series:
         if not _in_window(start_utc, end_utc, window_start, window_end):
             return
         rid: date | datetime
-        if isinstance(key, datetime) or isinstance(key, date):
+        if isinstance(key, datetime | date):
             rid = key
         else:  # pragma: no cover - keys are always dates or datetimes
             return

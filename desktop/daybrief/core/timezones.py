@@ -82,10 +82,9 @@ class VTimezone(tzinfo):
         offset = self._initial if index < 0 else self._after[index]
         local = naive + offset
         fold = 0
-        if index >= 0 and self._before[index] > self._after[index]:
-            # Second pass through a repeated hour.
-            if local < self._utc[index] + self._before[index]:
-                fold = 1
+        repeated_hour = index >= 0 and self._before[index] > self._after[index]
+        if repeated_hour and local < self._utc[index] + self._before[index]:
+            fold = 1  # the second pass through the repeated hour
         return local.replace(tzinfo=self, fold=fold)
 
     def __repr__(self) -> str:
@@ -295,9 +294,9 @@ def _by_display_name(tzid: str) -> tuple[tzinfo, str] | None:
     base = re.sub(r"\(.*?\)", "", rest).strip()
     if base:
         for candidate in (base, base.replace(" Time", " Standard Time"), base + " Standard Time"):
-            found = _by_windows(candidate)
-            if found:
-                return found[0], f"display-name:{found[1].split(':', 1)[1]}"
+            by_windows = _by_windows(candidate)
+            if by_windows:
+                return by_windows[0], f"display-name:{by_windows[1].split(':', 1)[1]}"
     zone = _by_city_list(rest, offset)
     if zone is not None:
         return zone, f"display-name:{zone.key}"

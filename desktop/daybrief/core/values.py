@@ -150,7 +150,7 @@ class RecurrenceRule:
     def to_dateutil(
         self, dtstart: datetime, until: datetime | None, cache: bool = False
     ) -> du.rrule:
-        """A dateutil rule from ``dtstart`` (naive wall time); ``until`` already in that wall time."""
+        """A dateutil rule from ``dtstart`` (naive wall time); ``until`` in that same wall time."""
         kwargs: dict[str, object] = {
             "dtstart": dtstart,
             "interval": self.interval,
@@ -181,7 +181,7 @@ class RecurrenceRule:
                 du.weekday(day, ordinal) if ordinal and ordinals_allowed else du.weekday(day)
                 for day, ordinal in self.byday
             )
-        return du.rrule(self.freq, **kwargs)  # type: ignore[arg-type]
+        return du.rrule(self.freq, **kwargs)
 
 
 def parse_rrule(text: str) -> RecurrenceRule:
