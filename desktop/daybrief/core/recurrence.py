@@ -24,10 +24,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from dateutil import rrule as du
+
 from daybrief.core.errors import ReadWarning
 from daybrief.core.events import Moment, ParsedCalendar, ParsedEvent
 from daybrief.core.model import EventInfo, Occurrence, recurrence_key
-from daybrief.core.values import Duration
+from daybrief.core.values import Duration, RecurrenceRule
 
 MAX_INSTANCES_PER_SERIES = 500_000
 SERIES_TIME_BUDGET_S = 2.0
@@ -131,7 +133,13 @@ class _Series:
                 local_hi = max(local_hi, _naive_in(rid + _MARGIN, self.zone))
             elif isinstance(rid, date):
                 local_hi = max(local_hi, datetime(rid.year, rid.month, rid.day) + _MARGIN)
-        local_starts, periods = self._candidates(local_lo, local_hi, warn)
+        # Instances before the window matter only as the originals of overrides.
+        wanted_before = {
+            _naive_in(rid, self.zone) if isinstance(rid, datetime) else rid
+            for rid in self.overrides
+            if isinstance(rid, date)
+        }
+        local_starts, periods = self._candidates(local_lo, local_hi, wanted_before, warn)
         excluded_instants, excluded_dates = self._exclusions()
         date_keys = {key: override for key, override in self.overrides.items() if type(key) is date}
         matched: set[object] = set()
@@ -165,7 +173,11 @@ class _Series:
             self._emit_override(override, key, "rid-not-in-series", window_start, window_end, out)
 
     def _candidates(
-        self, local_lo: datetime, local_hi: datetime, warn: _Warn
+        self,
+        local_lo: datetime,
+        local_hi: datetime,
+        wanted_before: set[object],
+        warn: _Warn,
     ) -> tuple[set[datetime], dict[datetime, Moment | Duration]]:
         master = self.master
         dtstart = self._local(master.start)
@@ -183,8 +195,15 @@ class _Series:
                     until += timedelta(hours=23, minutes=59, seconds=59)
             if until is not None and until < dtstart:
                 continue
+            first = dtstart
+            if rule.count is None:
+                earliest_needed = min(
+                    [local_lo]
+                    + [_as_datetime(rid) for rid in wanted_before if isinstance(rid, date)]
+                )
+                first = _fast_forward(rule, dtstart, earliest_needed)
             try:
-                iterator = iter(rule.to_dateutil(dtstart, until))
+                iterator = iter(rule.to_dateutil(first, until))
             except (ValueError, OverflowError) as error:
                 warn(master, f"RRULE not expanded: {error}")
                 continue
@@ -202,7 +221,11 @@ class _Series:
                     if local > local_hi:
                         break
                     produced += 1
-                    if local >= local_lo:
+                    if (
+                        local >= local_lo
+                        or local in wanted_before
+                        or (local.date() in wanted_before)
+                    ):
                         starts.add(local)
                     if produced >= MAX_INSTANCES_PER_SERIES:
                         warn(master, f"series cut after {MAX_INSTANCES_PER_SERIES} instances")
@@ -357,6 +380,39 @@ class _Series:
             tz=self.tz_label,
             zone=None if self.all_day else self.master.start.zone,
         )
+
+
+_FIXED_STEPS = {
+    du.DAILY: timedelta(days=1),
+    du.HOURLY: timedelta(hours=1),
+    du.MINUTELY: timedelta(minutes=1),
+    du.SECONDLY: timedelta(seconds=1),
+}
+
+
+def _fast_forward(rule: RecurrenceRule, dtstart: datetime, target: datetime) -> datetime:
+    """A later start on the same grid of periods, at or before ``target``.
+
+    Without COUNT, instances before the window change nothing, so a minutely series
+    begun years ago need not be walked from its first minute. Only fixed-length
+    periods (weeks and shorter) are shifted; months and years are never numerous.
+    """
+    if rule.freq == du.WEEKLY:
+        step = timedelta(weeks=rule.interval)
+    elif rule.freq in _FIXED_STEPS:
+        step = _FIXED_STEPS[rule.freq] * rule.interval
+    else:
+        return dtstart
+    gap = target - dtstart - timedelta(days=8)  # keep a week of slack for BYDAY/BYHOUR spreads
+    if gap <= step:
+        return dtstart
+    return dtstart + step * (gap // step)
+
+
+def _as_datetime(value: date) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
 
 
 def _replace_range(occurrence: Occurrence, value: str) -> Occurrence:
