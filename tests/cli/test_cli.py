@@ -205,3 +205,10 @@ def test_console_script_runs_as_a_module(calendar_file: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert len(completed.stdout.splitlines()) == 2
+
+
+def test_bare_command_shows_the_demo_next_working_day(capsys) -> None:
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert "demo calendar" in out
+    assert "Double-booked:" in out and "Not confirmed:" in out

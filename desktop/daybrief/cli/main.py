@@ -37,8 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        parser.print_help()
-        return EXIT_OK
+        return _overview(sys.stdout)
     try:
         return int(args.run(args, sys.stdout, sys.stderr))
     except UsageError as error:
@@ -268,6 +267,48 @@ def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     calendars = _read_inputs(args)
     for address in suggest_identity_from(calendars):
         print(address, file=out)
+    return EXIT_OK
+
+
+def _overview(out: TextIO) -> int:
+    """``daybrief`` alone: the next working day at a glance (the demo until calendars exist)."""
+    from daybrief.core.demo import DEMO_USER, demo_calendar, next_working_day
+
+    zone = _user_zone(None)
+    today = datetime.now(zone).date()
+    day = next_working_day(today)
+    calendar = read_calendar(demo_calendar(today), "demo.ics", "Demo")
+    start = datetime.combine(day, time(), zone).astimezone(UTC)
+    occurrences = occurrences_between(
+        [calendar], start, start + timedelta(days=1), zone
+    ).occurrences
+    me = identity([DEMO_USER])
+    conflicts = find_double_bookings(occurrences, me)
+    unconfirmed = find_unconfirmed(occurrences, me)
+    print(
+        "No calendars imported yet: showing the demo calendar "
+        "(try: daybrief occurrences YOUR.ics --start tomorrow --end +7d).\n",
+        file=out,
+    )
+    print(
+        f"{day:%A %d %B}: {len(occurrences)} meetings, {len(conflicts)} double-booking(s), "
+        f"{len(unconfirmed)} unconfirmed\n",
+        file=out,
+    )
+    for occurrence in occurrences:
+        print(f"  {_describe(occurrence, zone)}", file=out)
+    if conflicts:
+        print("\nDouble-booked:", file=out)
+        for conflict in conflicts:
+            print(
+                f"  {conflict.a.summary} × {conflict.b.summary} ({conflict.overlap_minutes} min)",
+                file=out,
+            )
+    if unconfirmed:
+        print("\nNot confirmed:", file=out)
+        for item in unconfirmed:
+            print(f"  {item.occurrence.summary}: {item.description}", file=out)
+    print("\nMore: daybrief --help", file=out)
     return EXIT_OK
 
 
