@@ -59,22 +59,24 @@ class Unconfirmed:
 
 
 def unconfirmed_reason(occurrence: Occurrence, me: Collection[str]) -> Unconfirmed | None:
-    """Why the meeting is not confirmed, or None when it is (or is cancelled or declined)."""
+    """Why the meeting is not confirmed, or None when it is (or is cancelled).
+
+    In order: the user's own answer (NEEDS-ACTION or TENTATIVE, also on a meeting the
+    user organises: some servers list the organiser unanswered, and then it is not
+    settled), the event's own STATUS:TENTATIVE, then, for the organiser, required
+    attendees who have not answered.
+    """
     event = occurrence.event
     if event.status == "CANCELLED":
         return None
     mine = user_partstat(occurrence, me) if me else None
-    organised_by_me = bool(me) and event.organizer in me
-    if mine == "DECLINED":
-        return None
-    if not organised_by_me:
-        if mine == "NEEDS-ACTION":
-            return Unconfirmed(occurrence, "needs-action")
-        if mine == "TENTATIVE":
-            return Unconfirmed(occurrence, "tentative")
+    if mine == "NEEDS-ACTION":
+        return Unconfirmed(occurrence, "needs-action")
+    if mine == "TENTATIVE":
+        return Unconfirmed(occurrence, "tentative")
     if event.status == "TENTATIVE":
         return Unconfirmed(occurrence, "event-tentative")
-    if organised_by_me:
+    if me and event.organizer in me and mine != "DECLINED":
         required = [
             a
             for a in event.attendees

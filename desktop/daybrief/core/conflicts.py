@@ -68,19 +68,30 @@ def find_double_bookings(
     candidates = sorted(
         (occ for occ in occurrences if busy(occ, me)), key=lambda o: (o.start, o.end)
     )
+    # Meetings still running, for expiry by end time, and grouped by UID so a series that
+    # overlaps itself thousands of times costs nothing when same-UID pairs are not wanted.
     running: list[tuple[datetime, int, Occurrence]] = []
+    by_uid: dict[str | None, dict[int, Occurrence]] = {}
     found: list[Conflict] = []
     for order, occurrence in enumerate(candidates):
         while running and running[0][0] <= occurrence.start:
-            heapq.heappop(running)
-        for _, _, earlier in sorted(running, key=lambda item: (item[2].start, item[1])):
-            if earlier.start >= occurrence.end:
-                continue  # zero-length at the same start: touching, not inside
-            pair = Conflict(earlier, occurrence)
-            if pair.same_uid and not include_same_uid:
+            _, gone, ended = heapq.heappop(running)
+            group = by_uid[ended.event.uid]
+            del group[gone]
+            if not group:
+                del by_uid[ended.event.uid]
+        uid = occurrence.event.uid
+        pairs = []
+        for other_uid, group in by_uid.items():
+            if other_uid == uid and uid is not None and not include_same_uid:
                 continue
-            found.append(pair)
+            for earlier_order, earlier in group.items():
+                if earlier.start < occurrence.end:  # zero-length at the same start: touching
+                    pairs.append((earlier_order, earlier))
+        pairs.sort(key=lambda item: (item[1].start, item[0]))
+        found.extend(Conflict(earlier, occurrence) for _, earlier in pairs)
         heapq.heappush(running, (occurrence.end, order, occurrence))
+        by_uid.setdefault(uid, {})[order] = occurrence
     return found
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 
 from daybrief.core.errors import InvalidCalendar, ReadWarning
-from daybrief.core.ics_reader import Component, Prop, WarningSink, read_components
+from daybrief.core.ics_reader import Component, Prop, WarningSink, prescan_timezones, scan
 from daybrief.core.model import Attendee, EventInfo
 from daybrief.core.timezones import ZoneResolver, iana_zone, resolve_tzid_name
 from daybrief.core.values import (
@@ -110,31 +110,38 @@ def read_calendar(
     """Read one calendar; never raises for a broken event, only for a file with no calendar.
 
     Args:
-        data: the file's bytes (any encoding handled by :func:`ics_reader.decode`) or text.
+        data: the file's bytes (UTF-8, UTF-16 with a BOM, or mixed with Windows-1252) or text.
         source: where it came from (a path or URL), used in every warning.
-        name: the calendar's display name; defaults to X-WR-CALNAME, then ``source``.
+        name: the calendar's display name; defaults to X-WR-CALNAME, then the file name.
 
     Raises:
         InvalidCalendar: no iCalendar content at all.
     """
     sink = WarningSink(source)
-    roots = read_components(data, sink)
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", errors="surrogatepass")
     vtimezones: dict[str, Component] = {}
-    calendar_props: dict[str, Prop] = {}
-    event_components: list[Component] = []
-    for root in roots:
-        for component in root.walk("VTIMEZONE"):
-            tzid = component.first("TZID")
-            if tzid is not None:
-                vtimezones.setdefault(tzid.value.strip().strip('"'), component)
-        if root.name == "VCALENDAR":
-            for prop in root.props:
-                calendar_props.setdefault(prop.name, prop)
-            event_components.extend(c for c in root.children if c.name == "VEVENT")
-        elif root.name == "VEVENT":
-            event_components.append(root)
+    for component in prescan_timezones(raw):
+        _register_timezone(component, vtimezones)
     resolver = ZoneResolver(vtimezones)
-    calname = name or _text(calendar_props.get("X-WR-CALNAME")) or _display_name(source)
+    calname = name or _calendar_name_in(raw) or _display_name(source)
+    events: list[ParsedEvent] = []
+
+    def on_component(component: Component) -> None:
+        if component.name == "VEVENT":
+            try:
+                events.append(_parse_event(component, resolver, calname, sink))
+            except _EventError as error:
+                uid = component.first("UID")
+                sink.add(
+                    error.line or component.line,
+                    f"event skipped: {error}",
+                    uid.value.strip() if uid else None,
+                )
+        elif component.name == "VTIMEZONE":
+            _register_timezone(component, vtimezones)
+
+    scanner = scan(raw, sink, on_component)
+    calendar_props = scanner.calendar_props
     floating_zone, floating_zone_name = None, None
     wr_tz = calendar_props.get("X-WR-TIMEZONE")
     if wr_tz is not None and wr_tz.value.strip():
@@ -146,17 +153,6 @@ def read_calendar(
             )
         else:
             floating_zone, floating_zone_name = zone, wr_tz.value.strip()
-    events: list[ParsedEvent] = []
-    for component in event_components:
-        try:
-            events.append(_parse_event(component, resolver, calname, sink))
-        except _EventError as error:
-            uid = component.first("UID")
-            sink.add(
-                error.line or component.line,
-                f"event skipped: {error}",
-                uid.value.strip() if uid else None,
-            )
     method = calendar_props.get("METHOD")
     return ParsedCalendar(
         source=source,
@@ -167,6 +163,23 @@ def read_calendar(
         floating_zone_name=floating_zone_name,
         method=method.value.strip().upper() if method else None,
     )
+
+
+def _register_timezone(component: Component, vtimezones: dict[str, Component]) -> None:
+    tzid = component.first("TZID")
+    if tzid is not None:
+        vtimezones.setdefault(tzid.value.strip().strip('"'), component)
+
+
+_CALNAME = re.compile(rb"^X-WR-CALNAME[^:\r\n]*:([^\r\n]*)", re.I | re.M)
+
+
+def _calendar_name_in(data: bytes) -> str:
+    """X-WR-CALNAME, found up front because events are read before the file ends."""
+    match = _CALNAME.search(data)
+    if match is None:
+        return ""
+    return unescape_text(match.group(1).decode("utf-8", errors="replace")).strip()
 
 
 def _display_name(source: str) -> str:
@@ -234,7 +247,7 @@ def _parse_event(
             continue
         for note in rule.notes:
             warn(rule_prop.line, note)
-        event.rules.append(rule)
+        event.rules.append(replace(rule, line=rule_prop.line))
 
     for rdate_prop in component.all("RDATE"):
         _read_rdates(rdate_prop, event, resolver, warn)

@@ -28,17 +28,22 @@ from dateutil import rrule as du
 
 from daybrief.core.errors import ReadWarning
 from daybrief.core.events import Moment, ParsedCalendar, ParsedEvent
+from daybrief.core.feasibility import never_matches
 from daybrief.core.model import EventInfo, Occurrence, recurrence_key
 from daybrief.core.values import Duration, RecurrenceRule
 
 MAX_INSTANCES_PER_SERIES = 500_000
+MAX_INSTANCES_IN_WINDOW = 20_000
+"""Per series: more than any real calendar holds (hourly for two years), fewer than a
+FREQ=SECONDLY rule would bury the user's day under."""
 SERIES_TIME_BUDGET_S = 2.0
 """An absurd rule (FREQ=SECONDLY for years) is cut here, with a warning, not left to hang."""
 _MARGIN = timedelta(days=2)  # covers any UTC offset when comparing wall times to instants
 _EPOCH_MIN = datetime(1, 1, 3)
 _EPOCH_MAX = datetime(9999, 12, 29)
 
-_Warn = Callable[[ParsedEvent, str], None]
+_Warn = Callable[..., None]
+"""warn(event, message, line=None): line defaults to the event's BEGIN:VEVENT."""
 
 
 @dataclass(slots=True)
@@ -134,7 +139,7 @@ class _Series:
             elif isinstance(rid, date):
                 local_hi = max(local_hi, datetime(rid.year, rid.month, rid.day) + _MARGIN)
         # Instances before the window matter only as the originals of overrides.
-        wanted_before = {
+        wanted_before: set[date] = {
             _naive_in(rid, self.zone) if isinstance(rid, datetime) else rid
             for rid in self.overrides
             if isinstance(rid, date)
@@ -176,7 +181,7 @@ class _Series:
         self,
         local_lo: datetime,
         local_hi: datetime,
-        wanted_before: set[object],
+        wanted_before: set[date],
         warn: _Warn,
     ) -> tuple[set[datetime], dict[datetime, Moment | Duration]]:
         master = self.master
@@ -195,6 +200,10 @@ class _Series:
                     until += timedelta(hours=23, minutes=59, seconds=59)
             if until is not None and until < dtstart:
                 continue
+            impossible = never_matches(rule, dtstart)
+            if impossible:
+                warn(master, f"RRULE yields no instance ({impossible}); ignored", rule.line)
+                continue
             first = dtstart
             if rule.count is None:
                 earliest_needed = min(
@@ -205,7 +214,7 @@ class _Series:
             try:
                 iterator = iter(rule.to_dateutil(first, until))
             except (ValueError, OverflowError) as error:
-                warn(master, f"RRULE not expanded: {error}")
+                warn(master, f"RRULE not expanded: {error}", rule.line)
                 continue
             limit = rule.count
             produced = 0
@@ -227,14 +236,26 @@ class _Series:
                         or (local.date() in wanted_before)
                     ):
                         starts.add(local)
+                        if len(starts) > MAX_INSTANCES_IN_WINDOW:
+                            warn(
+                                master,
+                                f"series cut after {MAX_INSTANCES_IN_WINDOW} instances in the "
+                                "window asked for",
+                                rule.line,
+                            )
+                            break
                     if produced >= MAX_INSTANCES_PER_SERIES:
-                        warn(master, f"series cut after {MAX_INSTANCES_PER_SERIES} instances")
+                        warn(
+                            master,
+                            f"series cut after {MAX_INSTANCES_PER_SERIES} instances",
+                            rule.line,
+                        )
                         break
                     if index & 1023 == 1023 and time.monotonic() > deadline:
-                        warn(master, "series cut: its rule takes too long to expand")
+                        warn(master, "series cut: its rule takes too long to expand", rule.line)
                         break
             except (ValueError, OverflowError) as error:
-                warn(master, f"RRULE expansion stopped: {error}")
+                warn(master, f"RRULE expansion stopped: {error}", rule.line)
         for rdate in master.rdates:
             starts.add(self._local(rdate))
         periods: dict[datetime, Moment | Duration] = {}
@@ -490,8 +511,9 @@ def expand_calendar(
         f"x-wr-timezone:{calendar.floating_zone_name}" if calendar.floating_zone else "floating"
     )
 
-    def warn(event: ParsedEvent, message: str) -> None:
-        result.warnings.append(ReadWarning(calendar.source, event.info.line, event.uid, message))
+    def warn(event: ParsedEvent, message: str, line: int | None = None) -> None:
+        where = line if line is not None else event.info.line
+        result.warnings.append(ReadWarning(calendar.source, where, event.uid, message))
 
     masters: dict[str, ParsedEvent] = {}
     overrides: dict[str, list[ParsedEvent]] = {}
@@ -505,20 +527,16 @@ def expand_calendar(
             current = masters.get(event.uid)
             if current is None or event.info.sequence >= current.info.sequence:
                 masters[event.uid] = event
-    series: list[_Series] = []
-    for uid, master in masters.items():
-        series.append(
-            _Series(master, overrides.pop(uid, []), floating_zone, user_zone, floating_label)
-        )
-    series.extend(
-        _Series(event, [], floating_zone, user_zone, floating_label) for event in anonymous
-    )
     out = result.occurrences
-    for item in series:
+    groups = [(master, overrides.pop(uid, [])) for uid, master in masters.items()]
+    groups.extend((event, []) for event in anonymous)
+    for master, own_overrides in groups:
         try:
-            item.expand(window_start, window_end, out, warn)
+            series = _Series(master, own_overrides, floating_zone, user_zone, floating_label)
+            series.expand(window_start, window_end, out, warn)
         except (ValueError, OverflowError, TypeError) as error:
-            warn(item.master, f"event not expanded: {error}")
+            # Dates at the edge of the calendar (year 1, 9999) cannot be placed in a zone.
+            warn(master, f"event not expanded: {error}")
     for orphans in overrides.values():
         for override in _latest_per_rid(orphans):
             holder = _Series(override, [], floating_zone, user_zone, floating_label)

@@ -146,6 +146,8 @@ class RecurrenceRule:
     wkst: int = 0
     notes: tuple[str, ...] = ()
     """Parts that were dropped or ignored, for a warning."""
+    line: int | None = None
+    """Where the RRULE was written, for warnings found while expanding."""
 
     def to_dateutil(
         self, dtstart: datetime, until: datetime | None, cache: bool = False
