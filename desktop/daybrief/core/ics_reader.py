@@ -44,9 +44,7 @@ _KEEP_ALL = None
 _KEEP_NONE: frozenset[str] = frozenset()
 
 # A logical line: a physical line and its folded continuations (RFC 5545 3.1).
-_LOGICAL_LINE = re.compile(rb"[^\n]*(?:\n[ \t][^\n]*)*")
 _FOLD = re.compile(rb"\r?\n[ \t]")
-_NAME = re.compile(rb"[A-Za-z0-9-]+")
 # From the ';' after the name to the ':' that starts the value, quotes respected.
 _PARAMS_END = re.compile(rb'(?:;(?:[^";:\r\n]|"[^"]*")*)*:')
 _PARAM = re.compile(r'([^=;]+)=((?:"[^"]*"|[^;"])*)')
@@ -148,12 +146,62 @@ def _to_utf8_bytes(data: bytes | str) -> bytes:
     return data
 
 
+class _LineNumbers:
+    """Byte offset to line number, cheap when asked in (mostly) increasing order."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pos = 0
+        self._line = 1
+
+    def at(self, pos: int) -> int:
+        if pos >= self._pos:
+            self._line += self._data.count(b"\n", self._pos, pos)
+        else:
+            self._line -= self._data.count(b"\n", pos, self._pos)
+        self._pos = pos
+        return self._line
+
+
+def _property_pattern(names: frozenset[str] | None) -> re.Pattern[bytes]:
+    """Lines (with their folds) of the named properties, or of any property for None."""
+    if names is None:
+        head = rb"[A-Za-z0-9-]+"
+    else:
+        head = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+    # Old Mozilla calendars fold right after the name ("UID" / " :value").
+    return re.compile(
+        rb"^(" + head + rb")(?=(?:\r?\n[ \t])?[;:])([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
+        re.M | re.I,
+    )
+
+
+_STRUCTURE = re.compile(rb"^(BEGIN|END):[ \t]*([^\r\n]*?)[ \t]*\r?$", re.M | re.I)
+_MALFORMED = re.compile(rb"^(?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r?\n[ \t])?[;:])[^\r\n]+", re.M)
+_EVENT_LINES = _property_pattern(EVENT_PROPERTIES)
+_CALENDAR_LINES = _property_pattern(CALENDAR_PROPERTIES)
+_ANY_LINES = _property_pattern(None)
+
+
+@dataclass(slots=True)
+class _Open:
+    """A component being read: its byte ranges between children, and what it keeps."""
+
+    component: Component
+    keep: frozenset[str] | None
+    segment_start: int
+    segments: list[tuple[int, int]] = field(default_factory=list)
+
+
 class Scanner:
     """One pass over a calendar's bytes, handing each closed top-level component on.
 
-    ``on_component`` receives every component whose parent is a VCALENDAR (or that
-    stands alone) as soon as it closes, so a caller can turn a VEVENT into an event
-    and let the raw properties go. VCALENDAR properties are kept in ``calendar_props``.
+    Python sees only BEGIN/END lines and the properties a component keeps; regular
+    expressions find those within the component's own byte ranges, so the many lines
+    Daybrief never reads (folded descriptions, X- properties, alarms) cost next to
+    nothing. ``on_component`` receives each component whose parent is a VCALENDAR (or
+    that stands alone) as soon as it closes; VCALENDAR properties are kept in
+    ``calendar_props``.
     """
 
     def __init__(self, sink: WarningSink, on_component: Callable[[Component], None]) -> None:
@@ -162,6 +210,8 @@ class Scanner:
         self.calendar_props: dict[str, Prop] = {}
         self.saw_content = False
         self._bad_utf8_lines: list[int] = []
+        self._data = b""
+        self._lines = _LineNumbers(b"")
 
     def _decode(self, raw: bytes, line: int) -> str:
         try:
@@ -171,83 +221,40 @@ class Scanner:
             return raw.decode("cp1252", errors="replace")
 
     def scan(self, data: bytes) -> None:
-        sink = self.sink
-        stack: list[Component] = []
-        keep: list[frozenset[str] | None] = []
-        line_at_pos, pos_of_line = 1, 0
-        stray_lines = 0
-        count_newlines = data.count
-        for match in _LOGICAL_LINE.finditer(data):
-            raw = match.group()
-            if not raw or raw == b"\r":
-                continue
-            start = match.start()
-            line_at_pos += count_newlines(b"\n", pos_of_line, start)
-            pos_of_line = start
-            number = line_at_pos
-            if b"\n" in raw:
-                raw = _FOLD.sub(b"", raw)
-            if raw[-1:] == b"\r":
-                raw = raw[:-1]
-            name_match = _NAME.match(raw)
-            if name_match is None:
-                if stack:
-                    sink.add(number, f"not a valid content line, skipped: {_excerpt(raw)}")
-                elif raw.strip():
-                    stray_lines += 1
-                continue
-            end = name_match.end()
-            name = raw[:end].decode("ascii").upper()
-            if name == "BEGIN" and raw[end : end + 1] == b":":
-                self._begin(raw[end + 1 :], stack, keep, number)
-                continue
-            if name == "END" and raw[end : end + 1] == b":":
-                self._end(raw[end + 1 :], stack, keep, number)
-                continue
-            if not stack:
-                stray_lines += 1
-                continue
-            wanted = keep[-1]
-            if wanted is not _KEEP_ALL and name not in wanted:
-                if raw[end : end + 1] not in (b":", b";"):
-                    sink.add(number, f"not a valid content line, skipped: {_excerpt(raw)}")
-                continue
-            separator = raw[end : end + 1]
-            if separator == b":":
-                params = None
-                value = raw[end + 1 :]
-            elif separator == b";":
-                params_match = _PARAMS_END.match(raw, end)
-                if params_match is None:
-                    sink.add(number, f"parameters without a value, skipped: {_excerpt(raw)}")
-                    continue
-                colon = params_match.end() - 1
-                params = self._decode(raw[end + 1 : colon], number)
-                value = raw[colon + 1 :]
+        self._data = data
+        self._lines = _LineNumbers(data)
+        stack: list[_Open] = []
+        for match in _STRUCTURE.finditer(data):
+            kind = match.group(1).upper()
+            name = match.group(2).decode("ascii", errors="replace").strip().upper()
+            if stack:
+                top = stack[-1]
+                top.segments.append((top.segment_start, match.start()))
+            if kind == b"BEGIN":
+                self._begin(name, stack, match.start(), match.end())
             else:
-                sink.add(number, f"not a valid content line, skipped: {_excerpt(raw)}")
-                continue
-            stack[-1].add(Prop(name, params, self._decode(value, number), number))
+                self._end(name, stack, match.start())
+            if stack:
+                stack[-1].segment_start = match.end()
         while stack:
-            closed = stack.pop()
-            keep.pop()
-            if closed.name != "VCALENDAR":
-                sink.add(closed.line, f"{closed.name} never closed (no END:{closed.name})")
-            self._closed(closed, stack)
-        if stray_lines:
-            sink.add(None, f"{stray_lines} line(s) outside any component ignored")
+            current = stack.pop()
+            current.segments.append((current.segment_start, len(data)))
+            if current.component.name != "VCALENDAR":
+                self.sink.add(
+                    current.component.line,
+                    f"{current.component.name} never closed (no END:{current.component.name})",
+                )
+            self._closed(current, stack)
         if self._bad_utf8_lines:
             bad = self._bad_utf8_lines
-            sink.add(
+            self.sink.add(
                 bad[0],
                 f"not valid UTF-8 on {len(bad)} line(s) (first at line {bad[0]}); "
                 "read those lines as Windows-1252",
             )
 
-    def _begin(
-        self, raw_name: bytes, stack: list[Component], keep: list[frozenset[str] | None], line: int
-    ) -> None:
-        name = raw_name.strip().decode("ascii", errors="replace").upper()
+    def _begin(self, name: str, stack: list[_Open], start: int, end: int) -> None:
+        line = self._lines.at(start)
         if not name:
             self.sink.add(line, "BEGIN without a component name; line skipped")
             return
@@ -256,49 +263,89 @@ class Scanner:
             closing = len(stack)
         elif name in _SIBLING_ONLY:
             closing = next(
-                (len(stack) - i for i, c in enumerate(stack) if c.name in _SIBLING_ONLY), 0
+                (len(stack) - i for i, o in enumerate(stack) if o.component.name in _SIBLING_ONLY),
+                0,
             )
         else:
             closing = 0
         for _ in range(closing):
-            open_component = stack.pop()
-            keep.pop()
-            if open_component.name != "VCALENDAR":
+            current = stack.pop()
+            current.segments.append((current.segment_start, start))
+            if current.component.name != "VCALENDAR":
                 self.sink.add(
-                    open_component.line,
-                    f"{open_component.name} not closed before BEGIN:{name} at line {line}; "
+                    current.component.line,
+                    f"{current.component.name} not closed before BEGIN:{name} at line {line}; "
                     "closed there",
                 )
-            self._closed(open_component, stack)
+            self._closed(current, stack)
         component = Component(name, line)
-        if stack and stack[-1].name != "VCALENDAR":
-            stack[-1].children.append(component)
-        stack.append(component)
-        keep.append(_kept_properties(name, stack))
+        if stack and stack[-1].component.name != "VCALENDAR":
+            stack[-1].component.children.append(component)
+        keep = _kept_properties(name, [o.component for o in stack] + [component])
+        stack.append(_Open(component, keep, end))
 
-    def _end(
-        self, raw_name: bytes, stack: list[Component], keep: list[frozenset[str] | None], line: int
-    ) -> None:
-        name = raw_name.strip().decode("ascii", errors="replace").upper()
+    def _end(self, name: str, stack: list[_Open], start: int) -> None:
         for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth].name == name:
+            if stack[depth].component.name == name:
                 while len(stack) > depth:
-                    closed = stack.pop()
-                    keep.pop()
-                    if closed.name != name:
-                        self.sink.add(closed.line, f"{closed.name} not closed before END:{name}")
+                    current = stack.pop()
+                    if current.component.name != name:
+                        self.sink.add(
+                            current.component.line,
+                            f"{current.component.name} not closed before END:{name}",
+                        )
                     else:
-                        closed.end_line = line
-                    self._closed(closed, stack)
+                        current.component.end_line = self._lines.at(start)
+                    self._closed(current, stack)
                 return
-        self.sink.add(line, f"END:{name} without a matching BEGIN; ignored")
+        self.sink.add(self._lines.at(start), f"END:{name} without a matching BEGIN; ignored")
 
-    def _closed(self, component: Component, stack: list[Component]) -> None:
+    def _closed(self, current: _Open, stack: list[_Open]) -> None:
+        component = current.component
+        if current.keep is None or current.keep:
+            self._read_properties(current)
         if component.name == "VCALENDAR":
             for name, props in component.props.items():
                 self.calendar_props.setdefault(name, props[0])
-        elif not stack or stack[-1].name == "VCALENDAR":
+        elif not stack or stack[-1].component.name == "VCALENDAR":
             self.on_component(component)
+
+    def _read_properties(self, current: _Open) -> None:
+        data, lines, sink = self._data, self._lines, self.sink
+        component = current.component
+        if current.keep is EVENT_PROPERTIES:
+            pattern = _EVENT_LINES
+        elif current.keep is CALENDAR_PROPERTIES:
+            pattern = _CALENDAR_LINES
+        else:
+            pattern = _ANY_LINES
+        for start, end in current.segments:
+            if end <= start:
+                continue
+            for match in pattern.finditer(data, start, end):
+                rest = match.group(2)
+                if b"\n" in rest:
+                    rest = _FOLD.sub(b"", rest)
+                line = lines.at(match.start())
+                if rest[:1] == b":":
+                    params = None
+                    value = rest[1:]
+                else:
+                    params_match = _PARAMS_END.match(rest)
+                    if params_match is None:
+                        sink.add(line, f"parameters without a value, skipped: {_excerpt(rest)}")
+                        continue
+                    colon = params_match.end() - 1
+                    params = self._decode(rest[1:colon], line)
+                    value = rest[colon + 1 :]
+                name = match.group(1).decode("ascii").upper()
+                component.add(Prop(name, params, self._decode(value.rstrip(b"\r"), line), line))
+            if component.name != "VCALENDAR":
+                for bad in _MALFORMED.finditer(data, start, end):
+                    sink.add(
+                        lines.at(bad.start()),
+                        f"not a valid content line, skipped: {_excerpt(bad.group())}",
+                    )
 
 
 def _kept_properties(name: str, stack: list[Component]) -> frozenset[str] | None:
@@ -317,7 +364,7 @@ def _excerpt(raw: bytes, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "…")
 
 
-_VTIMEZONE_BLOCK = re.compile(rb"^BEGIN:VTIMEZONE\r?$.*?^END:VTIMEZONE\r?$", re.I | re.M | re.S)
+_VTIMEZONE_EDGE = re.compile(rb"^(?:BEGIN|END):VTIMEZONE", re.M | re.I)
 
 
 def prescan_timezones(data: bytes) -> list[Component]:
@@ -326,10 +373,18 @@ def prescan_timezones(data: bytes) -> list[Component]:
     Writers may put VTIMEZONE after the events that use it; a cheap search over the
     bytes finds them all first.
     """
+    if b"VTIMEZONE" not in data and b"vtimezone" not in data.lower():
+        return []
     found: list[Component] = []
     quiet = WarningSink("<vtimezone>")
-    for match in _VTIMEZONE_BLOCK.finditer(data):
-        Scanner(quiet, found.append).scan(match.group())
+    begin = None
+    for edge in _VTIMEZONE_EDGE.finditer(data):
+        if edge.group()[:1] in (b"B", b"b"):
+            begin = edge.start()
+        elif begin is not None:
+            line_end = data.find(b"\n", edge.end())
+            Scanner(quiet, found.append).scan(data[begin : line_end if line_end > 0 else None])
+            begin = None
     return [c for c in found if c.name == "VTIMEZONE"]
 
 

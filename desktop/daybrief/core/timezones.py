@@ -20,8 +20,10 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from dateutil import rrule as du
 from tzlocal.windows_tz import win_tz
 
+from daybrief.core.feasibility import never_matches
 from daybrief.core.ics_reader import Component
 from daybrief.core.values import parse_date_time, parse_rrule, parse_utc_offset
 
@@ -29,6 +31,8 @@ from daybrief.core.values import parse_date_time, parse_rrule, parse_utc_offset
 _LAST_TRANSITION_YEAR = 2100
 _FIRST_USEFUL_YEAR = 1900
 _MAX_TRANSITIONS = 5000
+_EARLIEST_ONSET = datetime(2, 1, 1)
+_LATEST_ONSET = datetime(9998, 12, 31)
 _DISPLAY_NAME = re.compile(
     r"\(\s*(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?:[:.](\d{2}))?)?\s*\)\s*(.*)\Z", re.IGNORECASE
 )
@@ -126,8 +130,12 @@ def _observance_transitions(
         start = datetime(start.year, start.month, start.day)
     onsets = [start]
     rule_prop = observance.first("RRULE")
-    if rule_prop is not None:
-        rule = parse_rrule(rule_prop.value)
+    rule = parse_rrule(rule_prop.value) if rule_prop is not None else None
+    # Real zones change offset yearly at most; anything finer is a broken file, and an
+    # impossible rule would keep dateutil searching until year 9999.
+    if rule is not None and (rule.freq != du.YEARLY or never_matches(rule, start)):
+        rule = None
+    if rule is not None:
         until = None
         if isinstance(rule.until, datetime):
             until = rule.until + offset_from if rule.until_utc else rule.until
@@ -152,7 +160,11 @@ def _observance_transitions(
             value, _ = parse_date_time(item.split("/")[0])
             if isinstance(value, datetime):
                 onsets.append(value)
-    return [(onset - offset_from, offset_from, offset_to, name) for onset in set(onsets)]
+    return [
+        (onset - offset_from, offset_from, offset_to, name)
+        for onset in set(onsets)
+        if _EARLIEST_ONSET <= onset <= _LATEST_ONSET  # room to add any offset without overflow
+    ]
 
 
 def _same_day_in(moment: datetime, year: int) -> datetime:
