@@ -689,3 +689,45 @@ def test_non_utf8_bytes_are_read_with_a_warning() -> None:
     calendar = read_calendar(data, "latin.ics")
     assert calendar.events[0].info.summary == "café"
     assert any("UTF-8" in w.message for w in calendar.warnings)
+
+
+def test_floating_event_in_year_one_east_of_utc() -> None:
+    """Year 1 wall time in Berlin is year 0 in UTC: a warning, not an OverflowError."""
+    data = _calendar("DTSTART:00010101T000000", "DTEND:00010101T010000")
+    _timed(data, ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize(
+    ("start", "offset_from", "offset_to"),
+    [("00010101T000000", "-0200", "-0300"), ("99991231T230000", "+0100", "+0200")],
+)
+def test_vtimezone_observance_at_the_ends_of_time(
+    start: str, offset_from: str, offset_to: str
+) -> None:
+    """A VTIMEZONE transition whose wall time falls outside years 1-9999: no OverflowError."""
+    data = _ics(
+        "BEGIN:VCALENDAR",
+        "BEGIN:VTIMEZONE",
+        "TZID:Far West",
+        "BEGIN:STANDARD",
+        f"DTSTART:{start}",
+        f"TZOFFSETFROM:{offset_from}",
+        f"TZOFFSETTO:{offset_to}",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+        "BEGIN:VEVENT",
+        "UID:far-west@example.com",
+        "DTSTART;TZID=Far West:20260105T090000",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    )
+    assert _timed(data).occurrences == 1
+
+
+def test_doubled_carriage_returns_are_line_ends() -> None:
+    """CRLF converted twice (``\\r\\r\\n``, as some mail gateways do) is still a calendar."""
+    data = _calendar("DTSTART:20260105T090000Z", "SUMMARY:Twice converted").replace(
+        b"\r\n", b"\r\r\n"
+    )
+    calendar = read_calendar(data, "crcrlf.ics")
+    assert [event.info.summary for event in calendar.events] == ["Twice converted"]

@@ -100,10 +100,20 @@ def find_unconfirmed(occurrences: Iterable[Occurrence], me: Collection[str]) -> 
             events that are STATUS:TENTATIVE themselves are found.
     """
     found = []
+    # Instances of a series share one EventInfo: judge each event once, not per instance
+    # (an event with thousands of attendees would otherwise cost instances × attendees).
+    verdicts: dict[int, Unconfirmed | None] = {}
     for occurrence in occurrences:
-        reason = unconfirmed_reason(occurrence, me)
-        if reason is not None:
-            found.append(reason)
+        key = id(occurrence.event)
+        if key not in verdicts:
+            verdicts[key] = unconfirmed_reason(occurrence, me)
+        verdict = verdicts[key]
+        if verdict is not None:
+            found.append(
+                verdict
+                if verdict.occurrence is occurrence
+                else Unconfirmed(occurrence, verdict.reason, verdict.waiting_on, verdict.required)
+            )
     return found
 
 

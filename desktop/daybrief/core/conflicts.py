@@ -65,8 +65,21 @@ def find_double_bookings(
             Off by default: a series overlapping itself is a data oddity, not a
             double-booking of two meetings.
     """
+    # A series shares one EventInfo across its instances: decide "busy" once per event,
+    # or an event with thousands of attendees costs instances × attendees.
+    verdicts: dict[tuple[int, bool], bool] = {}
+
+    def busy_once(occurrence: Occurrence) -> bool:
+        if busy is not is_busy:
+            return busy(occurrence, me)
+        key = (id(occurrence.event), occurrence.all_day)
+        verdict = verdicts.get(key)
+        if verdict is None:
+            verdict = verdicts[key] = busy(occurrence, me)
+        return verdict
+
     candidates = sorted(
-        (occ for occ in occurrences if busy(occ, me)), key=lambda o: (o.start, o.end)
+        (occ for occ in occurrences if busy_once(occ)), key=lambda o: (o.start, o.end)
     )
     # Meetings still running, for expiry by end time, and grouped by UID so a series that
     # overlaps itself thousands of times costs nothing when same-UID pairs are not wanted.

@@ -44,7 +44,7 @@ _KEEP_ALL = None
 _KEEP_NONE: frozenset[str] = frozenset()
 
 # A logical line: a physical line and its folded continuations (RFC 5545 3.1).
-_FOLD = re.compile(rb"\r?\n[ \t]")
+_FOLD = re.compile(rb"\r*\n[ \t]")
 # From the ';' after the name to the ':' that starts the value, quotes respected.
 _PARAMS_END = re.compile(rb'(?:;(?:[^";:\r\n]|"[^"]*")*)*:')
 _PARAM = re.compile(r'([^=;]+)=((?:"[^"]*"|[^;"])*)')
@@ -171,13 +171,14 @@ def _property_pattern(names: frozenset[str] | None) -> re.Pattern[bytes]:
         head = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
     # Old Mozilla calendars fold right after the name ("UID" / " :value").
     return re.compile(
-        rb"^(" + head + rb")(?=(?:\r?\n[ \t])?[;:])([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
+        rb"^(" + head + rb")(?=(?:\r*\n[ \t])?[;:])([^\n]*(?:\n[ \t][^\n]*)*)",
         re.M | re.I,
     )
 
 
-_STRUCTURE = re.compile(rb"^(BEGIN|END):[ \t]*([^\r\n]*?)[ \t]*\r?$", re.M | re.I)
-_MALFORMED = re.compile(rb"^(?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r?\n[ \t])?[;:])[^\r\n]+", re.M)
+# Line ends may be LF, CRLF, or CRCRLF (CRLF files converted once more by a mail gateway).
+_STRUCTURE = re.compile(rb"^(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
+_MALFORMED = re.compile(rb"^(?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+", re.M)
 _EVENT_LINES = _property_pattern(EVENT_PROPERTIES)
 _CALENDAR_LINES = _property_pattern(CALENDAR_PROPERTIES)
 _ANY_LINES = _property_pattern(None)
