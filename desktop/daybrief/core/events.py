@@ -12,7 +12,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 
 from daybrief.core.errors import InvalidCalendar, ReadWarning
-from daybrief.core.ics_reader import Component, Prop, WarningSink, prescan_timezones, scan
+from daybrief.core.ics_reader import (
+    Component,
+    Prop,
+    Source,
+    WarningSink,
+    prescan_timezones,
+    read_details,
+    scan,
+)
 from daybrief.core.model import Attendee, EventInfo
 from daybrief.core.timezones import ZoneResolver, iana_zone, resolve_tzid_name
 from daybrief.core.values import (
@@ -61,8 +69,13 @@ class Moment:
 
 @dataclass(slots=True)
 class ParsedEvent:
-    info: EventInfo
+    """One VEVENT: its timing read, its details (``info``) read on first use."""
+
+    uid: str | None
     start: Moment
+    sequence: int = 0
+    line: int | None = None
+    calendar: str = ""
     end: Moment | None = None
     duration: Duration | None = None
     rules: list[RecurrenceRule] = field(default_factory=list)
@@ -71,10 +84,16 @@ class ParsedEvent:
     exdates: list[Moment] = field(default_factory=list)
     recurrence_id: Moment | None = None
     range_future: bool = False
+    source: Source | None = None
+    _info: EventInfo | None = None
 
     @property
-    def uid(self) -> str | None:
-        return self.info.uid
+    def info(self) -> EventInfo:
+        if self._info is None:
+            details = read_details(self.source, self.line or 0) if self.source else {}
+            self._info = _info(details, self.uid, self.calendar, self.line, self.sequence)
+            self.source = None  # the bytes are no longer needed for this event
+        return self._info
 
     @property
     def is_recurring(self) -> bool:
@@ -220,7 +239,24 @@ def _parse_event(
         raise _EventError(start_prop.line, f"DTSTART {error}") from None
     start = _with_zone(start_value, start_utc, start_prop, resolver, warn, None)
 
-    event = ParsedEvent(info=_info(component, uid, calendar, warn), start=start)
+    sequence = 0
+    sequence_prop = component.first("SEQUENCE")
+    if sequence_prop is not None:
+        try:
+            sequence = int(sequence_prop.value.strip())
+        except ValueError:
+            warn(
+                sequence_prop.line,
+                f"SEQUENCE {sequence_prop.value[:20]!r} is not a number; read as 0",
+            )
+    event = ParsedEvent(
+        uid=uid,
+        start=start,
+        sequence=sequence,
+        line=component.line,
+        calendar=calendar,
+        source=component.source,
+    )
 
     end_prop = component.first("DTEND")
     duration_prop = component.first("DURATION")
@@ -361,10 +397,16 @@ def _address(value: str) -> str:
     return address.strip().lower()
 
 
-def _info(component: Component, uid: str | None, calendar: str, warn: _Warn) -> EventInfo:
-    organizer_prop = component.first("ORGANIZER")
+def _info(
+    props: dict[str, list[Prop]], uid: str | None, calendar: str, line: int | None, sequence: int
+) -> EventInfo:
+    def first(name: str) -> Prop | None:
+        found = props.get(name)
+        return found[0] if found else None
+
+    organizer_prop = first("ORGANIZER")
     attendees = []
-    for prop in component.all("ATTENDEE"):
+    for prop in props.get("ATTENDEE", ()):
         partstat = (prop.param("PARTSTAT") or "").strip().upper()
         role = (prop.param("ROLE") or "").strip().upper()
         attendees.append(
@@ -377,31 +419,21 @@ def _info(component: Component, uid: str | None, calendar: str, warn: _Warn) -> 
                 cutype=(prop.param("CUTYPE") or "").strip().upper() or "INDIVIDUAL",
             )
         )
-    sequence = 0
-    sequence_prop = component.first("SEQUENCE")
-    if sequence_prop is not None:
-        try:
-            sequence = int(sequence_prop.value.strip())
-        except ValueError:
-            warn(
-                sequence_prop.line,
-                f"SEQUENCE {sequence_prop.value[:20]!r} is not a number; read as 0",
-            )
-    status = component.first("STATUS")
-    transp = component.first("TRANSP")
-    busy = component.first("X-MICROSOFT-CDO-BUSYSTATUS")
-    summary = _text(component.first("SUMMARY"))
-    location = _text(component.first("LOCATION"))
-    description = _text(component.first("DESCRIPTION"))
+    status = first("STATUS")
+    transp = first("TRANSP")
+    busy = first("X-MICROSOFT-CDO-BUSYSTATUS")
+    summary = _text(first("SUMMARY"))
+    location = _text(first("LOCATION"))
+    description = _text(first("DESCRIPTION"))
     categories: list[str] = []
-    for prop in component.all("CATEGORIES"):
+    for prop in props.get("CATEGORIES", ()):
         categories.extend(split_list(unescape_text(prop.value)))
     return EventInfo(
         uid=uid,
         summary=summary,
         location=location,
         description=description,
-        conference_url=_conference_url(component, location, description),
+        conference_url=_conference_url(first, location, description),
         status=status.value.strip().upper() or None if status else None,
         transp=(transp.value.strip().upper() if transp else "") or "OPAQUE",
         ms_busystatus=busy.value.strip().upper() or None if busy else None,
@@ -410,19 +442,21 @@ def _info(component: Component, uid: str | None, calendar: str, warn: _Warn) -> 
         attendees=tuple(attendees),
         sequence=sequence,
         calendar=calendar,
-        line=component.line,
+        line=line,
         categories=tuple(categories),
     )
 
 
-def _conference_url(component: Component, location: str, description: str) -> str | None:
+def _conference_url(
+    first: Callable[[str], Prop | None], location: str, description: str
+) -> str | None:
     for name in (
         "X-GOOGLE-CONFERENCE",
         "X-MICROSOFT-SKYPETEAMSMEETINGURL",
         "X-MICROSOFT-ONLINEMEETINGCONFLINK",
         "CONFERENCE",
     ):
-        prop = component.first(name)
+        prop = first(name)
         if prop is not None:
             match = _URL.search(prop.value)
             if match:
@@ -431,7 +465,7 @@ def _conference_url(component: Component, location: str, description: str) -> st
         match = _CONFERENCE_HOSTS.search(text)
         if match:
             return match.group(0).rstrip(".,;)>")
-    url = component.first("URL")
+    url = first("URL")
     if url is not None and _CONFERENCE_HOSTS.match(url.value.strip()):
         return url.value.strip()
     return None

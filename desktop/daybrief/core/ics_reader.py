@@ -24,16 +24,24 @@ from daybrief.core.errors import InvalidCalendar, ReadWarning
 MAX_WARNINGS_PER_SOURCE = 500
 """Past this, a fuzzed or binary file would only flood the user; one summary line follows."""
 
-# Properties of a VEVENT the engine reads; everything else is skipped undecoded.
-EVENT_PROPERTIES = frozenset(
+# Properties of a VEVENT that place it in time (and pick among copies): read eagerly.
+EVENT_TIMING_PROPERTIES = frozenset(
     {
         "UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID",
-        "SEQUENCE", "SUMMARY", "LOCATION", "DESCRIPTION", "STATUS", "TRANSP", "ORGANIZER",
-        "ATTENDEE", "URL", "CONFERENCE", "CATEGORIES", "X-MICROSOFT-CDO-BUSYSTATUS",
-        "X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL",
-        "X-MICROSOFT-ONLINEMEETINGCONFLINK", "X-MICROSOFT-CDO-ALLDAYEVENT",
+        "SEQUENCE",
     }
 )  # fmt: skip
+# What a meeting says about itself: read only when an occurrence of it is wanted, since a
+# one-year window of a three-year calendar needs a third of its events.
+EVENT_DETAIL_PROPERTIES = frozenset(
+    {
+        "SUMMARY", "LOCATION", "DESCRIPTION", "STATUS", "TRANSP", "ORGANIZER", "ATTENDEE",
+        "URL", "CONFERENCE", "CATEGORIES", "X-MICROSOFT-CDO-BUSYSTATUS", "X-GOOGLE-CONFERENCE",
+        "X-MICROSOFT-SKYPETEAMSMEETINGURL", "X-MICROSOFT-ONLINEMEETINGCONFLINK",
+        "X-MICROSOFT-CDO-ALLDAYEVENT",
+    }
+)  # fmt: skip
+EVENT_PROPERTIES = EVENT_TIMING_PROPERTIES | EVENT_DETAIL_PROPERTIES
 CALENDAR_PROPERTIES = frozenset({"X-WR-TIMEZONE", "X-WR-CALNAME", "PRODID", "METHOD"})
 # Components that cannot nest in each other: a BEGIN of one inside another means the
 # writer forgot an END.
@@ -82,6 +90,8 @@ class Component:
     children: list[Component] = field(default_factory=list)
     end_line: int | None = None
     """Line of the END; None when the component was never closed."""
+    source: Source | None = None
+    """Where a VEVENT's own lines are, to read its details later (see read_details)."""
 
     def first(self, name: str) -> Prop | None:
         found = self.props.get(name)
@@ -103,6 +113,79 @@ class Component:
             yield self
         for child in self.children:
             yield from child.walk(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A component's own byte ranges (children excluded) in the calendar's bytes."""
+
+    data: bytes
+    segments: tuple[tuple[int, int], ...]
+
+
+def read_details(source: Source, line: int) -> dict[str, list[Prop]]:
+    """The detail properties of a VEVENT (summary, attendees, ...), read on demand.
+
+    Details carry no warnings of their own, so their props take the event's ``line``.
+    """
+    props: dict[str, list[Prop]] = {}
+    for start, end in source.segments:
+        if end <= start:
+            continue
+        for match in _DETAIL_LINES.finditer(source.data, start, end):
+            parts = _split_property(match.group(2))
+            if parts is None:
+                continue
+            params, value = parts
+            name = match.group(1).decode("ascii").upper()
+            prop = Prop(
+                name, _lenient(params) if params is not None else None, _lenient(value), line
+            )
+            props.setdefault(name, []).append(prop)
+    return props
+
+
+def _split_property(rest: bytes) -> tuple[bytes | None, bytes] | None:
+    """``;PARAMS:VALUE`` or ``:VALUE`` (folds included) to (params, value); None if broken."""
+    if b"\n" in rest:
+        rest = _FOLD.sub(b"", rest)
+    if rest[:1] == b":":
+        return None, rest[1:].rstrip(b"\r")
+    params_match = _PARAMS_END.match(rest)
+    if params_match is None:
+        return None
+    colon = params_match.end() - 1
+    return rest[1:colon], rest[colon + 1 :].rstrip(b"\r")
+
+
+def _lines_not_utf8(data: bytes, chunk: int = 1 << 22) -> list[int]:
+    """Line numbers that are not valid UTF-8, checked in chunks to spare memory."""
+    if data.isascii():
+        return []
+    bad: list[int] = []
+    start, line = 0, 1
+    while start < len(data):
+        end = data.find(b"\n", start + chunk)
+        end = len(data) if end < 0 else end + 1
+        block = data[start:end]
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError:
+            for offset, raw in enumerate(block.split(b"\n")):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    bad.append(line + offset)
+        line += block.count(b"\n")
+        start = end
+    return bad
+
+
+def _lenient(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 class WarningSink:
@@ -179,7 +262,8 @@ def _property_pattern(names: frozenset[str] | None) -> re.Pattern[bytes]:
 # Line ends may be LF, CRLF, or CRCRLF (CRLF files converted once more by a mail gateway).
 _STRUCTURE = re.compile(rb"^(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
 _MALFORMED = re.compile(rb"^(?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+", re.M)
-_EVENT_LINES = _property_pattern(EVENT_PROPERTIES)
+_EVENT_LINES = _property_pattern(EVENT_TIMING_PROPERTIES)
+_DETAIL_LINES = _property_pattern(EVENT_DETAIL_PROPERTIES)
 _CALENDAR_LINES = _property_pattern(CALENDAR_PROPERTIES)
 _ANY_LINES = _property_pattern(None)
 
@@ -210,16 +294,11 @@ class Scanner:
         self.on_component = on_component
         self.calendar_props: dict[str, Prop] = {}
         self.saw_content = False
-        self._bad_utf8_lines: list[int] = []
         self._data = b""
         self._lines = _LineNumbers(b"")
 
     def _decode(self, raw: bytes, line: int) -> str:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self._bad_utf8_lines.append(line)
-            return raw.decode("cp1252", errors="replace")
+        return _lenient(raw)
 
     def scan(self, data: bytes) -> None:
         self._data = data
@@ -246,8 +325,8 @@ class Scanner:
                     f"{current.component.name} never closed (no END:{current.component.name})",
                 )
             self._closed(current, stack)
-        if self._bad_utf8_lines:
-            bad = self._bad_utf8_lines
+        bad = _lines_not_utf8(data)
+        if bad:
             self.sink.add(
                 bad[0],
                 f"not valid UTF-8 on {len(bad)} line(s) (first at line {bad[0]}); "
@@ -314,8 +393,9 @@ class Scanner:
     def _read_properties(self, current: _Open) -> None:
         data, lines, sink = self._data, self._lines, self.sink
         component = current.component
-        if current.keep is EVENT_PROPERTIES:
+        if current.keep is EVENT_TIMING_PROPERTIES:
             pattern = _EVENT_LINES
+            component.source = Source(data, tuple(current.segments))
         elif current.keep is CALENDAR_PROPERTIES:
             pattern = _CALENDAR_LINES
         else:
@@ -324,23 +404,17 @@ class Scanner:
             if end <= start:
                 continue
             for match in pattern.finditer(data, start, end):
-                rest = match.group(2)
-                if b"\n" in rest:
-                    rest = _FOLD.sub(b"", rest)
                 line = lines.at(match.start())
-                if rest[:1] == b":":
-                    params = None
-                    value = rest[1:]
-                else:
-                    params_match = _PARAMS_END.match(rest)
-                    if params_match is None:
-                        sink.add(line, f"parameters without a value, skipped: {_excerpt(rest)}")
-                        continue
-                    colon = params_match.end() - 1
-                    params = self._decode(rest[1:colon], line)
-                    value = rest[colon + 1 :]
+                parts = _split_property(match.group(2))
+                if parts is None:
+                    sink.add(
+                        line, f"parameters without a value, skipped: {_excerpt(match.group())}"
+                    )
+                    continue
+                raw_params, raw_value = parts
+                params = self._decode(raw_params, line) if raw_params is not None else None
                 name = match.group(1).decode("ascii").upper()
-                component.add(Prop(name, params, self._decode(value.rstrip(b"\r"), line), line))
+                component.add(Prop(name, params, self._decode(raw_value, line), line))
             if component.name != "VCALENDAR":
                 for bad in _MALFORMED.finditer(data, start, end):
                     sink.add(
@@ -352,7 +426,7 @@ class Scanner:
 def _kept_properties(name: str, stack: list[Component]) -> frozenset[str] | None:
     """Which properties to keep in a new component: a set, None for all, empty for none."""
     if name == "VEVENT":
-        return EVENT_PROPERTIES
+        return EVENT_TIMING_PROPERTIES
     if name == "VCALENDAR":
         return CALENDAR_PROPERTIES
     if name == "VTIMEZONE" or any(c.name == "VTIMEZONE" for c in stack[:-1]):
@@ -365,6 +439,7 @@ def _excerpt(raw: bytes, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "…")
 
 
+_ANY_VTIMEZONE = re.compile(rb"vtimezone", re.I)
 _VTIMEZONE_EDGE = re.compile(rb"^(?:BEGIN|END):VTIMEZONE", re.M | re.I)
 
 
@@ -374,7 +449,7 @@ def prescan_timezones(data: bytes) -> list[Component]:
     Writers may put VTIMEZONE after the events that use it; a cheap search over the
     bytes finds them all first.
     """
-    if b"VTIMEZONE" not in data and b"vtimezone" not in data.lower():
+    if b"VTIMEZONE" not in data and not _ANY_VTIMEZONE.search(data):
         return []
     found: list[Component] = []
     quiet = WarningSink("<vtimezone>")

@@ -90,7 +90,7 @@ class _Series:
             assert override.recurrence_id is not None
             key = self._key_of_moment(override.recurrence_id)
             current = self.overrides.get(key)
-            if current is None or override.info.sequence >= current.info.sequence:
+            if current is None or override.sequence >= current.sequence:
                 self.overrides[key] = override
         for key, override in self.overrides.items():
             if override.range_future and isinstance(key, datetime):
@@ -512,7 +512,7 @@ def expand_calendar(
     )
 
     def warn(event: ParsedEvent, message: str, line: int | None = None) -> None:
-        where = line if line is not None else event.info.line
+        where = line if line is not None else event.line
         result.warnings.append(ReadWarning(calendar.source, where, event.uid, message))
 
     masters: dict[str, ParsedEvent] = {}
@@ -525,7 +525,7 @@ def expand_calendar(
             overrides.setdefault(event.uid, []).append(event)
         else:
             current = masters.get(event.uid)
-            if current is None or event.info.sequence >= current.info.sequence:
+            if current is None or event.sequence >= current.sequence:
                 masters[event.uid] = event
     out = result.occurrences
     groups = [(master, overrides.pop(uid, [])) for uid, master in masters.items()]
@@ -555,7 +555,7 @@ def _latest_per_rid(events: list[ParsedEvent]) -> list[ParsedEvent]:
         assert event.recurrence_id is not None
         key = (event.recurrence_id.value, event.recurrence_id.tz)
         current = latest.get(key)
-        if current is None or event.info.sequence >= current.info.sequence:
+        if current is None or event.sequence >= current.sequence:
             latest[key] = event
     return list(latest.values())
 
