@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -36,14 +37,16 @@ class UsageError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        return _overview(sys.stdout)
     try:
+        if not getattr(args, "command", None):
+            return _overview(sys.stdout)
         return int(args.run(args, sys.stdout, sys.stderr))
     except UsageError as error:
         print(f"daybrief: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except BrokenPipeError:  # `daybrief ... | head` is fine
+    except BrokenPipeError:
+        # `daybrief ... | head` is fine; keep Python from complaining again at exit.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
 
 

@@ -8,6 +8,7 @@ and several clients.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 DEMO_USER = "sam.rivera@brightpath.example"
 _CLIENTS = [
@@ -18,6 +19,21 @@ _CLIENTS = [
     ("Stark", "stark.example", "lena.fischer", "Lena Fischer"),
 ]
 _COLLEAGUE = ("kim.park@brightpath.example", "Kim Park")
+
+
+# The day the demo is about: two double-bookings, each kind of unconfirmed meeting.
+_NEXT_WORKING_DAY: list[tuple[str, time, int, str, dict[str, Any]]] = [
+    ("demo-qbr", time(10), 90, "Acme quarterly business review",
+     {"client": 0, "location": "Acme HQ, Room 4"}),
+    ("demo-globex-renewal", time(11), 60, "Globex renewal call",
+     {"client": 1, "my_answer": "NEEDS-ACTION"}),
+    ("demo-initech-kickoff", time(14), 60, "Initech onboarding kick-off",
+     {"client": 2, "organizer_is_me": True, "client_answer": "NEEDS-ACTION"}),
+    ("demo-umbrella-demo", time(14, 30), 30, "Umbrella product demo",
+     {"client": 3, "my_answer": "TENTATIVE"}),
+    ("demo-stark-lunch", time(12, 30), 60, "Lunch with Stark",
+     {"client": 4, "status": "TENTATIVE"}),
+]  # fmt: skip
 
 
 def next_working_day(today: date) -> date:
@@ -113,47 +129,8 @@ def demo_calendar(today: date) -> str:
                 )
             index += 1
         day += timedelta(days=1)
-    t = tomorrow
-    lines += _event(
-        "demo-qbr",
-        datetime.combine(t, time(10, 0)),
-        90,
-        "Acme quarterly business review",
-        client=0,
-        location="Acme HQ, Room 4",
-    )
-    lines += _event(
-        "demo-globex-renewal",
-        datetime.combine(t, time(11, 0)),
-        60,
-        "Globex renewal call",
-        client=1,
-        my_answer="NEEDS-ACTION",
-    )
-    lines += _event(
-        "demo-initech-kickoff",
-        datetime.combine(t, time(14, 0)),
-        60,
-        "Initech onboarding kick-off",
-        client=2,
-        organizer_is_me=True,
-        client_answer="NEEDS-ACTION",
-    )
-    lines += _event(
-        "demo-umbrella-demo",
-        datetime.combine(t, time(14, 30)),
-        30,
-        "Umbrella product demo",
-        client=3,
-        my_answer="TENTATIVE",
-    )
-    lines += _event(
-        "demo-stark-lunch",
-        datetime.combine(t, time(12, 30)),
-        60,
-        "Lunch with Stark",
-        client=4,
-        status="TENTATIVE",
-    )
+
+    for uid, at, minutes, summary, details in _NEXT_WORKING_DAY:
+        lines += _event(uid, datetime.combine(tomorrow, at), minutes, summary, **details)
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
