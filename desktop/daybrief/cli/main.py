@@ -66,8 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     ):
         command = commands.add_parser(name, help=summary, description=summary)
         command.set_defaults(run=run)
-        command.add_argument("files", nargs="*", metavar="FILE", help="ICS files ('-' for stdin)")
+        command.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="ICS files ('-' for stdin); none: the calendars imported into the store",
+        )
         command.add_argument("--demo", action="store_true", help="use the bundled demo calendar")
+        _add_data_dir(command)
         if name == "whoami":
             continue
         command.add_argument(
@@ -104,7 +110,38 @@ def _parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="also report instances of one series that overlap each other",
             )
+    imports = commands.add_parser(
+        "import",
+        help="import ICS files into the store (again: only what changed)",
+        description="Import ICS files into the store; prints what changed since last time.",
+    )
+    imports.set_defaults(run=_cmd_import)
+    imports.add_argument("files", nargs="+", metavar="FILE")
+    imports.add_argument("--name", help="calendar name (default: X-WR-CALNAME or file name)")
+    imports.add_argument("--tz", default=None, help="your time zone (default: the system's)")
+    _add_data_dir(imports)
+    export = commands.add_parser("export-data", help="back up all your own data to one JSON file")
+    export.set_defaults(run=_cmd_export_data)
+    export.add_argument("file", metavar="FILE")
+    _add_data_dir(export)
+    restore = commands.add_parser("import-data", help="restore your data from a backup file")
+    restore.set_defaults(run=_cmd_import_data)
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the store's data with the backup's (otherwise only into an empty store)",
+    )
+    _add_data_dir(restore)
     return parser
+
+
+def _add_data_dir(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder of the store (default: $DAYBRIEF_DATA_DIR, else the platform's data folder)",
+    )
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -130,8 +167,6 @@ def _read_inputs(args: argparse.Namespace) -> list[ParsedCalendar]:
         from daybrief.core.demo import demo_calendar
 
         calendars.append(read_calendar(demo_calendar(date.today()), "demo.ics", "Demo"))
-    if not args.files and not args.demo:
-        raise UsageError("no calendar given: name one or more ICS files, or use --demo")
     for path in args.files:
         try:
             if path == "-":
@@ -183,12 +218,45 @@ def _load(
 ) -> tuple[list[Occurrence], frozenset[str], tzinfo]:
     zone = _user_zone(args.tz)
     start, end = _window(args, zone)
+    if not args.files and not args.demo:
+        return _load_from_store(args, zone, start, end)
     calendars = _read_inputs(args)
     expansion = occurrences_between(calendars, start, end, zone)
     if not args.quiet:
         for warning in expansion.warnings:
             print(f"warning: {warning}", file=out_err)
     return expansion.occurrences, identity(args.me), zone
+
+
+def _load_from_store(
+    args: argparse.Namespace, zone: tzinfo, start: datetime, end: datetime
+) -> tuple[list[Occurrence], frozenset[str], tzinfo]:
+    from daybrief.services.queries import occurrences_in_store, saved_identity
+
+    with _open_store(args, create=False) as store:
+        occurrences = occurrences_in_store(store, start, end, zone, _zone_name(zone))
+        me = identity(args.me) or identity(saved_identity(store))
+    return occurrences, me, zone
+
+
+def _zone_name(zone: tzinfo) -> str:
+    return str(getattr(zone, "key", None) or zone)
+
+
+def _open_store(args: argparse.Namespace, *, create: bool = True) -> Any:
+    from daybrief.store import StoreError, open_store, store_path
+
+    path = store_path(args.data_dir)
+    if not create and not path.exists():
+        raise UsageError(
+            f"no calendar given, and no store at {path} yet: name ICS files, use --demo, "
+            "or run 'daybrief import FILE.ics' first"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open_store(path)
+    except (OSError, StoreError) as error:
+        raise UsageError(f"{path}: {error}") from None
 
 
 # ---------------------------------------------------------------------------- commands
@@ -313,6 +381,71 @@ def _overview(out: TextIO) -> int:
             print(f"  {item.occurrence.summary}: {item.description}", file=out)
     print("\nMore: daybrief --help", file=out)
     return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.importer import import_file
+
+    zone = _user_zone(args.tz)
+    failures = 0
+    with _open_store(args) as store:
+        for path in args.files:
+            try:
+                report = import_file(
+                    store,
+                    path,
+                    user_zone=zone,
+                    zone_name=_zone_name(zone),
+                    now=datetime.now(UTC),
+                    name=args.name,
+                )
+            except InvalidCalendar as error:
+                print(f"daybrief: {error} (nothing imported from it)", file=err)
+                failures += 1
+                continue
+            print(report.summary(), file=out)
+            for label, items in (
+                ("added", report.added),
+                ("cancelled", report.cancelled),
+                ("removed", report.removed),
+            ):
+                for occurrence in items[:10]:
+                    print(f"  {label}: {_describe_day(occurrence, zone)}", file=out)
+            for before, after in report.moved[:10]:
+                print(
+                    f"  moved: {_describe_day(before, zone)} -> "
+                    f"{_local_day(after, zone):%a %Y-%m-%d} {_span(after, zone)}",
+                    file=out,
+                )
+            for warning in report.warnings:
+                print(f"  skipped: {warning}", file=err)
+    return EXIT_UNUSABLE if failures else EXIT_OK
+
+
+def _cmd_export_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.store import write_backup
+
+    with _open_store(args) as store:
+        counts = write_backup(store, args.file)
+    print(f"Saved {sum(counts.values())} records to {args.file}", file=out)
+    return EXIT_OK
+
+
+def _cmd_import_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.store import BackupError, StoreError, import_user_data, read_backup
+
+    try:
+        data = read_backup(args.file)
+        with _open_store(args) as store:
+            counts = import_user_data(store, data, replace=args.replace)
+    except (BackupError, StoreError, OSError) as error:
+        raise UsageError(str(error)) from None
+    print(f"Restored {sum(counts.values())} records from {args.file}", file=out)
+    return EXIT_OK
+
+
+def _describe_day(occurrence: Occurrence, zone: tzinfo) -> str:
+    return f"{_local_day(occurrence, zone):%a %Y-%m-%d} {_describe(occurrence, zone)}"
 
 
 # ---------------------------------------------------------------------------- output

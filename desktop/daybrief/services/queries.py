@@ -1,0 +1,48 @@
+"""Reading meetings back out of the store for a window, in the user's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from daybrief.core.engine import occurrences_between
+from daybrief.core.events import read_calendar
+from daybrief.core.model import Occurrence
+from daybrief.core.recurrence import merge_calendars
+from daybrief.store.calendars import Calendars
+from daybrief.store.db import Store
+from daybrief.store.settings import Settings
+
+IDENTITY_SETTING = "identity"
+
+
+def occurrences_in_store(
+    store: Store, start: datetime, end: datetime, user_zone: tzinfo, zone_name: str
+) -> list[Occurrence]:
+    """Every meeting of the enabled sources in ``[start, end)``, each meeting once.
+
+    Inside the materialised window (and zone) this is one indexed query; outside it the
+    sources' last good content is expanded again, so any window works.
+    """
+    calendars = Calendars(store)
+    sources = [s for s in calendars.sources() if s.enabled]
+    covered = all(
+        s.window_start is not None
+        and s.window_end is not None
+        and s.window_start <= start
+        and end <= s.window_end
+        and s.user_zone == zone_name
+        for s in sources
+    )
+    if covered:
+        return merge_calendars([calendars.between(start, end)])
+    parsed = []
+    for source in sources:
+        data = calendars.content(source.id)
+        if data is not None:
+            parsed.append(read_calendar(data, source.location, source.name))
+    return occurrences_between(parsed, start, end, user_zone).occurrences
+
+
+def saved_identity(store: Store) -> list[str]:
+    value = Settings(store).get(IDENTITY_SETTING, [])
+    return [str(v) for v in value] if isinstance(value, list) else []

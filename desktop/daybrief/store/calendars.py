@@ -1,0 +1,294 @@
+"""Calendar sources and the occurrences materialised from them (schema 0002).
+
+Everything here is re-creatable from the sources; the user's data lives in the other
+repositories and is never touched by what happens here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from daybrief.core.errors import ReadWarning
+from daybrief.core.model import Attendee, EventInfo, Occurrence, format_utc, recurrence_key
+from daybrief.store.db import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: int
+    kind: str
+    location: str
+    name: str
+    enabled: bool
+    content_hash: str | None
+    window_start: datetime | None
+    window_end: datetime | None
+    user_zone: str | None
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+def _source(row: Any) -> Source:
+    return Source(
+        id=row["id"],
+        kind=row["kind"],
+        location=row["location"],
+        name=row["name"],
+        enabled=bool(row["enabled"]),
+        content_hash=row["content_hash"],
+        window_start=_moment(row["window_start"]),
+        window_end=_moment(row["window_end"]),
+        user_zone=row["user_zone"],
+        last_success_at=row["last_success_at"],
+        last_error=row["last_error"],
+        last_error_at=row["last_error_at"],
+    )
+
+
+class Calendars:
+    """Repository of sources and their materialised occurrences."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ------------------------------------------------------------------ sources
+
+    def sources(self) -> list[Source]:
+        return [_source(r) for r in self.store.query("SELECT * FROM sources ORDER BY id")]
+
+    def find_source(self, kind: str, location: str) -> Source | None:
+        row = self.store.query_one(
+            "SELECT * FROM sources WHERE kind = ? AND location = ?", (kind, location)
+        )
+        return _source(row) if row else None
+
+    def add_source(self, kind: str, location: str, name: str) -> Source:
+        now = self.store.now()
+        with self.store.transaction():
+            self.store.execute(
+                "INSERT INTO sources (kind, location, name, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, location) DO NOTHING",
+                (kind, location, name, now, now),
+            )
+        found = self.find_source(kind, location)
+        assert found is not None
+        return found
+
+    def remove_source(self, source_id: int) -> None:
+        """Forget a source and its occurrences; user data on its meetings stays (orphaned)."""
+        with self.store.transaction():
+            self.store.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+
+    def record_failure(self, source_id: int, reason: str) -> None:
+        """A failed refresh: say why and when; the last good data stays as it was."""
+        now = self.store.now()
+        with self.store.transaction():
+            self.store.execute(
+                "UPDATE sources SET last_error = ?, last_error_at = ?, updated_at = ? WHERE id = ?",
+                (reason, now, now, source_id),
+            )
+
+    def content(self, source_id: int) -> bytes | None:
+        row = self.store.query_one(
+            "SELECT data FROM source_content WHERE source_id = ?", (source_id,)
+        )
+        return bytes(row["data"]) if row else None
+
+    def warnings(self, source_id: int, location: str) -> list[ReadWarning]:
+        return [
+            ReadWarning(location, r["line"], r["uid"], r["message"])
+            for r in self.store.query(
+                "SELECT line, uid, message FROM source_warnings WHERE source_id = ? ORDER BY rowid",
+                (source_id,),
+            )
+        ]
+
+    def replace_content(
+        self,
+        source: Source,
+        *,
+        data: bytes,
+        content_hash: str,
+        occurrences: Sequence[Occurrence],
+        warnings: Iterable[ReadWarning],
+        window: tuple[datetime, datetime],
+        user_zone: str,
+        name: str,
+    ) -> None:
+        """A successful import, all at once: the old content is replaced in one transaction."""
+        now = self.store.now()
+        rows = [_occurrence_row(source.id, o) for o in occurrences]
+        with self.store.transaction():
+            self.store.execute("DELETE FROM occurrences WHERE source_id = ?", (source.id,))
+            self.store.executemany(
+                f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                rows,
+            )
+            self.store.execute("DELETE FROM source_warnings WHERE source_id = ?", (source.id,))
+            self.store.executemany(
+                "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
+                [(source.id, w.line, w.uid, w.message) for w in warnings],
+            )
+            self.store.execute(
+                "INSERT INTO source_content (source_id, data) VALUES (?, ?) "
+                "ON CONFLICT (source_id) DO UPDATE SET data = excluded.data",
+                (source.id, data),
+            )
+            self.store.execute(
+                "UPDATE sources SET content_hash = ?, window_start = ?, window_end = ?, "
+                "user_zone = ?, name = ?, last_success_at = ?, last_error = NULL, "
+                "last_error_at = NULL, updated_at = ? WHERE id = ?",
+                (
+                    content_hash,
+                    format_utc(window[0]),
+                    format_utc(window[1]),
+                    user_zone,
+                    name,
+                    now,
+                    now,
+                    source.id,
+                ),
+            )
+
+    # ------------------------------------------------------------------ occurrences
+
+    def occurrences_of(self, source_id: int) -> list[Occurrence]:
+        return [
+            _occurrence(r, self._calendar_names())
+            for r in self.store.query(
+                "SELECT * FROM occurrences WHERE source_id = ? ORDER BY start_utc", (source_id,)
+            )
+        ]
+
+    def between(self, start: datetime, end: datetime) -> list[Occurrence]:
+        """Materialised occurrences of enabled sources overlapping ``[start, end)``."""
+        names = self._calendar_names()
+        rows = self.store.query(
+            "SELECT o.* FROM occurrences o JOIN sources s ON s.id = o.source_id "
+            "WHERE s.enabled = 1 AND o.start_utc < ? AND "
+            "(o.end_utc > ? OR (o.end_utc = o.start_utc AND o.start_utc >= ?)) "
+            "ORDER BY o.start_utc",
+            (format_utc(end), format_utc(start), format_utc(start)),
+        )
+        return [_occurrence(r, names) for r in rows]
+
+    def covered_window(self) -> tuple[datetime, datetime] | None:
+        """The span every enabled source has materialised, or None without sources."""
+        sources = [s for s in self.sources() if s.enabled and s.window_start and s.window_end]
+        if not sources:
+            return None
+        start = max(s.window_start for s in sources if s.window_start)
+        end = min(s.window_end for s in sources if s.window_end)
+        return start, end
+
+    def known_uids(self) -> set[str]:
+        return {
+            r["uid"] for r in self.store.query("SELECT DISTINCT uid FROM occurrences") if r["uid"]
+        }
+
+    def _calendar_names(self) -> dict[int, str]:
+        return {r["id"]: r["name"] for r in self.store.query("SELECT id, name FROM sources")}
+
+
+_COLUMNS = (
+    "source_id", "uid", "recurrence_id", "start_utc", "end_utc", "all_day", "start_date",
+    "end_date", "summary", "location", "description", "conference_url", "status", "transp",
+    "ms_busystatus", "organizer", "organizer_cn", "attendees", "sequence", "tz", "zone",
+    "orphan", "range_future",
+)  # fmt: skip
+
+
+def _occurrence_row(source_id: int, occurrence: Occurrence) -> tuple[Any, ...]:
+    event = occurrence.event
+    attendees = json.dumps(
+        [
+            {"email": a.email, "cn": a.cn, "partstat": a.partstat, "explicit": a.explicit,
+             "role": a.role, "cutype": a.cutype}
+            for a in event.attendees
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
+    zone = occurrence.zone
+    zone_name = zone.key if isinstance(zone, ZoneInfo) else None
+    return (
+        source_id,
+        event.uid,
+        recurrence_key(occurrence),
+        format_utc(occurrence.start),
+        format_utc(occurrence.end),
+        int(occurrence.all_day),
+        occurrence.start_date.isoformat() if occurrence.start_date else None,
+        occurrence.end_date.isoformat() if occurrence.end_date else None,
+        event.summary,
+        event.location,
+        event.description,
+        event.conference_url,
+        event.status,
+        event.transp,
+        event.ms_busystatus,
+        event.organizer,
+        event.organizer_cn,
+        attendees,
+        event.sequence,
+        occurrence.tz,
+        zone_name,
+        occurrence.orphan,
+        int(occurrence.range == "THISANDFUTURE"),
+    )
+
+
+def _occurrence(row: Any, calendars: dict[int, str]) -> Occurrence:
+    attendees = tuple(
+        Attendee(
+            email=a["email"], cn=a["cn"], partstat=a["partstat"], explicit=a["explicit"],
+            role=a["role"], cutype=a.get("cutype", "INDIVIDUAL"),
+        )
+        for a in json.loads(row["attendees"])
+    )  # fmt: skip
+    info = EventInfo(
+        uid=row["uid"],
+        summary=row["summary"],
+        location=row["location"],
+        description=row["description"],
+        conference_url=row["conference_url"],
+        status=row["status"],
+        transp=row["transp"],
+        ms_busystatus=row["ms_busystatus"],
+        organizer=row["organizer"],
+        organizer_cn=row["organizer_cn"],
+        attendees=attendees,
+        sequence=row["sequence"],
+        calendar=calendars.get(row["source_id"], ""),
+    )
+    rid_text = row["recurrence_id"]
+    recurrence_id: datetime | date | None = None
+    if rid_text:
+        recurrence_id = date.fromisoformat(rid_text) if len(rid_text) == 10 else _moment(rid_text)
+    zone: tzinfo | None = ZoneInfo(row["zone"]) if row["zone"] else None
+    start = _moment(row["start_utc"])
+    end = _moment(row["end_utc"])
+    assert start is not None and end is not None
+    return Occurrence(
+        event=info,
+        start=start.astimezone(UTC),
+        end=end.astimezone(UTC),
+        all_day=bool(row["all_day"]),
+        start_date=date.fromisoformat(row["start_date"]) if row["start_date"] else None,
+        end_date=date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+        recurrence_id=recurrence_id,
+        tz=row["tz"],
+        zone=zone,
+        orphan=row["orphan"],
+        range="THISANDFUTURE" if row["range_future"] else None,
+    )

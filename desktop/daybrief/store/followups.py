@@ -1,0 +1,149 @@
+"""Follow-ups: text, due date, client, meeting, done — and the queries the briefing needs."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from daybrief.store._rows import UNCHANGED, Unchanged, day_or_none, day_text, need, ts, ts_or_none
+from daybrief.store.db import Store
+from daybrief.store.meetings import ensure_meeting
+from daybrief.store.models import FollowUp
+
+
+def _follow_up(row: sqlite3.Row) -> FollowUp:
+    return FollowUp(
+        id=row["id"],
+        text=row["text"],
+        due_date=day_or_none(row["due_date"]),
+        client_id=row["client_id"],
+        meeting_key=row["meeting_key"],
+        done=bool(row["done"]),
+        done_at=ts_or_none(row["done_at"]),
+        created_at=ts(row["created_at"]),
+        updated_at=ts(row["updated_at"]),
+    )
+
+
+class FollowUps:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def get(self, follow_up_id: int) -> FollowUp:
+        return _follow_up(
+            need(
+                self._store.query_one("SELECT * FROM follow_ups WHERE id = ?", (follow_up_id,)),
+                f"follow-up {follow_up_id}",
+            )
+        )
+
+    def add(
+        self,
+        text: str,
+        *,
+        due: date | None = None,
+        client_id: int | None = None,
+        meeting_key: str | None = None,
+    ) -> FollowUp:
+        with self._store.transaction():
+            if meeting_key is not None:
+                ensure_meeting(self._store, meeting_key)
+            now = self._store.now()
+            cursor = self._store.execute(
+                "INSERT INTO follow_ups (text, due_date, client_id, meeting_key, done,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+                (text, day_text(due), client_id, meeting_key, now, now),
+            )
+            return self.get(int(cursor.lastrowid or 0))
+
+    def update(
+        self,
+        follow_up_id: int,
+        *,
+        text: str | Unchanged = UNCHANGED,
+        due: date | Unchanged | None = UNCHANGED,
+        client_id: int | Unchanged | None = UNCHANGED,
+        meeting_key: str | Unchanged | None = UNCHANGED,
+    ) -> FollowUp:
+        with self._store.transaction():
+            old = self.get(follow_up_id)
+            new = (
+                old.text if isinstance(text, Unchanged) else text,
+                old.due_date if isinstance(due, Unchanged) else due,
+                old.client_id if isinstance(client_id, Unchanged) else client_id,
+                old.meeting_key if isinstance(meeting_key, Unchanged) else meeting_key,
+            )
+            if new != (old.text, old.due_date, old.client_id, old.meeting_key):
+                if new[3] is not None:
+                    ensure_meeting(self._store, new[3])
+                self._store.execute(
+                    "UPDATE follow_ups SET text = ?, due_date = ?, client_id = ?,"
+                    " meeting_key = ?, updated_at = ? WHERE id = ?",
+                    (new[0], day_text(new[1]), new[2], new[3], self._store.now(), follow_up_id),
+                )
+            return self.get(follow_up_id)
+
+    def set_done(self, follow_up_id: int, done: bool = True) -> FollowUp:
+        with self._store.transaction():
+            now = self._store.now()
+            self._store.execute(
+                "UPDATE follow_ups SET done = ?, done_at = ?, updated_at = ?"
+                " WHERE id = ? AND done <> ?",
+                (int(done), now if done else None, now, follow_up_id, int(done)),
+            )
+            return self.get(follow_up_id)
+
+    def delete(self, follow_up_id: int) -> None:
+        with self._store.transaction():
+            self._store.execute("DELETE FROM follow_ups WHERE id = ?", (follow_up_id,))
+
+    def query(
+        self,
+        *,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        client_id: int | None = None,
+        meeting_key: str | None = None,
+        include_done: bool = False,
+        include_undated: bool = False,
+    ) -> list[FollowUp]:
+        """Follow-ups due in ``[due_from, due_to]`` (either end open), by due date.
+
+        Undated follow-ups only come with ``include_undated`` (they are due "some time").
+        """
+        where = ["1"]
+        params: list[object] = []
+        dated = ["due_date IS NOT NULL"]
+        if due_from is not None:
+            dated.append("due_date >= ?")
+            params.append(day_text(due_from))
+        if due_to is not None:
+            dated.append("due_date <= ?")
+            params.append(day_text(due_to))
+        dated_sql = " AND ".join(dated)
+        where.append(f"(({dated_sql}) OR due_date IS NULL)" if include_undated else dated_sql)
+        if client_id is not None:
+            where.append("client_id = ?")
+            params.append(client_id)
+        if meeting_key is not None:
+            where.append("meeting_key = ?")
+            params.append(meeting_key)
+        if not include_done:
+            where.append("done = 0")
+        rows = self._store.query(
+            f"SELECT * FROM follow_ups WHERE {' AND '.join(where)}"
+            " ORDER BY due_date IS NULL, due_date, id",
+            params,
+        )
+        return [_follow_up(row) for row in rows]
+
+    def due_on(self, day: date) -> list[FollowUp]:
+        return self.query(due_from=day, due_to=day)
+
+    def overdue(self, today: date) -> list[FollowUp]:
+        """Open follow-ups due before ``today``."""
+        return [f for f in self.query(due_to=today) if f.due_date and f.due_date < today]
+
+    def all(self) -> list[FollowUp]:
+        rows = self._store.query("SELECT * FROM follow_ups ORDER BY id")
+        return [_follow_up(row) for row in rows]

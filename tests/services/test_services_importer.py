@@ -1,0 +1,178 @@
+"""Importing calendars into the store: atomic, incremental by content, reporting changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from daybrief.cli.main import main
+from daybrief.core.errors import InvalidCalendar
+from daybrief.services.importer import import_file
+from daybrief.services.queries import occurrences_in_store
+from daybrief.store import open_store
+from daybrief.store.calendars import Calendars
+from daybrief.store.meetings import meeting_key
+from daybrief.store.userdata import UserData
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+
+CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Daybrief tests//EN
+X-WR-CALNAME:Work
+BEGIN:VEVENT
+UID:qbr@acme.example
+DTSTART;TZID=Europe/Berlin:20261124T100000
+DTEND;TZID=Europe/Berlin:20261124T113000
+SUMMARY:Acme QBR
+END:VEVENT
+BEGIN:VEVENT
+UID:standup@team.example
+DTSTART;TZID=Europe/Berlin:20261123T090000
+DTEND;TZID=Europe/Berlin:20261123T091500
+RRULE:FREQ=DAILY;COUNT=10
+SUMMARY:Stand-up
+END:VEVENT
+BEGIN:VEVENT
+UID:lunch@globex.example
+DTSTART;TZID=Europe/Berlin:20261125T123000
+DTEND;TZID=Europe/Berlin:20261125T133000
+SUMMARY:Lunch with Globex
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    return path
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    with open_store(tmp_path / "daybrief.sqlite3") as opened:
+        yield opened
+
+
+def run_import(store, path: Path):
+    return import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=NOW)
+
+
+def test_first_import_adds_everything_and_second_is_unchanged(store, tmp_path: Path) -> None:
+    path = write(tmp_path / "work.ics", CALENDAR)
+    first = run_import(store, path)
+    assert first.occurrences == 12 and len(first.added) == 12 and not first.unchanged
+    second = run_import(store, path)
+    assert second.unchanged and not second.added
+
+
+def test_changes_are_reported_as_moved_cancelled_removed_added(store, tmp_path: Path) -> None:
+    path = write(tmp_path / "work.ics", CALENDAR)
+    run_import(store, path)
+    changed = (
+        CALENDAR.replace("20261124T100000", "20261124T140000")
+        .replace("20261124T113000", "20261124T153000")
+        .replace("SUMMARY:Lunch with Globex", "SUMMARY:Lunch with Globex\nSTATUS:CANCELLED")
+        .replace("COUNT=10", "COUNT=9")
+        .replace(
+            "END:VCALENDAR",
+            "BEGIN:VEVENT\nUID:new@initech.example\nDTSTART:20261126T090000Z\n"
+            "DTEND:20261126T100000Z\nSUMMARY:Initech kick-off\nEND:VEVENT\nEND:VCALENDAR",
+        )
+    )
+    report = run_import(store, write(path, changed))
+    assert [(a.summary, b.start.hour) for a, b in report.moved] == [("Acme QBR", 13)]
+    assert [o.summary for o in report.cancelled] == ["Lunch with Globex"]
+    assert [o.summary for o in report.removed] == ["Stand-up"]  # the 10th instance
+    assert [o.summary for o in report.added] == ["Initech kick-off"]
+
+
+def test_a_broken_file_changes_nothing(store, tmp_path: Path) -> None:
+    path = write(tmp_path / "work.ics", CALENDAR)
+    run_import(store, path)
+    before = Calendars(store).occurrences_of(Calendars(store).sources()[0].id)
+    path.write_bytes(b"<html>503 Service Unavailable</html>")
+    with pytest.raises(InvalidCalendar):
+        run_import(store, path)
+    after = Calendars(store).occurrences_of(Calendars(store).sources()[0].id)
+    assert [(o.uid, o.start) for o in after] == [(o.uid, o.start) for o in before]
+
+
+def test_user_data_survives_a_meeting_that_moves_and_one_that_disappears(
+    store, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "work.ics", CALENDAR)
+    run_import(store, path)
+    data = UserData.of(store)
+    data.checklists.add(meeting_key("qbr@acme.example"), "Deck ready", required=True)
+    data.checklists.add(meeting_key("lunch@globex.example"), "Book table")
+    without_lunch = (
+        CALENDAR.replace(
+            CALENDAR[CALENDAR.index("BEGIN:VEVENT\nUID:lunch") : CALENDAR.index("END:VCALENDAR")],
+            "",
+        )
+        .replace("20261124T100000", "20261124T160000")
+        .replace("20261124T113000", "20261124T170000")
+    )
+    run_import(store, write(path, without_lunch))
+    qbr_items = data.checklists.items(meeting_key("qbr@acme.example"))
+    lunch_items = data.checklists.items(meeting_key("lunch@globex.example"))
+    assert [i.text for i in qbr_items] == ["Deck ready"]
+    assert [i.text for i in lunch_items] == ["Book table"]
+    snapshot = data.meetings.get(meeting_key("lunch@globex.example"))
+    assert snapshot is not None and snapshot.summary == "Lunch with Globex"
+    assert "lunch@globex.example" not in Calendars(store).known_uids()
+
+
+def test_store_answers_a_window_and_one_outside_the_materialised_one(store, tmp_path: Path) -> None:
+    run_import(store, write(tmp_path / "work.ics", CALENDAR))
+    inside = occurrences_in_store(
+        store,
+        datetime(2026, 11, 24, tzinfo=UTC),
+        datetime(2026, 11, 25, tzinfo=UTC),
+        BERLIN,
+        "Europe/Berlin",
+    )
+    assert [o.summary for o in inside] == ["Stand-up", "Acme QBR"]
+    far = occurrences_in_store(
+        store,
+        datetime(2027, 6, 1, tzinfo=UTC),
+        datetime(2027, 7, 1, tzinfo=UTC),
+        BERLIN,
+        "Europe/Berlin",
+    )
+    assert far == []  # outside the window the stored content is expanded again: nothing then
+
+
+def test_cli_import_then_query_the_store(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path / "work.ics", CALENDAR)
+    data_dir = str(tmp_path / "data")
+    assert main(["import", str(path), "--data-dir", data_dir, "--tz", "Europe/Berlin"]) == 0
+    assert "12 occurrences; 12 added" in capsys.readouterr().out
+    code = main(
+        [
+            "occurrences",
+            "--start",
+            "2026-11-24",
+            "--end",
+            "2026-11-24",
+            "--tz",
+            "Europe/Berlin",
+            "--json",
+            "--data-dir",
+            data_dir,
+        ]
+    )
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0 and [r["summary"] for r in rows] == ["Stand-up", "Acme QBR"]
+    assert rows[1]["calendar"] == "Work"
+
+
+def test_cli_without_files_or_store_says_what_to_do(tmp_path: Path, capsys) -> None:
+    code = main(["conflicts", "--data-dir", str(tmp_path / "empty")])
+    assert code == 2 and "daybrief import" in capsys.readouterr().err
