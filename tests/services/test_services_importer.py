@@ -176,3 +176,50 @@ def test_cli_import_then_query_the_store(tmp_path: Path, capsys) -> None:
 def test_cli_without_files_or_store_says_what_to_do(tmp_path: Path, capsys) -> None:
     code = main(["conflicts", "--data-dir", str(tmp_path / "empty")])
     assert code == 2 and "daybrief import" in capsys.readouterr().err
+
+
+def test_a_cut_off_file_is_refused_and_the_failure_recorded(store, tmp_path: Path) -> None:
+    path = write(tmp_path / "work.ics", CALENDAR)
+    run_import(store, path)
+    cut = CALENDAR[: CALENDAR.index("SUMMARY:Lunch with Globex")]
+    write(path, cut)
+    with pytest.raises(InvalidCalendar, match="cut off"):
+        run_import(store, path)
+    calendars = Calendars(store)
+    (source,) = calendars.sources()
+    assert "cut off" in (source.last_error or "")
+    assert len(calendars.occurrences_of(source.id)) == 12  # the last good import stays
+
+
+def test_a_dismissed_orphan_that_comes_back_and_goes_again_is_shown_again(
+    store, tmp_path: Path
+) -> None:
+    from daybrief.services.queries import orphaned_meetings
+
+    path = write(tmp_path / "work.ics", CALENDAR)
+    run_import(store, path)
+    data = UserData.of(store)
+    key = meeting_key("lunch@globex.example")
+    data.checklists.add(key, "Book table")
+    without = CALENDAR.replace(
+        CALENDAR[CALENDAR.index("BEGIN:VEVENT\nUID:lunch") : CALENDAR.index("END:VCALENDAR")], ""
+    )
+    run_import(store, write(path, without))
+    assert [m.meeting_key for m in orphaned_meetings(store)] == [key]
+    data.meetings.dismiss(key)
+    assert orphaned_meetings(store) == []
+    run_import(store, write(path, CALENDAR))
+    run_import(store, write(path, without))
+    assert [m.meeting_key for m in orphaned_meetings(store)] == [key]
+
+
+def test_a_meeting_that_grows_old_is_not_an_orphan(store, tmp_path: Path) -> None:
+    from daybrief.services.queries import orphaned_meetings
+
+    path = write(tmp_path / "work.ics", CALENDAR)
+    run_import(store, path)
+    UserData.of(store).checklists.add(meeting_key("qbr@acme.example"), "Send minutes")
+    two_months_later = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
+    import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=two_months_later)
+    assert "qbr@acme.example" not in Calendars(store).known_uids()  # out of the window now
+    assert orphaned_meetings(store) == []

@@ -24,7 +24,7 @@ from daybrief.store.backup import FORMAT_VERSION, USER_TABLES, backup_text
 
 # Tables of calendar data (re-creatable, so not in the backup). A new table must be added
 # either here or to backup.USER_TABLES: the coverage test below makes that choice explicit.
-CALENDAR_TABLES = {"sources", "source_content", "source_warnings", "occurrences"}
+CALENDAR_TABLES = {"sources", "source_content", "source_warnings", "occurrences", "source_blocks"}
 
 QBR = meeting_key("qbr@acme.example", "2026-03-05T10:00:00Z")
 SERIES = meeting_key("weekly@globex.example")

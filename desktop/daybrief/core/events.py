@@ -7,14 +7,16 @@ zones but not yet expanded; :mod:`daybrief.core.recurrence` expands them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.ics_reader import (
+    Block,
     Component,
     Prop,
+    Scanner,
     Source,
     WarningSink,
     prescan_timezones,
@@ -85,6 +87,8 @@ class ParsedEvent:
     recurrence_id: Moment | None = None
     range_future: bool = False
     source: Source | None = None
+    digest: bytes | None = None
+    """Digest of the VEVENT's bytes (see ics_reader.Block), for incremental re-imports."""
     _info: EventInfo | None = None
 
     @property
@@ -112,6 +116,10 @@ class ParsedCalendar:
     """From X-WR-TIMEZONE: the zone for this file's floating times (SPEC §2)."""
     floating_zone_name: str | None = None
     method: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    """Every top-level VEVENT block of the file, read or skipped."""
+    truncated_at: int | None = None
+    """Line of a VEVENT the file ends inside of: a cut-off download, most likely."""
 
 
 _Warn = Callable[[int | None, str], None]
@@ -124,7 +132,12 @@ class _EventError(ValueError):
 
 
 def read_calendar(
-    data: bytes | str, source: str = "<calendar>", name: str | None = None
+    data: bytes | str,
+    source: str = "<calendar>",
+    name: str | None = None,
+    *,
+    wanted: Callable[[bytes], bool] | None = None,
+    spans: Sequence[Block] | None = None,
 ) -> ParsedCalendar:
     """Read one calendar; never raises for a broken event, only for a file with no calendar.
 
@@ -132,6 +145,9 @@ def read_calendar(
         data: the file's bytes (UTF-8, UTF-16 with a BOM, or mixed with Windows-1252) or text.
         source: where it came from (a path or URL), used in every warning.
         name: the calendar's display name; defaults to X-WR-CALNAME, then the file name.
+        wanted: given a VEVENT block's digest, whether to read it (None: read all); blocks
+            not wanted are only listed in ``blocks``.
+        spans: read only these blocks (from an earlier ``blocks``), nothing else.
 
     Raises:
         InvalidCalendar: no iCalendar content at all.
@@ -159,8 +175,16 @@ def read_calendar(
         elif component.name == "VTIMEZONE":
             _register_timezone(component, vtimezones)
 
-    scanner = scan(raw, sink, on_component)
+    if spans is None:
+        scanner = scan(raw, sink, on_component, wanted)
+    else:
+        scanner = Scanner(sink, on_component)
+        for block in spans:
+            scanner.scan(raw, block.start, block.end, block.line)
     calendar_props = scanner.calendar_props
+    if spans is not None:
+        # Only some blocks were read: the calendar's own properties come from a search.
+        calendar_props = _calendar_properties_in(raw)
     floating_zone, floating_zone_name = None, None
     wr_tz = calendar_props.get("X-WR-TIMEZONE")
     if wr_tz is not None and wr_tz.value.strip():
@@ -181,6 +205,8 @@ def read_calendar(
         floating_zone=floating_zone,
         floating_zone_name=floating_zone_name,
         method=method.value.strip().upper() if method else None,
+        blocks=scanner.blocks,
+        truncated_at=scanner.truncated_at,
     )
 
 
@@ -188,6 +214,21 @@ def _register_timezone(component: Component, vtimezones: dict[str, Component]) -
     tzid = component.first("TZID")
     if tzid is not None:
         vtimezones.setdefault(tzid.value.strip().strip('"'), component)
+
+
+_CALENDAR_PROPERTY = re.compile(rb"^(X-WR-TIMEZONE|METHOD)[^:\r\n]*:([^\r\n]*)", re.I | re.M)
+
+
+def _calendar_properties_in(data: bytes) -> dict[str, Prop]:
+    found: dict[str, Prop] = {}
+    for match in _CALENDAR_PROPERTY.finditer(data):
+        key = match.group(1).decode("ascii").upper()
+        if key not in found:
+            value = match.group(2).decode("utf-8", errors="replace").strip()
+            found[key] = Prop(key, None, value, data.count(b"\n", 0, match.start()) + 1)
+        if len(found) == 2:
+            break
+    return found
 
 
 _CALNAME = re.compile(rb"^X-WR-CALNAME[^:\r\n]*:([^\r\n]*)", re.I | re.M)
@@ -256,6 +297,7 @@ def _parse_event(
         line=component.line,
         calendar=calendar,
         source=component.source,
+        digest=component.digest,
     )
 
     end_prop = component.first("DTEND")

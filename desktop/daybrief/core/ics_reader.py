@@ -15,6 +15,7 @@ Warning:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -92,6 +93,8 @@ class Component:
     """Line of the END; None when the component was never closed."""
     source: Source | None = None
     """Where a VEVENT's own lines are, to read its details later (see read_details)."""
+    digest: bytes | None = None
+    """For a top-level VEVENT: the digest of its block (see :class:`Block`)."""
 
     def first(self, name: str) -> Prop | None:
         found = self.props.get(name)
@@ -181,6 +184,12 @@ def _lines_not_utf8(data: bytes, chunk: int = 1 << 22) -> list[int]:
     return bad
 
 
+def _line_end(data: bytes, pos: int, limit: int) -> int:
+    """Offset just past the line end at or after ``pos`` (the END line's own newline)."""
+    newline = data.find(b"\n", pos, limit)
+    return limit if newline < 0 else newline + 1
+
+
 def _lenient(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
@@ -232,10 +241,10 @@ def _to_utf8_bytes(data: bytes | str) -> bytes:
 class _LineNumbers:
     """Byte offset to line number, cheap when asked in (mostly) increasing order."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, pos: int = 0, line: int = 1) -> None:
         self._data = data
-        self._pos = 0
-        self._line = 1
+        self._pos = pos
+        self._line = line
 
     def at(self, pos: int) -> int:
         if pos >= self._pos:
@@ -275,7 +284,26 @@ class _Open:
     component: Component
     keep: frozenset[str] | None
     segment_start: int
+    begin: int
+    """Offset of its BEGIN line, for the block's span and digest."""
     segments: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A top-level VEVENT as bytes: where it is, and a digest of exactly those bytes.
+
+    Re-imports compare digests to parse only the events that changed.
+    """
+
+    digest: bytes
+    start: int
+    end: int
+    line: int
+
+
+def block_digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 class Scanner:
@@ -289,22 +317,35 @@ class Scanner:
     ``calendar_props``.
     """
 
-    def __init__(self, sink: WarningSink, on_component: Callable[[Component], None]) -> None:
+    def __init__(
+        self,
+        sink: WarningSink,
+        on_component: Callable[[Component], None],
+        wanted: Callable[[bytes], bool] | None = None,
+    ) -> None:
+        """``wanted(digest)``: read this VEVENT block? (None: read all). Every block, read or
+        not, is listed in ``blocks``."""
         self.sink = sink
         self.on_component = on_component
+        self.wanted = wanted
         self.calendar_props: dict[str, Prop] = {}
         self.saw_content = False
+        self.truncated_at: int | None = None
+        """Line of a VEVENT still open when the data ended: the file was cut off."""
+        self.blocks: list[Block] = []
         self._data = b""
         self._lines = _LineNumbers(b"")
 
     def _decode(self, raw: bytes, line: int) -> str:
         return _lenient(raw)
 
-    def scan(self, data: bytes) -> None:
+    def scan(self, data: bytes, start: int = 0, end: int | None = None, line: int = 1) -> None:
+        """Scan ``data[start:end]``, whose first line is line ``line`` of the file."""
+        end = len(data) if end is None else end
         self._data = data
-        self._lines = _LineNumbers(data)
+        self._lines = _LineNumbers(data, start, line)
         stack: list[_Open] = []
-        for match in _STRUCTURE.finditer(data):
+        for match in _STRUCTURE.finditer(data, start, end):
             kind = match.group(1).upper()
             name = match.group(2).decode("ascii", errors="replace").strip().upper()
             if stack:
@@ -313,19 +354,21 @@ class Scanner:
             if kind == b"BEGIN":
                 self._begin(name, stack, match.start(), match.end())
             else:
-                self._end(name, stack, match.start())
+                self._end(name, stack, match.start(), _line_end(data, match.end(), end))
             if stack:
                 stack[-1].segment_start = match.end()
         while stack:
             current = stack.pop()
-            current.segments.append((current.segment_start, len(data)))
+            current.segments.append((current.segment_start, end))
             if current.component.name != "VCALENDAR":
                 self.sink.add(
                     current.component.line,
                     f"{current.component.name} never closed (no END:{current.component.name})",
                 )
-            self._closed(current, stack)
-        bad = _lines_not_utf8(data)
+                if current.component.name == "VEVENT":
+                    self.truncated_at = current.component.line
+            self._closed(current, stack, end)
+        bad = _lines_not_utf8(data) if start == 0 and end == len(data) else []
         if bad:
             self.sink.add(
                 bad[0],
@@ -351,20 +394,21 @@ class Scanner:
         for _ in range(closing):
             current = stack.pop()
             current.segments.append((current.segment_start, start))
+            current_end = start
             if current.component.name != "VCALENDAR":
                 self.sink.add(
                     current.component.line,
                     f"{current.component.name} not closed before BEGIN:{name} at line {line}; "
                     "closed there",
                 )
-            self._closed(current, stack)
+            self._closed(current, stack, current_end)
         component = Component(name, line)
         if stack and stack[-1].component.name != "VCALENDAR":
             stack[-1].component.children.append(component)
         keep = _kept_properties(name, [o.component for o in stack] + [component])
-        stack.append(_Open(component, keep, end))
+        stack.append(_Open(component, keep, end, start))
 
-    def _end(self, name: str, stack: list[_Open], start: int) -> None:
+    def _end(self, name: str, stack: list[_Open], start: int, line_end: int) -> None:
         for depth in range(len(stack) - 1, -1, -1):
             if stack[depth].component.name == name:
                 while len(stack) > depth:
@@ -376,12 +420,19 @@ class Scanner:
                         )
                     else:
                         current.component.end_line = self._lines.at(start)
-                    self._closed(current, stack)
+                    self._closed(current, stack, line_end if current.component.end_line else start)
                 return
         self.sink.add(self._lines.at(start), f"END:{name} without a matching BEGIN; ignored")
 
-    def _closed(self, current: _Open, stack: list[_Open]) -> None:
+    def _closed(self, current: _Open, stack: list[_Open], end: int) -> None:
         component = current.component
+        top_level = not stack or stack[-1].component.name == "VCALENDAR"
+        if top_level and component.name == "VEVENT":
+            digest = block_digest(self._data[current.begin : end])
+            self.blocks.append(Block(digest, current.begin, end, component.line))
+            if self.wanted is not None and not self.wanted(digest):
+                return
+            component.digest = digest
         if current.keep is None or current.keep:
             self._read_properties(current)
         if component.name == "VCALENDAR":
@@ -446,33 +497,96 @@ _VTIMEZONE_EDGE = re.compile(rb"^(?:BEGIN|END):VTIMEZONE", re.M | re.I)
 def prescan_timezones(data: bytes) -> list[Component]:
     """The file's VTIMEZONEs, found before the main pass so events can be read as they close.
 
-    Writers may put VTIMEZONE after the events that use it; a cheap search over the
-    bytes finds them all first.
+    Writers may put VTIMEZONE after the events that use it; a search over the bytes finds
+    them all first (exact-case first, which is what every real writer uses).
     """
-    if b"VTIMEZONE" not in data and not _ANY_VTIMEZONE.search(data):
-        return []
+    edges = [(position, True) for position in _line_starts(data, b"BEGIN:VTIMEZONE")] + [
+        (position, False) for position in _line_starts(data, b"END:VTIMEZONE")
+    ]
+    if not edges:
+        if not _ANY_VTIMEZONE.search(data):
+            return []
+        edges = [(m.start(), m.group()[:1] in (b"B", b"b")) for m in _VTIMEZONE_EDGE.finditer(data)]
+    edges.sort()
     found: list[Component] = []
     quiet = WarningSink("<vtimezone>")
     begin = None
-    for edge in _VTIMEZONE_EDGE.finditer(data):
-        if edge.group()[:1] in (b"B", b"b"):
-            begin = edge.start()
+    for position, is_begin in edges:
+        if is_begin:
+            begin = position
         elif begin is not None:
-            line_end = data.find(b"\n", edge.end())
+            line_end = data.find(b"\n", position)
             Scanner(quiet, found.append).scan(data[begin : line_end if line_end > 0 else None])
             begin = None
     return [c for c in found if c.name == "VTIMEZONE"]
 
 
+_BLOCK_UID = re.compile(rb"^UID(?:\r*\n[ \t])?[;:]", re.M)
+
+
+def split_blocks(data: bytes) -> list[Block] | None:
+    """The top-level VEVENT blocks of a tidy calendar, found without parsing it.
+
+    The same blocks, with the same digests, as :class:`Scanner` lists for such a file;
+    None when BEGIN and END lines do not pair up. Whatever this misses (lower-case
+    names, say) lands in the frame digest, so the caller compares that before trusting
+    the blocks.
+    """
+    begins = _line_starts(data, b"BEGIN:VEVENT")
+    ends = _line_starts(data, b"END:VEVENT")
+    if len(begins) != len(ends):
+        return None
+    lines = _LineNumbers(data)
+    blocks = []
+    for index, (begin, end) in enumerate(zip(begins, ends, strict=True)):
+        if end < begin or (index + 1 < len(begins) and begins[index + 1] < end):
+            return None  # an END before its BEGIN, or a VEVENT left open
+        newline = data.find(b"\n", end)
+        stop = len(data) if newline < 0 else newline + 1
+        blocks.append(Block(block_digest(data[begin:stop]), begin, stop, lines.at(begin)))
+    return blocks
+
+
+def _line_starts(data: bytes, needle: bytes) -> list[int]:
+    found = []
+    position = data.find(needle)
+    while position >= 0:
+        if position == 0 or data[position - 1] == 0x0A:
+            found.append(position)
+        position = data.find(needle, position + len(needle))
+    return found
+
+
+def block_uid(data: bytes, block: Block) -> str | None:
+    """The UID of a block by a plain search (first UID line; folded UIDs are joined)."""
+    match = _BLOCK_UID.search(data, block.start, block.end)
+    if match is None:
+        return None
+    value_end = match.end()
+    line_end = data.find(b"\n", value_end, block.end)
+    raw = data[value_end : block.end if line_end < 0 else line_end]
+    while line_end >= 0 and data[line_end + 1 : line_end + 2] in (b" ", b"\t"):
+        next_end = data.find(b"\n", line_end + 1, block.end)
+        raw += data[line_end + 2 : block.end if next_end < 0 else next_end]
+        line_end = next_end
+    if match.group().endswith(b";"):
+        raw = raw.split(b":", 1)[-1]
+    uid = _lenient(raw.rstrip(b"\r")).strip()
+    return uid or None
+
+
 def scan(
-    data: bytes | str, sink: WarningSink, on_component: Callable[[Component], None]
+    data: bytes | str,
+    sink: WarningSink,
+    on_component: Callable[[Component], None],
+    wanted: Callable[[bytes], bool] | None = None,
 ) -> Scanner:
     """Scan calendar bytes (or text), calling ``on_component`` for each top-level component.
 
     Raises:
         InvalidCalendar: when there is no iCalendar content at all.
     """
-    scanner = Scanner(sink, on_component)
+    scanner = Scanner(sink, on_component, wanted)
     scanner.scan(_to_utf8_bytes(data))
     if not scanner.saw_content:
         raise InvalidCalendar(

@@ -9,17 +9,19 @@ it, which keeps "no longer in your calendar" showing the meeting as last seen.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.events import read_calendar
+from daybrief.core.ics_reader import Block, block_uid, split_blocks
 from daybrief.core.model import Occurrence, recurrence_key
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
-from daybrief.store.meetings import KEY_SEPARATOR, Meetings
+from daybrief.store.meetings import Meetings, meeting_key
 
 WINDOW_BACK = timedelta(days=30)
 WINDOW_AHEAD = timedelta(days=180)
@@ -41,12 +43,20 @@ class ImportReport:
     removed: list[Occurrence] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
     occurrences: int = 0
+    changed_events: int | None = None
+    """For an incremental import: how many VEVENT blocks were new or changed, and gone."""
+    gone_events: int = 0
 
     def summary(self) -> str:
         if self.unchanged:
             return f"{self.source}: unchanged since the last import"
+        reread = (
+            f" (re-read {self.changed_events} new or changed events, {self.gone_events} gone)"
+            if self.changed_events is not None
+            else ""
+        )
         return (
-            f"{self.source}: {self.occurrences} occurrences; {len(self.added)} added, "
+            f"{self.source}: {self.occurrences} occurrences{reread}; {len(self.added)} added, "
             f"{len(self.moved)} moved, {len(self.cancelled)} cancelled, "
             f"{len(self.removed)} removed, {len(self.warnings)} skipped or guessed"
         )
@@ -93,7 +103,11 @@ def import_file(
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        raise InvalidCalendar(path, f"cannot read file: {error.strerror or error}") from None
+        failure = InvalidCalendar(path, f"cannot read file: {error.strerror or error}")
+        source = Calendars(store).find_source("file", location)
+        if source is not None:
+            Calendars(store).record_failure(source.id, str(failure))
+        raise failure from None
     return import_bytes(
         store,
         data,
@@ -131,7 +145,23 @@ def import_bytes(
         report.unchanged = True
         report.warnings = calendars.warnings(source.id, label)
         return report
-    calendar = read_calendar(data, label, name)  # may raise InvalidCalendar: nothing written yet
+    if source is not None and _same_frame(source, zone_name, window):
+        incremental = _import_changed_blocks(
+            store, calendars, source, data, digest, label, name, user_zone, window
+        )
+        if incremental is not None:
+            return incremental
+    try:
+        calendar = read_calendar(data, label, name)
+        if calendar.truncated_at is not None:
+            # A cut-off download must not replace the last good import (SPEC §6).
+            raise InvalidCalendar(
+                label, "the file ends inside an event; it looks cut off", calendar.truncated_at
+            )
+    except InvalidCalendar as error:
+        if source is not None:
+            calendars.record_failure(source.id, str(error))
+        raise
     expansion = occurrences_between([calendar], window[0], window[1], user_zone)
     report.warnings = expansion.warnings
     report.occurrences = len(expansion.occurrences)
@@ -151,8 +181,115 @@ def import_bytes(
             name=name or calendar.name or label,
         )
         # Previous first: a meeting about to vanish keeps how it last looked.
-        _refresh_snapshots(store, previous)
-        _refresh_snapshots(store, expansion.occurrences)
+        refresh_snapshots(store, previous)
+        refresh_snapshots(store, expansion.occurrences, reappeared=True)
+        uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
+        calendars.replace_blocks(
+            source.id, [(b.digest, uid_by_digest.get(b.digest)) for b in calendar.blocks]
+        )
+        calendars.set_frame_digest(source.id, frame_digest(data, calendar.blocks))
+    return report
+
+
+INCREMENTAL_SHARE = 0.2
+"""Past this share of changed blocks a full import costs no more than picking them out."""
+
+
+def frame_digest(data: bytes, blocks: list[Block]) -> bytes:
+    """Digest of all bytes outside the VEVENT blocks (zones, calendar properties)."""
+    digest = hashlib.blake2b(digest_size=16)
+    position = 0
+    for block in sorted(blocks, key=lambda b: b.start):
+        digest.update(data[position : block.start])
+        position = max(position, block.end)
+    digest.update(data[position:])
+    return digest.digest()
+
+
+def _same_frame(source: Source, zone_name: str, window: tuple[datetime, datetime]) -> bool:
+    return (
+        source.user_zone == zone_name
+        and source.window_start is not None
+        and source.window_end is not None
+        and source.window_start <= window[0]
+        and source.window_end >= window[1]
+    )
+
+
+def _import_changed_blocks(
+    store: Store,
+    calendars: Calendars,
+    source: Source,
+    data: bytes,
+    digest: str,
+    label: str,
+    name: str | None,
+    user_zone: tzinfo,
+    window: tuple[datetime, datetime],
+) -> ImportReport | None:
+    """Parse only the VEVENT blocks that changed, and the series they belong to.
+
+    Returns None when a full import is the right thing (no block list yet, the frame
+    changed, too much changed, or a changed block has no UID to tie it to).
+    """
+    stored = calendars.blocks(source.id)
+    previous_frame = calendars.frame_digest(source.id)
+    if not stored or previous_frame is None:
+        return None
+    blocks = split_blocks(data)
+    if blocks is None or frame_digest(data, blocks) != previous_frame:
+        return None
+    remaining = Counter(d for d, _ in stored)
+    uid_of = dict(stored)
+    new_blocks: list[Block] = []
+    for block in blocks:
+        if remaining[block.digest] > 0:
+            remaining[block.digest] -= 1
+        else:
+            new_blocks.append(block)
+    removed = [d for d, left in remaining.items() for _ in range(left)]
+    if len(new_blocks) + len(removed) > INCREMENTAL_SHARE * max(len(blocks), 1):
+        return None
+    affected: set[str] = set()
+    for block_digest in removed:
+        uid = uid_of.get(block_digest)
+        if uid is None:
+            return None
+        affected.add(uid)
+    for block in new_blocks:
+        uid = block_uid(data, block)
+        if uid is None:
+            return None
+        affected.add(uid)
+    new_digests = {b.digest for b in new_blocks}
+    spans = [b for b in blocks if b.digest in new_digests or uid_of.get(b.digest) in affected]
+    calendar = read_calendar(data, label, name, spans=spans)
+    events = list(calendar.events)
+    warnings = list(calendar.warnings)
+    changed = replace(calendar, events=events, warnings=warnings)
+    expansion = occurrences_between([changed], window[0], window[1], user_zone)
+    uids = sorted(affected)
+    previous = calendars.occurrences_of_uids(source.id, uids)
+    report = ImportReport(label, changed_events=len(new_blocks), gone_events=len(removed))
+    report.warnings = expansion.warnings
+    compare(previous, expansion.occurrences, report)
+    with store.transaction():
+        calendars.replace_series(
+            source,
+            uids=uids,
+            occurrences=expansion.occurrences,
+            data=data,
+            content_hash=digest,
+            warnings=expansion.warnings,
+        )
+        calendars.update_blocks(
+            source.id,
+            removed,
+            [(e.digest, e.uid) for e in calendar.events if e.digest in new_digests],
+        )
+        refresh_snapshots(store, previous)
+        refresh_snapshots(store, expansion.occurrences, reappeared=True)
+        report.occurrences = calendars.count_occurrences(source.id)
     return report
 
 
@@ -169,7 +306,9 @@ def _still_current(
     )
 
 
-def _refresh_snapshots(store: Store, occurrences: list[Occurrence]) -> None:
+def refresh_snapshots(
+    store: Store, occurrences: list[Occurrence], *, reappeared: bool = False
+) -> None:
     """Keep how meetings with user data look, so they can be shown if they later vanish."""
     meetings = Meetings(store)
     wanted = {snapshot.meeting_key for snapshot in meetings.with_user_data()}
@@ -180,7 +319,7 @@ def _refresh_snapshots(store: Store, occurrences: list[Occurrence]) -> None:
         if not uid:
             continue
         rid = recurrence_key(occurrence)
-        for key in (f"{uid}{KEY_SEPARATOR}{rid}" if rid else uid, uid):
+        for key in (meeting_key(uid, rid), uid):
             if key in wanted:
                 wanted.discard(key)
                 meetings.remember(
@@ -189,3 +328,6 @@ def _refresh_snapshots(store: Store, occurrences: list[Occurrence]) -> None:
                     start_utc=occurrence.start,
                     calendar=occurrence.event.calendar,
                 )
+                if reappeared:
+                    # Back in a calendar: should it vanish again, it is news again.
+                    meetings.undismiss(key)

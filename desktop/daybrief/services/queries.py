@@ -10,6 +10,8 @@ from daybrief.core.model import Occurrence
 from daybrief.core.recurrence import merge_calendars
 from daybrief.store.calendars import Calendars
 from daybrief.store.db import Store
+from daybrief.store.models import MeetingSnapshot
+from daybrief.store.orphans import Orphans
 from daybrief.store.settings import Settings
 
 IDENTITY_SETTING = "identity"
@@ -41,6 +43,15 @@ def occurrences_in_store(
         if data is not None:
             parsed.append(read_calendar(data, source.location, source.name))
     return occurrences_between(parsed, start, end, user_zone).occurrences
+
+
+def orphaned_meetings(store: Store) -> list[MeetingSnapshot]:
+    """Meetings with user data that no enabled calendar has any more, not yet dismissed.
+
+    SPEC §3: they keep their data and show as "no longer in your calendar", as last seen
+    (the snapshot), until the user dismisses them; one that reappears is no orphan again.
+    """
+    return Orphans(store).undismissed()
 
 
 def saved_identity(store: Store) -> list[str]:

@@ -161,6 +161,107 @@ class Calendars:
                 ),
             )
 
+    def frame_digest(self, source_id: int) -> bytes | None:
+        row = self.store.query_one("SELECT frame_digest FROM sources WHERE id = ?", (source_id,))
+        return bytes(row["frame_digest"]) if row and row["frame_digest"] is not None else None
+
+    def set_frame_digest(self, source_id: int, digest: bytes) -> None:
+        with self.store.transaction():
+            self.store.execute(
+                "UPDATE sources SET frame_digest = ? WHERE id = ?", (digest, source_id)
+            )
+
+    def count_occurrences(self, source_id: int) -> int:
+        row = self.store.query_one(
+            "SELECT count(*) AS n FROM occurrences WHERE source_id = ?", (source_id,)
+        )
+        return int(row["n"]) if row else 0
+
+    def blocks(self, source_id: int) -> list[tuple[bytes, str | None]]:
+        """(digest, UID) of every VEVENT block of the source's last good content."""
+        return [
+            (bytes(r["digest"]), r["uid"])
+            for r in self.store.query(
+                "SELECT digest, uid FROM source_blocks WHERE source_id = ?", (source_id,)
+            )
+        ]
+
+    def replace_blocks(self, source_id: int, blocks: Iterable[tuple[bytes, str | None]]) -> None:
+        with self.store.transaction():
+            self.store.execute("DELETE FROM source_blocks WHERE source_id = ?", (source_id,))
+            self.store.executemany(
+                "INSERT INTO source_blocks (source_id, digest, uid) VALUES (?, ?, ?)",
+                [(source_id, digest, uid) for digest, uid in blocks],
+            )
+
+    def update_blocks(
+        self,
+        source_id: int,
+        removed: Iterable[bytes],
+        added: Iterable[tuple[bytes, str | None]],
+    ) -> None:
+        with self.store.transaction():
+            self.store.executemany(
+                "DELETE FROM source_blocks WHERE source_id = ? AND digest = ?",
+                [(source_id, digest) for digest in removed],
+            )
+            self.store.executemany(
+                "INSERT INTO source_blocks (source_id, digest, uid) VALUES (?, ?, ?)",
+                [(source_id, digest, uid) for digest, uid in added],
+            )
+
+    def replace_series(
+        self,
+        source: Source,
+        *,
+        uids: Sequence[str],
+        occurrences: Sequence[Occurrence],
+        data: bytes,
+        content_hash: str,
+        warnings: Iterable[ReadWarning],
+    ) -> None:
+        """An incremental import: only the occurrences of ``uids`` are replaced."""
+        now = self.store.now()
+        with self.store.transaction():
+            self.store.executemany(
+                "DELETE FROM occurrences WHERE source_id = ? AND uid = ?",
+                [(source.id, uid) for uid in uids],
+            )
+            self.store.executemany(
+                f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                [_occurrence_row(source.id, o) for o in occurrences],
+            )
+            self.store.executemany(
+                "DELETE FROM source_warnings WHERE source_id = ? AND uid = ?",
+                [(source.id, uid) for uid in uids],
+            )
+            self.store.executemany(
+                "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
+                [(source.id, w.line, w.uid, w.message) for w in warnings],
+            )
+            self.store.execute(
+                "UPDATE source_content SET data = ? WHERE source_id = ?", (data, source.id)
+            )
+            self.store.execute(
+                "UPDATE sources SET content_hash = ?, last_success_at = ?, last_error = NULL, "
+                "last_error_at = NULL, updated_at = ? WHERE id = ?",
+                (content_hash, now, now, source.id),
+            )
+
+    def occurrences_of_uids(self, source_id: int, uids: Sequence[str]) -> list[Occurrence]:
+        names = self._calendar_names()
+        found: list[Occurrence] = []
+        for uid in uids:
+            found.extend(
+                _occurrence(r, names)
+                for r in self.store.query(
+                    "SELECT * FROM occurrences WHERE source_id = ? AND uid = ? ORDER BY start_utc",
+                    (source_id, uid),
+                )
+            )
+        return found
+
     # ------------------------------------------------------------------ occurrences
 
     def occurrences_of(self, source_id: int) -> list[Occurrence]:
