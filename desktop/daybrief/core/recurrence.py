@@ -36,7 +36,7 @@ MAX_INSTANCES_PER_SERIES = 500_000
 MAX_INSTANCES_IN_WINDOW = 20_000
 """Per series: more than any real calendar holds (hourly for two years), fewer than a
 FREQ=SECONDLY rule would bury the user's day under."""
-SERIES_TIME_BUDGET_S = 2.0
+SERIES_TIME_BUDGET_S = 1.5
 """An absurd rule (FREQ=SECONDLY for years) is cut here, with a warning, not left to hang."""
 _MARGIN = timedelta(days=2)  # covers any UTC offset when comparing wall times to instants
 _EPOCH_MIN = datetime(1, 1, 3)
@@ -188,7 +188,13 @@ class _Series:
         dtstart = self._local(master.start)
         starts = {dtstart}
         single_rule = len(master.rules) == 1
+        # Caps are per series, shared by all its rules: two absurd RRULEs must not get twice
+        # the time a calendar read may take.
+        walked = 0
+        deadline = time.monotonic() + SERIES_TIME_BUDGET_S
         for rule in master.rules:
+            if walked >= MAX_INSTANCES_PER_SERIES or time.monotonic() > deadline:
+                break
             until: datetime | None = None
             if isinstance(rule.until, datetime):
                 until = rule.until
@@ -218,7 +224,6 @@ class _Series:
                 continue
             limit = rule.count
             produced = 0
-            deadline = time.monotonic() + SERIES_TIME_BUDGET_S
             try:
                 for index, local in enumerate(iterator):
                     if index == 0 and local != dtstart and limit is not None and single_rule:
@@ -230,6 +235,7 @@ class _Series:
                     if local > local_hi:
                         break
                     produced += 1
+                    walked += 1
                     if (
                         local >= local_lo
                         or local in wanted_before
@@ -244,7 +250,7 @@ class _Series:
                                 rule.line,
                             )
                             break
-                    if produced >= MAX_INSTANCES_PER_SERIES:
+                    if walked >= MAX_INSTANCES_PER_SERIES:
                         warn(
                             master,
                             f"series cut after {MAX_INSTANCES_PER_SERIES} instances",
