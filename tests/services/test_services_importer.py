@@ -223,3 +223,34 @@ def test_a_meeting_that_grows_old_is_not_an_orphan(store, tmp_path: Path) -> Non
     import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=two_months_later)
     assert "qbr@acme.example" not in Calendars(store).known_uids()  # out of the window now
     assert orphaned_meetings(store) == []
+
+
+def test_saved_identity_is_used_when_no_me_is_given(tmp_path: Path, capsys) -> None:
+    calendar = CALENDAR.replace(
+        "SUMMARY:Acme QBR",
+        "SUMMARY:Acme QBR\nORGANIZER:mailto:jo@acme.example\n"
+        "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:me@example.com",
+    )
+    path = write(tmp_path / "work.ics", calendar)
+    data_dir = str(tmp_path / "data")
+    assert main(["import", str(path), "--data-dir", data_dir, "--tz", "Europe/Berlin"]) == 0
+    assert main(["whoami", "--save", "Me@Example.com", "--data-dir", data_dir]) == 0
+    capsys.readouterr()
+    code = main(
+        [
+            "unconfirmed",
+            "--start",
+            "2026-11-24",
+            "--end",
+            "2026-11-24",
+            "--json",
+            "--tz",
+            "Europe/Berlin",
+            "--data-dir",
+            data_dir,
+        ]
+    )
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0 and [(r["uid"], r["reason"]) for r in rows] == [
+        ("qbr@acme.example", "needs-action")
+    ]

@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--demo", action="store_true", help="use the bundled demo calendar")
         _add_data_dir(command)
         if name == "whoami":
+            command.add_argument(
+                "--save",
+                nargs="*",
+                metavar="EMAIL",
+                help="remember these addresses (none given: the suggestions) as yours in the "
+                "store; commands without --me use them",
+            )
             continue
         command.add_argument(
             "--start",
@@ -335,8 +342,27 @@ def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    calendars = _read_inputs(args)
-    for address in suggest_identity_from(calendars):
+    from daybrief.services.queries import save_identity, saved_identity, stored_calendars
+
+    if args.files or args.demo:
+        calendars = _read_inputs(args)
+        suggestions = suggest_identity_from(calendars)
+    else:
+        with _open_store(args, create=False) as store:
+            suggestions = suggest_identity_from(stored_calendars(store))
+            if args.save is None:
+                saved = saved_identity(store)
+                if saved:
+                    print(f"Saved: {', '.join(saved)}", file=out)
+    if args.save is not None:
+        chosen = sorted(identity(args.save or suggestions))
+        if not chosen:
+            raise UsageError("no address to save: give one, e.g. --save me@example.com")
+        with _open_store(args) as store:
+            save_identity(store, chosen)
+        print(f"Saved as yours: {', '.join(chosen)}", file=out)
+        return EXIT_OK
+    for address in suggestions:
         print(address, file=out)
     return EXIT_OK
 

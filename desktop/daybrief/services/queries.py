@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from daybrief.core.engine import occurrences_between
-from daybrief.core.events import read_calendar
+from daybrief.core.events import ParsedCalendar, read_calendar
 from daybrief.core.model import Occurrence
 from daybrief.core.recurrence import merge_calendars
 from daybrief.store.calendars import Calendars
@@ -37,12 +37,7 @@ def occurrences_in_store(
     )
     if covered:
         return merge_calendars([calendars.between(start, end)])
-    parsed = []
-    for source in sources:
-        data = calendars.content(source.id)
-        if data is not None:
-            parsed.append(read_calendar(data, source.location, source.name))
-    return occurrences_between(parsed, start, end, user_zone).occurrences
+    return occurrences_between(stored_calendars(store), start, end, user_zone).occurrences
 
 
 def orphaned_meetings(store: Store) -> list[MeetingSnapshot]:
@@ -52,6 +47,21 @@ def orphaned_meetings(store: Store) -> list[MeetingSnapshot]:
     (the snapshot), until the user dismisses them; one that reappears is no orphan again.
     """
     return Orphans(store).undismissed()
+
+
+def stored_calendars(store: Store) -> list[ParsedCalendar]:
+    """The last good content of every enabled source, read again."""
+    calendars = Calendars(store)
+    parsed = []
+    for source in calendars.sources():
+        data = calendars.content(source.id) if source.enabled else None
+        if data is not None:
+            parsed.append(read_calendar(data, source.location, source.name))
+    return parsed
+
+
+def save_identity(store: Store, addresses: list[str]) -> None:
+    Settings(store).set(IDENTITY_SETTING, addresses)
 
 
 def saved_identity(store: Store) -> list[str]:
