@@ -296,14 +296,7 @@ def _import_changed_blocks(
 def _still_current(
     source: Source, digest: str, zone_name: str, window: tuple[datetime, datetime]
 ) -> bool:
-    return (
-        source.content_hash == digest
-        and source.user_zone == zone_name
-        and source.window_start is not None
-        and source.window_end is not None
-        and source.window_start <= window[0]
-        and source.window_end >= window[1]
-    )
+    return source.content_hash == digest and _same_frame(source, zone_name, window)
 
 
 def refresh_snapshots(
