@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -207,8 +208,29 @@ def test_console_script_runs_as_a_module(calendar_file: Path) -> None:
     assert len(completed.stdout.splitlines()) == 2
 
 
-def test_bare_command_shows_the_demo_next_working_day(capsys) -> None:
+def test_bare_command_shows_the_demo_next_working_day(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAYBRIEF_DATA_DIR", str(tmp_path / "no-store-yet"))
     code, out, _ = run(capsys)
     assert code == 0
     assert "demo calendar" in out
     assert "Double-booked:" in out and "Not confirmed:" in out
+
+
+def test_bare_command_shows_imported_calendars_instead_of_the_demo(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from daybrief.core.demo import next_working_day
+
+    monkeypatch.setenv("DAYBRIEF_DATA_DIR", str(tmp_path / "data"))
+    day = next_working_day(date.today())
+    path = tmp_path / "mine.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:mine@example.com\n"
+        f"DTSTART:{day:%Y%m%d}T090000\nDTEND:{day:%Y%m%d}T100000\n"
+        "SUMMARY:My own meeting\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    assert run(capsys, "import", str(path))[0] == 0
+    code, out, _ = run(capsys)
+    assert code == 0 and "My own meeting" in out and "demo" not in out

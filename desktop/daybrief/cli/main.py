@@ -368,25 +368,26 @@ def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _overview(out: TextIO) -> int:
-    """``daybrief`` alone: the next working day at a glance (the demo until calendars exist)."""
+    """``daybrief`` alone: the next working day at a glance, from the store or the demo."""
     from daybrief.core.demo import DEMO_USER, demo_calendar, next_working_day
 
     zone = _user_zone(None)
     today = datetime.now(zone).date()
     day = next_working_day(today)
-    calendar = read_calendar(demo_calendar(today), "demo.ics", "Demo")
     start = datetime.combine(day, time(), zone).astimezone(UTC)
-    occurrences = occurrences_between(
-        [calendar], start, start + timedelta(days=1), zone
-    ).occurrences
-    me = identity([DEMO_USER])
+    end = start + timedelta(days=1)
+    occurrences, me = _store_day(start, end, zone)
+    if occurrences is None:
+        calendar = read_calendar(demo_calendar(today), "demo.ics", "Demo")
+        occurrences = occurrences_between([calendar], start, end, zone).occurrences
+        me = identity([DEMO_USER])
+        print(
+            "No calendars imported yet: showing the demo calendar "
+            "(try: daybrief import YOUR.ics).\n",
+            file=out,
+        )
     conflicts = find_double_bookings(occurrences, me)
     unconfirmed = find_unconfirmed(occurrences, me)
-    print(
-        "No calendars imported yet: showing the demo calendar "
-        "(try: daybrief occurrences YOUR.ics --start tomorrow --end +7d).\n",
-        file=out,
-    )
     print(
         f"{day:%A %d %B}: {len(occurrences)} meetings, {len(conflicts)} double-booking(s), "
         f"{len(unconfirmed)} unconfirmed\n",
@@ -405,8 +406,30 @@ def _overview(out: TextIO) -> int:
         print("\nNot confirmed:", file=out)
         for item in unconfirmed:
             print(f"  {item.occurrence.summary}: {item.description}", file=out)
+    if not me:
+        print("\nTell Daybrief who you are: daybrief whoami --save", file=out)
     print("\nMore: daybrief --help", file=out)
     return EXIT_OK
+
+
+def _store_day(
+    start: datetime, end: datetime, zone: tzinfo
+) -> tuple[list[Occurrence] | None, frozenset[str]]:
+    """The store's meetings for the day, or None when no calendar has been imported."""
+    from daybrief.services.queries import has_calendars, occurrences_in_store, saved_identity
+    from daybrief.store import StoreError, open_store, store_path
+
+    path = store_path()
+    if not path.exists():
+        return None, frozenset()
+    try:
+        with open_store(path) as store:
+            if not has_calendars(store):
+                return None, frozenset()
+            occurrences = occurrences_in_store(store, start, end, zone, _zone_name(zone))
+            return occurrences, identity(saved_identity(store))
+    except StoreError as error:
+        raise UsageError(f"{path}: {error}") from None
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

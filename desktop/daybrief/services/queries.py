@@ -60,6 +60,10 @@ def stored_calendars(store: Store) -> list[ParsedCalendar]:
     return parsed
 
 
+def has_calendars(store: Store) -> bool:
+    return any(source.enabled for source in Calendars(store).sources())
+
+
 def save_identity(store: Store, addresses: list[str]) -> None:
     Settings(store).set(IDENTITY_SETTING, addresses)
 
