@@ -106,3 +106,25 @@ def test_identity_suggested_from_the_calendar(read):
     suggestions = suggest_identity_from([read("unconfirmed")])
     assert "me@example.com" in suggestions
     assert "someone@client.example" not in suggestions  # in one meeting only
+
+
+def test_apple_urn_attendees_are_matched_by_their_email_parameter() -> None:
+    from datetime import UTC, datetime
+
+    from daybrief.core.engine import occurrences_between
+    from daybrief.core.events import read_calendar
+
+    data = (
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:apple@x\r\nDTSTART:20261124T090000Z\r\n"
+        "DTEND:20261124T100000Z\r\nSUMMARY:Review\r\n"
+        "ORGANIZER;CN=Jo;EMAIL=jo@client.example:urn:uuid:1111\r\n"
+        "ATTENDEE;CN=Me;EMAIL=Me@Example.com;PARTSTAT=NEEDS-ACTION:urn:uuid:2222\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    calendar = read_calendar(data, "apple.ics")
+    (occurrence,) = occurrences_between(
+        [calendar], datetime(2026, 11, 24, tzinfo=UTC), datetime(2026, 11, 25, tzinfo=UTC), UTC
+    ).occurrences
+    assert occurrence.event.organizer == "jo@client.example"
+    (item,) = find_unconfirmed([occurrence], identity(["me@example.com"]))
+    assert item.reason == "needs-action"

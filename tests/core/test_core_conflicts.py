@@ -159,3 +159,28 @@ def test_meeting_during_time_off_is_a_clash(expand):
     ]
     # Being away is not itself a double-booking with the meeting (all-day is never busy).
     assert find_double_bookings(result.occurrences, ME) == []
+
+
+def test_the_search_stops_at_the_limit_with_exactly_that_many_pairs() -> None:
+    from datetime import UTC, datetime
+
+    from daybrief.core.engine import occurrences_between
+    from daybrief.core.events import read_calendar
+
+    def series(uid: str) -> str:
+        return (
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:20260601T080000Z\r\nDURATION:PT1H\r\n"
+            "RRULE:FREQ=MINUTELY;COUNT=300\r\nEND:VEVENT\r\n"
+        )
+
+    data = "BEGIN:VCALENDAR\r\n" + series("a") + series("b") + "END:VCALENDAR\r\n"
+    occurrences = occurrences_between(
+        [read_calendar(data, "x.ics")],
+        datetime(2026, 6, 1, tzinfo=UTC),
+        datetime(2026, 6, 2, tzinfo=UTC),
+        UTC,
+    ).occurrences
+    everything = find_double_bookings(occurrences)
+    assert len(everything) > 1000  # each instance overlaps ~120 of the other series
+    limited = find_double_bookings(occurrences, limit=1000)
+    assert limited == everything[:1000]

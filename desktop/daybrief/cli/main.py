@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from daybrief import __version__
 from daybrief.core.confirmation import find_unconfirmed, identity
-from daybrief.core.conflicts import clusters, find_double_bookings
+from daybrief.core.conflicts import MAX_CONFLICTS, clusters, find_double_bookings
 from daybrief.core.engine import occurrences_between, suggest_identity_from
 from daybrief.core.errors import InvalidCalendar
 from daybrief.core.events import ParsedCalendar, read_calendar, read_file, zone_by_name
@@ -301,6 +301,12 @@ def _cmd_occurrences(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_conflicts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     occurrences, me, zone = _load(args, err)
     conflicts = find_double_bookings(occurrences, me, include_same_uid=args.include_same_uid)
+    if len(conflicts) >= MAX_CONFLICTS:
+        print(
+            f"warning: more than {MAX_CONFLICTS} double-bookings; only the first "
+            f"{MAX_CONFLICTS} are listed",
+            file=err,
+        )
     if args.json:
         _json_lines(out, (conflict_to_dict(c) for c in conflicts))
         return EXIT_OK

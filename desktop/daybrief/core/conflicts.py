@@ -14,6 +14,10 @@ from datetime import datetime
 from daybrief.core.confirmation import user_partstat
 from daybrief.core.model import Occurrence
 
+MAX_CONFLICTS = 250_000
+"""Two absurd series (FREQ=SECONDLY, hour-long instances) overlap tens of millions of
+times; no real calendar has this many double-bookings, so the search stops here."""
+
 
 def is_busy(occurrence: Occurrence, me: Collection[str] = ()) -> bool:
     """Timed, opaque, not cancelled, not declined by the user, not marked free (SPEC §2 Busy)."""
@@ -54,6 +58,7 @@ def find_double_bookings(
     me: Collection[str] = (),
     include_same_uid: bool = False,
     busy: Callable[[Occurrence, Collection[str]], bool] = is_busy,
+    limit: int = MAX_CONFLICTS,
 ) -> list[Conflict]:
     """Every overlapping pair of busy occurrences, ordered by the later one's start.
 
@@ -64,6 +69,7 @@ def find_double_bookings(
         include_same_uid: also pair instances of one series that overlap each other.
             Off by default: a series overlapping itself is a data oddity, not a
             double-booking of two meetings.
+        limit: stop after this many pairs (the result then has exactly ``limit`` items).
     """
     # A series shares one EventInfo across its instances: decide "busy" once per event,
     # or an event with thousands of attendees costs instances × attendees.
@@ -103,6 +109,9 @@ def find_double_bookings(
                     pairs.append((earlier_order, earlier))
         pairs.sort(key=lambda item: (item[1].start, item[0]))
         found.extend(Conflict(earlier, occurrence) for _, earlier in pairs)
+        if len(found) >= limit:
+            del found[limit:]
+            break
         heapq.heappush(running, (occurrence.end, order, occurrence))
         by_uid.setdefault(uid, {})[order] = occurrence
     return found

@@ -439,6 +439,17 @@ def _address(value: str) -> str:
     return address.strip().lower()
 
 
+def _person_address(prop: Prop) -> str:
+    """A CAL-ADDRESS as an email: Apple writes ``urn:uuid:…`` values with the address in
+    an EMAIL parameter (RFC 7986), and the user's identity must still match it."""
+    address = _address(prop.value)
+    if "@" not in address:
+        email = prop.param("EMAIL")
+        if email:
+            return _address(email)
+    return address
+
+
 def _info(
     props: dict[str, list[Prop]], uid: str | None, calendar: str, line: int | None, sequence: int
 ) -> EventInfo:
@@ -453,7 +464,7 @@ def _info(
         role = (prop.param("ROLE") or "").strip().upper()
         attendees.append(
             Attendee(
-                email=_address(prop.value),
+                email=_person_address(prop),
                 cn=(prop.param("CN") or None),
                 partstat=partstat or "NEEDS-ACTION",
                 explicit=bool(partstat),
@@ -479,7 +490,7 @@ def _info(
         status=status.value.strip().upper() or None if status else None,
         transp=(transp.value.strip().upper() if transp else "") or "OPAQUE",
         ms_busystatus=busy.value.strip().upper() or None if busy else None,
-        organizer=_address(organizer_prop.value) if organizer_prop else None,
+        organizer=_person_address(organizer_prop) if organizer_prop else None,
         organizer_cn=organizer_prop.param("CN") if organizer_prop else None,
         attendees=tuple(attendees),
         sequence=sequence,
