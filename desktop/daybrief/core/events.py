@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 
+from daybrief.core.confirmation import normalize_email
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.ics_reader import (
     Block,
@@ -432,21 +433,14 @@ def _text(prop: Prop | None) -> str:
     return unescape_text(prop.value).strip() if prop is not None else ""
 
 
-def _address(value: str) -> str:
-    address = value.strip()
-    if address.lower().startswith("mailto:"):
-        address = address[7:]
-    return address.strip().lower()
-
-
 def _person_address(prop: Prop) -> str:
     """A CAL-ADDRESS as an email: Apple writes ``urn:uuid:…`` values with the address in
     an EMAIL parameter (RFC 7986), and the user's identity must still match it."""
-    address = _address(prop.value)
+    address = normalize_email(prop.value)
     if "@" not in address:
         email = prop.param("EMAIL")
         if email:
-            return _address(email)
+            return normalize_email(email)
     return address
 
 
