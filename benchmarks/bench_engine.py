@@ -14,49 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
-GENERATOR = ROOT.parent / "shared" / "tools" / "gen_calendar.py"
+from common import calendar_for, in_subprocess, peak_rss_mb, worker_baseline
+
 ZONE = "Europe/Berlin"
 WINDOW = ("2026-01-01", "2027-01-01")
-
-
-def calendar_for(size: int) -> Path:
-    """The generated calendar of ``size`` events, made once and kept in benchmarks/out."""
-    path = OUT / f"big_{size}.ics"
-    if not path.is_file() or not path.with_suffix(".truth.json").is_file():
-        if not GENERATOR.is_file():
-            sys.exit(f"calendar generator not found at {GENERATOR}")
-        OUT.mkdir(parents=True, exist_ok=True)
-        print(f"generating {path.name} ...", file=sys.stderr, flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                str(GENERATOR),
-                "--events",
-                str(size),
-                "--seed",
-                "42",
-                "--out",
-                str(path),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return path
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / 2**20  # KiB on Linux
 
 
 def worker_engine(path: Path) -> dict[str, float]:
@@ -70,7 +37,7 @@ def worker_engine(path: Path) -> dict[str, float]:
     zone = ZoneInfo(ZONE)
     start, end = (datetime.fromisoformat(day).replace(tzinfo=zone) for day in WINDOW)
     data = path.read_bytes()
-    rss_before = _peak_rss_mb()
+    rss_before = peak_rss_mb()
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     calendar = read_calendar(data, str(path))
@@ -92,34 +59,9 @@ def worker_engine(path: Path) -> dict[str, float]:
         "unconfirmed": len(unconfirmed),
         "warnings": len(expansion.warnings),
         "cpu_s": time.process_time() - cpu0,  # wall vs CPU shows a busy machine
-        "rss_mb": _peak_rss_mb(),
+        "rss_mb": peak_rss_mb(),
         "rss_start_mb": rss_before,
     }
-
-
-def worker_baseline(path: Path) -> dict[str, float]:
-    import icalendar
-
-    data = path.read_bytes()
-    t0 = time.perf_counter()
-    cpu0 = time.process_time()
-    icalendar.Calendar.from_ical(data)
-    return {
-        "baseline_s": time.perf_counter() - t0,
-        "baseline_cpu_s": time.process_time() - cpu0,
-        "baseline_rss_mb": _peak_rss_mb(),
-    }
-
-
-def _in_subprocess(mode: str, path: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", mode, str(path)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        sys.exit(f"{mode} run on {path.name} failed:\n{done.stderr}")
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,10 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         path = calendar_for(size)
         print(f"{size} events: engine ...", file=sys.stderr, flush=True)
-        row: dict[str, float] = {"size": size, **_in_subprocess("engine", path)}
+        row: dict[str, float] = {"size": size, **in_subprocess(__file__, "engine", path)}
         if not (args.no_baseline_100k and size >= 100_000):
             print(f"{size} events: icalendar baseline ...", file=sys.stderr, flush=True)
-            row.update(_in_subprocess("baseline", path))
+            row.update(in_subprocess(__file__, "baseline", path))
         rows.append(row)
     print_table(rows)
     return 0

@@ -22,18 +22,15 @@ import argparse
 import json
 import random
 import re
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
-GENERATOR = ROOT.parent / "shared" / "tools" / "gen_calendar.py"
+from common import OUT, calendar_for, in_subprocess, peak_rss_mb, worker_baseline
+
 ZONE = "Europe/Berlin"
 NOW = datetime(2026, 3, 13, 16, 0, tzinfo=UTC)  # a Friday inside the generated span
 CHANGED_PERCENT = 1
@@ -44,25 +41,6 @@ TARGETS_100K = {
     "startup_s": "<= 0.5 s",
     "rss_mb": "<= 400 MB",
 }
-
-
-def calendar_for(size: int) -> Path:
-    """The generated calendar of ``size`` events, made once and kept in benchmarks/out."""
-    path = OUT / f"big_{size}.ics"
-    if not path.is_file():
-        if not GENERATOR.is_file():
-            sys.exit(f"calendar generator not found at {GENERATOR}")
-        OUT.mkdir(parents=True, exist_ok=True)
-        print(f"generating {path.name} ...", file=sys.stderr, flush=True)
-        subprocess.run(
-            [
-                *(sys.executable, str(GENERATOR), "--events", str(size)),
-                *("--seed", "42", "--out", str(path)),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return path
 
 
 # ------------------------------------------------------------------ the 1 % changed copy
@@ -112,11 +90,6 @@ def changed_copy(path: Path, percent: int = CHANGED_PERCENT, seed: int = 42) -> 
 # ------------------------------------------------------------------ workers (subprocesses)
 
 
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / 2**20  # KiB on Linux
-
-
 def worker_import(original: Path, changed: Path, folder: Path) -> dict[str, float]:
     from zoneinfo import ZoneInfo
 
@@ -145,7 +118,7 @@ def worker_import(original: Path, changed: Path, folder: Path) -> dict[str, floa
         timed("unchanged")
         shutil.copyfile(changed, source)
         timed("changed")
-    result["rss_mb"] = _peak_rss_mb()
+    result["rss_mb"] = peak_rss_mb()
     return result
 
 
@@ -177,35 +150,6 @@ def worker_startup(folder: Path) -> dict[str, float]:
         "startup_s": t2 - t1,
         "startup_meetings": len(meetings),
     }
-
-
-def worker_baseline(path: Path) -> dict[str, float]:
-    import icalendar
-
-    data = path.read_bytes()
-    cpu = time.process_time()
-    start = time.perf_counter()
-    icalendar.Calendar.from_ical(data)
-    return {
-        "baseline_s": time.perf_counter() - start,
-        "baseline_cpu_s": time.process_time() - cpu,
-        "baseline_rss_mb": _peak_rss_mb(),
-    }
-
-
-def _in_subprocess(mode: str, *args: Path) -> dict[str, float]:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", mode, *map(str, args)],
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - start
-    if done.returncode:
-        sys.exit(f"{mode} run failed:\n{done.stderr}")
-    result: dict[str, float] = json.loads(done.stdout)
-    result[f"{mode}_process_s"] = wall
-    return result
 
 
 def run_worker(mode: str, args: list[str]) -> dict[str, float]:
@@ -291,12 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         row: dict[str, float] = {"size": size, "vevents_changed": vevents_changed}
         with tempfile.TemporaryDirectory(prefix="bench_import_", dir=OUT) as folder:
             print(f"{size} events: import ...", file=sys.stderr, flush=True)
-            row.update(_in_subprocess("import", path, changed, Path(folder)))
+            row.update(in_subprocess(__file__, "import", path, changed, Path(folder)))
             print(f"{size} events: start-up ...", file=sys.stderr, flush=True)
-            row.update(_in_subprocess("startup", Path(folder)))
+            row.update(in_subprocess(__file__, "startup", Path(folder)))
         if not (args.no_baseline_100k and size >= 100_000):
             print(f"{size} events: icalendar baseline ...", file=sys.stderr, flush=True)
-            row.update(_in_subprocess("baseline", path))
+            row.update(in_subprocess(__file__, "baseline", path))
         rows.append(row)
     print_table(rows)
     return 0
