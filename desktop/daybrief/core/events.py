@@ -304,8 +304,14 @@ def _parse_event(
     end_prop = component.first("DTEND")
     duration_prop = component.first("DURATION")
     if end_prop is not None:
-        event.end = _moment(end_prop, resolver, warn, like=start)
-        if event.end is not None and _end_before_start(start, event.end, warn, end_prop.line):
+        try:
+            end_value, end_utc = parse_date_time(end_prop.value.split(",")[0])
+        except ValueError as error:
+            # A DTEND that is no date at all is a broken event, like a broken DTSTART
+            # (issue 3: "bad date"); showing it with a guessed end would mislead.
+            raise _EventError(end_prop.line, f"DTEND {error}") from None
+        event.end = _with_zone(end_value, end_utc, end_prop, resolver, warn, start)
+        if _end_before_start(start, event.end, warn, end_prop.line):
             event.end = None
     if event.end is None and duration_prop is not None:
         try:
@@ -353,19 +359,6 @@ def _end_before_start(start: Moment, end: Moment, warn: _Warn, line: int) -> boo
     if before:
         warn(line, "DTEND before DTSTART ignored")
     return before
-
-
-def _moment(
-    prop: Prop, resolver: ZoneResolver, warn: _Warn, like: Moment | None = None
-) -> Moment | None:
-    """One date or date-time value with its zone; None (after a warning) when unreadable."""
-    value_text = prop.value.split(",")[0]
-    try:
-        value, is_utc = parse_date_time(value_text)
-    except ValueError as error:
-        warn(prop.line, f"{prop.name}: {error}")
-        return None
-    return _with_zone(value, is_utc, prop, resolver, warn, like)
 
 
 def _with_zone(
