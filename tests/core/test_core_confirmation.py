@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from tests.calendar_helpers import utc
 
 from daybrief.core.confirmation import find_unconfirmed, identity
 from daybrief.core.engine import suggest_identity_from
 
 ME = identity(["me@example.com", "me@example.org"])
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def short(uid: str) -> str:
@@ -109,7 +106,6 @@ def test_identity_suggested_from_the_calendar(read):
 
 
 def test_apple_urn_attendees_are_matched_by_their_email_parameter() -> None:
-    from datetime import UTC, datetime
 
     from daybrief.core.engine import occurrences_between
     from daybrief.core.events import read_calendar

@@ -5,26 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from tests.calendar_helpers import one, utc
 
 from daybrief.core.confirmation import identity
 from daybrief.core.conflicts import clusters, find_double_bookings, find_time_off_clashes, is_busy
 
 ME = identity(["me@example.com"])
 TWO_CALENDARS = ["same_uid_two_calendars_a", "same_uid_two_calendars_b"]
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def by_uid(occurrences, uid):
-    return [o for o in occurrences if o.uid == uid]
-
-
-def one(occurrences, uid):
-    found = by_uid(occurrences, uid)
-    assert len(found) == 1, f"{uid}: {len(found)} occurrences"
-    return found[0]
 
 
 def pairs(conflicts):
@@ -162,7 +149,6 @@ def test_meeting_during_time_off_is_a_clash(expand):
 
 
 def test_the_search_stops_at_the_limit_with_exactly_that_many_pairs() -> None:
-    from datetime import UTC, datetime
 
     from daybrief.core.engine import occurrences_between
     from daybrief.core.events import read_calendar

@@ -3,18 +3,13 @@ is kept; non-UTF-8 is decoded with a warning; sloppy structure is tolerated."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from tests.calendar_helpers import utc
 
 from daybrief.core.errors import InvalidCalendar
 from daybrief.core.events import read_calendar
 
 BROKEN = "broken_events"
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def uids(calendar):

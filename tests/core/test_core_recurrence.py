@@ -9,22 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from tests.calendar_helpers import by_uid, one, utc
 
 from daybrief.core.conflicts import is_busy
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def by_uid(occurrences, uid):
-    return [o for o in occurrences if o.uid == uid]
-
-
-def one(occurrences, uid):
-    found = by_uid(occurrences, uid)
-    assert len(found) == 1, f"{uid}: {len(found)} occurrences"
-    return found[0]
 
 
 def starts(occurrences, uid):

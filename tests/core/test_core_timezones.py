@@ -13,26 +13,13 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.calendar_helpers import by_uid, one, utc
 
 from daybrief.core.timezones import resolve_tzid_name
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def by_uid(occurrences, uid):
-    return [o for o in occurrences if o.uid == uid]
-
-
-def one(occurrences, uid):
-    found = by_uid(occurrences, uid)
-    assert len(found) == 1, f"{uid}: {len(found)} occurrences"
-    return found[0]
 
 
 # --- DST: wall clock survives, and the gap / repeated hour -------------------------------------

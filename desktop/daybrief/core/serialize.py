@@ -6,7 +6,6 @@ Field names match ``shared/corpus/expected`` so the two compare directly.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from typing import Any
 
 from daybrief.core.confirmation import Unconfirmed, unconfirmed_reason, user_partstat
@@ -92,7 +91,3 @@ def unconfirmed_to_dict(item: Unconfirmed, me: Collection[str] = ()) -> dict[str
     data["reason"] = item.reason
     data["waiting_on"] = list(item.waiting_on)
     return data
-
-
-def utc_text(moment: datetime) -> str:
-    return format_utc(moment)

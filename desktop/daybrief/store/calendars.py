@@ -284,15 +284,6 @@ class Calendars:
         )
         return [_occurrence(r, names) for r in rows]
 
-    def covered_window(self) -> tuple[datetime, datetime] | None:
-        """The span every enabled source has materialised, or None without sources."""
-        sources = [s for s in self.sources() if s.enabled and s.window_start and s.window_end]
-        if not sources:
-            return None
-        start = max(s.window_start for s in sources if s.window_start)
-        end = min(s.window_end for s in sources if s.window_end)
-        return start, end
-
     def known_uids(self) -> set[str]:
         return {
             r["uid"] for r in self.store.query("SELECT DISTINCT uid FROM occurrences") if r["uid"]
