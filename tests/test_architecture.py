@@ -47,3 +47,15 @@ def test_only_ui_imports_qt() -> None:
         and any(m.startswith(("PySide6", "shiboken6")) for m in imported_modules(path))
     ]
     assert not offenders, offenders
+
+
+def test_ui_never_touches_sql() -> None:
+    """The window goes through services and repositories (DEVELOPERS.md: ui never touches SQL)."""
+    offenders = [
+        path.name
+        for path in sorted((PACKAGE / "ui").rglob("*.py"))
+        if any(m.startswith("sqlite3") for m in imported_modules(path))
+        or "execute(" in path.read_text(encoding="utf-8")
+    ]
+    assert (PACKAGE / "ui" / "main_window.py").exists()
+    assert not offenders, offenders

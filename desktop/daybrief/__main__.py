@@ -1,3 +1,7 @@
+"""``python -m daybrief``: the same entry point as the ``daybrief`` command."""
+
+import sys
+
 from daybrief.cli.main import main
 
-raise SystemExit(main())
+sys.exit(main())

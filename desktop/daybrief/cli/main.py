@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any, TextIO
 
 from daybrief import __version__
@@ -35,11 +36,17 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and all(_is_calendar_file(arg) for arg in argv):
+        # `daybrief FILE.ics`, as a file manager or a double-click runs it.
+        argv = ["window", *argv]
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         if not getattr(args, "command", None):
-            return _overview(sys.stdout)
+            from daybrief.app import has_display, run
+
+            return run() if has_display() else _overview(sys.stdout)
         return int(args.run(args, sys.stdout, sys.stderr))
     except UsageError as error:
         print(f"daybrief: {error}", file=sys.stderr)
@@ -140,7 +147,29 @@ def _parser() -> argparse.ArgumentParser:
         help="replace the store's data with the backup's (otherwise only into an empty store)",
     )
     _add_data_dir(restore)
+    window = commands.add_parser(
+        "window",
+        help="open the desktop window (the default when a display is available)",
+        description="Open the desktop window, importing any calendar files given.",
+    )
+    window.set_defaults(run=_cmd_window)
+    window.add_argument("files", nargs="*", metavar="FILE")
+    window.add_argument("--demo", action="store_true", help="load the demo calendar")
+    _add_data_dir(window)
     return parser
+
+
+def _is_calendar_file(arg: str) -> bool:
+    return arg.lower().endswith((".ics", ".ical", ".ifb")) and Path(arg).is_file()
+
+
+def _cmd_window(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.app import run
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file")
+    return run(args.files, args.data_dir, demo=args.demo)
 
 
 def _add_data_dir(command: argparse.ArgumentParser) -> None:

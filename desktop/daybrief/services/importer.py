@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -25,6 +26,14 @@ from daybrief.store.meetings import Meetings, meeting_key
 
 WINDOW_BACK = timedelta(days=30)
 WINDOW_AHEAD = timedelta(days=180)
+
+
+Checkpoint = Callable[[str], None]
+"""Told each phase of an import; raising from it cancels the import with no change."""
+
+
+def _no_checkpoint(phase: str) -> None:
+    return None
 
 
 def default_window(now: datetime) -> tuple[datetime, datetime]:
@@ -92,8 +101,12 @@ def import_file(
     now: datetime,
     name: str | None = None,
     window: tuple[datetime, datetime] | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> ImportReport:
     """Import (or re-import) one ICS file as a source of the store.
+
+    ``checkpoint`` is called between the phases; an exception it raises (the user pressed
+    Cancel) ends the import before anything is written.
 
     Raises:
         InvalidCalendar: the file cannot be read or holds no calendar; the store is untouched.
@@ -119,6 +132,7 @@ def import_file(
         now=now,
         name=name,
         window=window,
+        checkpoint=checkpoint,
     )
 
 
@@ -134,8 +148,11 @@ def import_bytes(
     now: datetime,
     name: str | None = None,
     window: tuple[datetime, datetime] | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> ImportReport:
     """Import calendar bytes for a source (file, URL, CalDAV); see :func:`import_file`."""
+    check = checkpoint or _no_checkpoint
+    check("reading")
     calendars = Calendars(store)
     window = window or default_window(now)
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
@@ -147,7 +164,7 @@ def import_bytes(
         return report
     if source is not None and _same_frame(source, zone_name, window):
         incremental = _import_changed_blocks(
-            store, calendars, source, data, digest, label, name, user_zone, window
+            store, calendars, source, data, digest, label, name, user_zone, window, check
         )
         if incremental is not None:
             return incremental
@@ -162,7 +179,9 @@ def import_bytes(
         if source is not None:
             calendars.record_failure(source.id, str(error))
         raise
+    check("expanding")
     expansion = occurrences_between([calendar], window[0], window[1], user_zone)
+    check("saving")
     report.warnings = expansion.warnings
     report.occurrences = len(expansion.occurrences)
     previous = calendars.occurrences_of(source.id) if source is not None else []
@@ -226,6 +245,7 @@ def _import_changed_blocks(
     name: str | None,
     user_zone: tzinfo,
     window: tuple[datetime, datetime],
+    check: Checkpoint,
 ) -> ImportReport | None:
     """Parse only the VEVENT blocks that changed, and the series they belong to.
 
@@ -273,6 +293,7 @@ def _import_changed_blocks(
     report = ImportReport(label, changed_events=len(new_blocks), gone_events=len(removed))
     report.warnings = expansion.warnings
     compare(previous, expansion.occurrences, report)
+    check("saving")
     with store.transaction():
         calendars.replace_series(
             source,

@@ -1,0 +1,84 @@
+"""The demo calendar as a real source of the store, so every feature can be tried on it.
+
+The demo is made relative to today; it is written to the data folder and imported like
+any file, and made again on each start so "tomorrow" stays tomorrow.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from daybrief.core.demo import DEMO_USER, demo_calendar, next_working_day
+from daybrief.services.importer import ImportReport, import_file
+from daybrief.services.preferences import zone_label
+from daybrief.services.queries import save_identity, saved_identity
+from daybrief.store.calendars import Calendars
+from daybrief.store.db import Store
+from daybrief.store.meetings import meeting_key
+from daybrief.store.settings import Settings
+from daybrief.store.userdata import UserData
+
+DEMO_FILE = "demo-calendar.ics"
+DEMO_NAME = "Demo calendar"
+_SEEDED = "demo_seeded"
+
+# Items an account manager would have on the demo's next working day, some done.
+_DEMO_ITEMS: dict[str, list[tuple[str, bool, bool]]] = {
+    "demo-qbr": [
+        ("Deck ready", True, False),
+        ("Usage report", True, True),
+        ("Agenda sent 24 h before", True, False),
+    ],
+    "demo-globex-renewal": [("Pricing approved", True, False), ("Contract draft", False, True)],
+    "demo-initech-kickoff": [("Kick-off agenda", True, True), ("Onboarding plan", False, False)],
+}
+
+
+def demo_path(folder: Path) -> Path:
+    return folder / DEMO_FILE
+
+
+def has_demo(store: Store, folder: Path) -> bool:
+    location = str(demo_path(folder).resolve())
+    return Calendars(store).find_source("file", location) is not None
+
+
+def load_demo(
+    store: Store, folder: Path, *, today: date, zone: tzinfo, now: datetime
+) -> ImportReport:
+    """Write and import the demo for ``today``; the first time, give it a user and data."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = demo_path(folder)
+    path.write_text(demo_calendar(today), encoding="utf-8", newline="")
+    report = import_file(
+        store, str(path), user_zone=zone, zone_name=zone_label(zone), now=now, name=DEMO_NAME
+    )
+    if not saved_identity(store):
+        save_identity(store, [DEMO_USER])
+    settings = Settings(store)
+    if not settings.get_as(_SEEDED, bool, False):
+        _seed(store, today)
+        settings.set(_SEEDED, True)
+    return report
+
+
+def _seed(store: Store, today: date) -> None:
+    data = UserData.of(store)
+    with store.transaction():
+        for uid, items in _DEMO_ITEMS.items():
+            key = meeting_key(uid)
+            for text, required, done in items:
+                item = data.checklists.add(key, text, required=required)
+                if done:
+                    data.checklists.set_done(item.id, True)
+        acme = data.clients.ensure_for_domain("acme.example", "Acme")
+        globex = data.clients.ensure_for_domain("globex.example", "Globex")
+        data.follow_ups.add(
+            "Send Acme the SSO roll-out plan", due=next_working_day(today), client_id=acme.id
+        )
+        data.follow_ups.add(
+            "Share renewal pricing options with Globex",
+            due=today - timedelta(days=1),
+            client_id=globex.id,
+        )

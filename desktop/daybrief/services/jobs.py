@@ -1,0 +1,71 @@
+"""Import jobs as the window runs them: several files, progress, cancel between phases.
+
+A job opens its own connection to the store (it runs on a worker thread); SQLite's WAL
+lets the window keep reading meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from daybrief.core.errors import InvalidCalendar, ReadWarning
+from daybrief.services.importer import ImportReport, import_file
+from daybrief.services.preferences import zone_label
+from daybrief.store.db import open_store
+from daybrief.store.errors import StoreError
+
+_PHASES = {"reading": 0, "expanding": 1, "saving": 2}
+
+ProgressFn = Callable[[int, int, str], None]
+"""(step, steps, message); it may raise to cancel — nothing of the current file is written."""
+
+
+@dataclass
+class ImportOutcome:
+    reports: list[ImportReport] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[ReadWarning]:
+        return [w for report in self.reports for w in report.warnings]
+
+    def summaries(self) -> list[str]:
+        return [report.summary() for report in self.reports]
+
+
+def import_paths(
+    store_file: Path,
+    paths: Sequence[str],
+    *,
+    zone: tzinfo,
+    now: datetime,
+    progress: ProgressFn,
+) -> ImportOutcome:
+    """Import each file as a source; one unreadable file does not stop the others."""
+    outcome = ImportOutcome()
+    steps = len(paths) * 3
+    with open_store(store_file) as store:
+        for number, path in enumerate(paths):
+            name = Path(path).name
+
+            def checkpoint(phase: str, number: int = number, name: str = name) -> None:
+                progress(number * 3 + _PHASES.get(phase, 0), steps, f"{name}: {phase}…")
+
+            try:
+                report = import_file(
+                    store,
+                    path,
+                    user_zone=zone,
+                    zone_name=zone_label(zone),
+                    now=now,
+                    checkpoint=checkpoint,
+                )
+            except (InvalidCalendar, StoreError) as error:
+                outcome.failures.append(str(error))
+                continue
+            outcome.reports.append(report)
+    progress(steps, steps, "done")
+    return outcome

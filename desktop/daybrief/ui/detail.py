@@ -1,0 +1,399 @@
+"""The meeting detail pane: every field, attendees with answers, checklist, follow-ups, notes.
+
+Every edit goes to the store when it is made (SPEC §3); the pane only reflects it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from daybrief.core.model import Occurrence
+from daybrief.services.agenda import AgendaRow
+from daybrief.store.models import ChecklistItem, FollowUp
+from daybrief.store.userdata import UserData
+from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
+
+SAFE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def link_html(url: str, text: str | None = None) -> str:
+    """A link only for schemes a click may open; anything else stays plain text."""
+    label = escape(text or url)
+    if url.lower().startswith(SAFE_SCHEMES):
+        return f'<a href="{escape(url, quote=True)}">{label}</a>'
+    return label
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(f"<b>{escape(title)}</b>")
+    label.setContentsMargins(0, 8, 0, 2)
+    return label
+
+
+class MeetingDetail(QWidget):
+    """Shows one agenda row; ``changed`` fires after an edit so the agenda can refresh."""
+
+    changed = Signal()
+
+    def __init__(self, data: UserData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data = data
+        self._row: AgendaRow | None = None
+        self._notes_timer = QTimer(self, singleShot=True, interval=400)
+        self._notes_timer.timeout.connect(self._save_notes)
+
+        # One read-only browser for the calendar's fields: it scrolls on its own, so the
+        # editable parts below never move out of sight.
+        self.info = QTextBrowser(openExternalLinks=True)
+        self.info.setFrameShape(QFrame.Shape.NoFrame)
+
+        self.checklist_model = ChecklistModel(self._toggle_item, self)
+        self.checklist = QListView()
+        self.checklist.setModel(self.checklist_model)
+        self.checklist.setMinimumHeight(110)
+        self.new_item = QLineEdit(placeholderText="Add an item (Enter)…")
+        self.new_item.returnPressed.connect(self._add_item)
+        self.new_item_required = QCheckBox("Required")
+        self.template_box = QComboBox()
+        self.template_box.setToolTip("Apply a template's items (never adds an item twice)")
+        apply_template = QPushButton("Apply")
+        apply_template.clicked.connect(self._apply_template)
+        self.item_up = QPushButton("↑", toolTip="Move up")
+        self.item_down = QPushButton("↓", toolTip="Move down")
+        self.item_required = QPushButton("Required/optional")
+        self.item_delete = QPushButton("Delete")
+        self.item_up.clicked.connect(lambda: self._move_item(-1))
+        self.item_down.clicked.connect(lambda: self._move_item(1))
+        self.item_required.clicked.connect(self._toggle_required)
+        self.item_delete.clicked.connect(self._delete_item)
+
+        self.follow_up_model = FollowUpModel(self._toggle_follow_up, self)
+        self.follow_ups = QListView()
+        self.follow_ups.setModel(self.follow_up_model)
+        self.follow_ups.setMinimumHeight(80)
+        self.new_follow_up = QLineEdit(placeholderText="Add a follow-up (Enter)…")
+        self.new_follow_up.returnPressed.connect(self._add_follow_up)
+        self.follow_up_due = QDateEdit(calendarPopup=True)
+        self.follow_up_due.setDisplayFormat("ddd d MMM yyyy")
+        self.follow_up_client = QComboBox()
+        delete_follow_up = QPushButton("Delete")
+        delete_follow_up.clicked.connect(self._delete_follow_up)
+
+        self.notes = QPlainTextEdit(placeholderText="Notes for this meeting…")
+        self.notes.setMinimumHeight(90)
+        self.notes.textChanged.connect(self._notes_timer.start)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(_section("Checklist"))
+        layout.addWidget(self.checklist)
+        adding = QHBoxLayout()
+        adding.addWidget(self.new_item, 1)
+        adding.addWidget(self.new_item_required)
+        layout.addLayout(adding)
+        editing = QHBoxLayout()
+        for button in (self.item_up, self.item_down, self.item_required, self.item_delete):
+            editing.addWidget(button)
+        editing.addStretch(1)
+        layout.addLayout(editing)
+        templates = QHBoxLayout()
+        templates.addWidget(QLabel("Template:"))
+        templates.addWidget(self.template_box, 1)
+        templates.addWidget(apply_template)
+        layout.addLayout(templates)
+        layout.addWidget(_section("Follow-ups"))
+        layout.addWidget(self.follow_ups)
+        follow = QHBoxLayout()
+        follow.addWidget(self.new_follow_up, 1)
+        follow.addWidget(delete_follow_up)
+        layout.addLayout(follow)
+        follow_details = QHBoxLayout()
+        follow_details.addWidget(QLabel("Due"))
+        follow_details.addWidget(self.follow_up_due)
+        follow_details.addWidget(QLabel("Client"))
+        follow_details.addWidget(self.follow_up_client, 1)
+        layout.addLayout(follow_details)
+        layout.addWidget(_section("Notes"))
+        layout.addWidget(self.notes)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.info)
+        splitter.addWidget(body)
+        splitter.setSizes([320, 480])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(splitter)
+        self.show_row(None)
+
+    # --- showing ---
+
+    @property
+    def row(self) -> AgendaRow | None:
+        return self._row
+
+    def show_row(self, row: AgendaRow | None) -> None:
+        self._save_notes()
+        self._row = row
+        editable = row is not None and row.key is not None
+        for widget in (
+            self.checklist,
+            self.new_item,
+            self.new_item_required,
+            self.template_box,
+            self.item_up,
+            self.item_down,
+            self.item_required,
+            self.item_delete,
+            self.follow_ups,
+            self.new_follow_up,
+            self.follow_up_due,
+            self.follow_up_client,
+            self.notes,
+        ):
+            widget.setEnabled(editable)
+        if row is None:
+            self.info.setHtml("<p style='color:#6b7280'>Select a meeting to see its details.</p>")
+            self.checklist_model.set_items([])
+            self.follow_up_model.set_items([], {})
+            self._set_notes("")
+            return
+        no_uid = (
+            "<p style='color:#b45309'>This event has no UID, so it cannot keep a "
+            "checklist or notes.</p>"
+            if row.key is None
+            else ""
+        )
+        self.info.setHtml(
+            self._header_html(row)
+            + no_uid
+            + "<h3>Attendees</h3>"
+            + self._attendees_html(row.occurrence)
+        )
+        self._reload()
+        self.follow_up_due.setDate(QDate(row.start.date() + timedelta(days=1)))
+
+    def _reload(self) -> None:
+        row = self._row
+        if row is None or row.key is None:
+            return
+        self.checklist_model.set_items(self._data.checklists.items(row.key))
+        clients = self._data.clients.all()
+        names = {client.id: client.name for client in clients}
+        mine = [f for f in self._data.follow_ups.all() if f.meeting_key == row.key]
+        self.follow_up_model.set_items(mine, names)
+        self.follow_up_client.clear()
+        self.follow_up_client.addItem("No client", None)
+        by_name = {client.name: client.id for client in clients}
+        for name in row.clients:
+            self.follow_up_client.addItem(name, by_name.get(name, name))
+        self.template_box.clear()
+        for template in self._data.templates.all():
+            self.template_box.addItem(template.name, template.id)
+        note = self._data.notes.get(row.key)
+        self._set_notes(note.text if note else "")
+
+    def _set_notes(self, text: str) -> None:
+        self.notes.blockSignals(True)
+        self.notes.setPlainText(text)
+        self.notes.blockSignals(False)
+
+    @staticmethod
+    def _header_html(row: AgendaRow) -> str:
+        occurrence = row.occurrence
+        event = occurrence.event
+        lines = [f"<h2 style='margin:0'>{escape(row.summary)}</h2>"]
+        when = f"{row.start:%A %d %B %Y}, {row.time_label()}"
+        lines.append(f"<p>{escape(when)}")
+        if row.organiser_time:
+            lines.append(
+                f"<br><span style='color:#6b7280'>Organiser's time: "
+                f"{escape(row.organiser_time)}</span>"
+            )
+        lines.append("</p>")
+        problems = []
+        for other in row.conflicts_with:
+            problems.append(f"⚠ Double-booked with <i>{escape(other.summary or '(no title)')}</i>")
+        if row.unconfirmed is not None:
+            problems.append(f"? Unconfirmed: {escape(row.unconfirmed.description)}")
+        if row.outside_hours:
+            problems.append("Outside your working hours")
+        if problems:
+            lines.append("<p style='color:#991b1b'>" + "<br>".join(problems) + "</p>")
+        facts = []
+        if row.clients:
+            facts.append(("Clients", escape(", ".join(row.clients))))
+        if event.location:
+            facts.append(("Where", escape(event.location)))
+        if row.link:
+            facts.append(("Link", link_html(row.link)))
+        if event.organizer:
+            who = event.organizer_cn or event.organizer
+            facts.append(("Organiser", link_html(f"mailto:{event.organizer}", who)))
+        facts.append(("Status", escape((event.status or "confirmed").lower())))
+        if event.transp.upper() == "TRANSPARENT":
+            facts.append(("Shows as", "free"))
+        facts.append(("Calendar", escape(", ".join(occurrence.calendars) or event.calendar)))
+        lines.append(
+            "<table>"
+            + "".join(
+                f"<tr><td style='color:#6b7280;padding-right:8px'>{k}</td><td>{v}</td></tr>"
+                for k, v in facts
+            )
+            + "</table>"
+        )
+        if event.description:
+            text = escape(event.description[:4000]).replace("\n", "<br>")
+            lines.append(f"<p style='color:#374151'>{text}</p>")
+        return "".join(lines)
+
+    @staticmethod
+    def _attendees_html(occurrence: Occurrence) -> str:
+        attendees = occurrence.event.attendees
+        if not attendees:
+            return "<span style='color:#6b7280'>No attendees listed.</span>"
+        rows = []
+        for attendee in attendees:
+            name = attendee.cn or attendee.email
+            answer = attendee.partstat.lower().replace("needs-action", "no answer")
+            optional = " (optional)" if attendee.role.upper() == "OPT-PARTICIPANT" else ""
+            rows.append(
+                f"<tr><td>{escape(name)}</td><td style='color:#6b7280'>"
+                f"{escape(attendee.email)}</td><td>{escape(answer)}{optional}</td></tr>"
+            )
+        summary = escape(answers_label(occurrence))
+        return f"<p>{summary}</p><table cellspacing='4'>{''.join(rows)}</table>"
+
+    # --- edits: each one committed before returning ---
+
+    def _remember(self) -> str | None:
+        row = self._row
+        if row is None or row.key is None:
+            return None
+        occurrence = row.occurrence
+        self._data.meetings.remember(
+            row.key,
+            summary=occurrence.summary,
+            start_utc=occurrence.start,
+            calendar=occurrence.event.calendar,
+        )
+        return row.key
+
+    def _edited(self) -> None:
+        self._reload()
+        self.changed.emit()
+
+    def _selected_item(self) -> ChecklistItem | None:
+        index = self.checklist.currentIndex()
+        return self.checklist_model.item_at(index.row()) if index.isValid() else None
+
+    def _toggle_item(self, item: ChecklistItem, done: bool) -> None:
+        self._data.checklists.set_done(item.id, done)
+        self._edited()
+
+    def _add_item(self) -> None:
+        text = self.new_item.text().strip()
+        key = self._remember() if text else None
+        if key is None:
+            return
+        self._data.checklists.add(key, text, required=self.new_item_required.isChecked())
+        self.new_item.clear()
+        self._edited()
+
+    def _move_item(self, step: int) -> None:
+        item = self._selected_item()
+        row = self._row
+        if item is None or row is None or row.key is None:
+            return
+        ids = [i.id for i in self.checklist_model.items()]
+        position = ids.index(item.id)
+        target = position + step
+        if not 0 <= target < len(ids):
+            return
+        ids[position], ids[target] = ids[target], ids[position]
+        self._data.checklists.reorder(row.key, ids)
+        self._edited()
+        self.checklist.setCurrentIndex(self.checklist_model.index(target))
+
+    def _toggle_required(self) -> None:
+        item = self._selected_item()
+        if item is not None:
+            self._data.checklists.edit(item.id, required=not item.required)
+            self._edited()
+
+    def _delete_item(self) -> None:
+        item = self._selected_item()
+        if item is not None:
+            self._data.checklists.delete(item.id)
+            self._edited()
+
+    def _apply_template(self) -> None:
+        template_id = self.template_box.currentData()
+        key = self._remember()
+        if key is not None and template_id is not None:
+            self._data.templates.apply(key, int(template_id))
+            self._edited()
+
+    def _toggle_follow_up(self, item: FollowUp, done: bool) -> None:
+        self._data.follow_ups.set_done(item.id, done)
+        self._edited()
+
+    def _add_follow_up(self) -> None:
+        text = self.new_follow_up.text().strip()
+        key = self._remember() if text else None
+        if key is None:
+            return
+        due: date = self.follow_up_due.date().toPython()  # type: ignore[assignment]
+        client = self.follow_up_client.currentData()
+        client_id: int | None
+        if isinstance(client, str):  # a client named from its domain only: make it real
+            domain = self._domain_for(client)
+            client_id = self._data.clients.ensure_for_domain(domain, client).id if domain else None
+        else:
+            client_id = client
+        self._data.follow_ups.add(text, due=due, client_id=client_id, meeting_key=key)
+        self.new_follow_up.clear()
+        self._edited()
+
+    def _domain_for(self, client_name: str) -> str | None:
+        row = self._row
+        if row is None or client_name not in row.clients:
+            return None
+        return row.client_domains[row.clients.index(client_name)]
+
+    def _delete_follow_up(self) -> None:
+        index = self.follow_ups.currentIndex()
+        if index.isValid():
+            self._data.follow_ups.delete(self.follow_up_model.item_at(index.row()).id)
+            self._edited()
+
+    def _save_notes(self) -> None:
+        self._notes_timer.stop()
+        row = self._row
+        if row is None or row.key is None:
+            return
+        text = self.notes.toPlainText()
+        note = self._data.notes.get(row.key)
+        if text == (note.text if note else ""):
+            return
+        self._remember()
+        self._data.notes.set(row.key, text)

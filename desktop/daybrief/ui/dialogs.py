@@ -1,0 +1,354 @@
+"""Settings, templates and rules, and the import report."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from daybrief.core.errors import ReadWarning
+from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
+from daybrief.store.errors import StoreError
+from daybrief.store.models import RuleKind
+from daybrief.store.userdata import UserData
+from daybrief.ui.models import WarningsModel
+
+
+class SettingsDialog(QDialog):
+    """My addresses (pre-filled with the engine's guess), zone, working week, horizons."""
+
+    def __init__(
+        self, preferences: Preferences, suggested: Sequence[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Daybrief settings")
+        addresses = list(preferences.addresses) or list(suggested)
+        self.addresses = QLineEdit(", ".join(addresses))
+        self.addresses.setPlaceholderText("you@company.com, you@personal.com")
+        hint = QLabel(
+            "Suggested from your calendars." if not preferences.addresses and suggested else ""
+        )
+        hint.setStyleSheet("color:#6b7280")
+        self.zone = QComboBox(editable=True)
+        self.zone.addItem("System time zone", "")
+        for name in sorted(zoneinfo.available_timezones()):
+            self.zone.addItem(name, name)
+        index = self.zone.findData(preferences.zone_name)
+        self.zone.setCurrentIndex(max(0, index))
+        self.days = []
+        days_row = QHBoxLayout()
+        for number, name in enumerate(WEEKDAY_NAMES):
+            box = QCheckBox(name)
+            box.setChecked(number in preferences.working_days)
+            self.days.append(box)
+            days_row.addWidget(box)
+        self.start = QTimeEdit(QTime(preferences.work_start.hour, preferences.work_start.minute))
+        self.end = QTimeEdit(QTime(preferences.work_end.hour, preferences.work_end.minute))
+        hours = QHBoxLayout()
+        hours.addWidget(self.start)
+        hours.addWidget(QLabel("to"))
+        hours.addWidget(self.end)
+        hours.addStretch(1)
+        self.horizon = QSpinBox(minimum=1, maximum=90, suffix=" days")
+        self.horizon.setValue(preferences.hygiene_days)
+        self.lead = QSpinBox(minimum=0, maximum=24 * 60, suffix=" min")
+        self.lead.setValue(preferences.reminder_lead_minutes)
+        self.close_to_tray = QCheckBox("Keep running in the tray when the window closes")
+        self.close_to_tray.setChecked(preferences.close_to_tray)
+
+        form = QFormLayout()
+        form.addRow("My email addresses", self.addresses)
+        form.addRow("", hint)
+        form.addRow("Time zone", self.zone)
+        form.addRow("Working days", days_row)
+        form.addRow("Working hours", hours)
+        form.addRow("Look for problems", self.horizon)
+        form.addRow("Remind before meetings", self.lead)
+        form.addRow("", self.close_to_tray)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self._base = preferences
+        self.result_preferences: Preferences | None = None
+
+    def _accept(self) -> None:
+        addresses = tuple(
+            part.strip()
+            for part in self.addresses.text().replace(";", ",").split(",")
+            if part.strip()
+        )
+        bad = [a for a in addresses if "@" not in a]
+        if bad:
+            QMessageBox.warning(self, "Settings", f"Not an email address: {bad[0]}")
+            return
+        start, end = self.start.time().toPython(), self.end.time().toPython()
+        if end <= start:  # type: ignore[operator]
+            QMessageBox.warning(self, "Settings", "Working hours must end after they start.")
+            return
+        zone_text = self.zone.currentText().strip()
+        zone_name = self.zone.currentData() if self.zone.findText(zone_text) >= 0 else zone_text
+        if zone_name and zone_name not in zoneinfo.available_timezones():
+            QMessageBox.warning(self, "Settings", f"Unknown time zone: {zone_name}")
+            return
+        self.result_preferences = Preferences(
+            addresses=addresses,
+            zone_name=str(zone_name or ""),
+            working_days=tuple(n for n, box in enumerate(self.days) if box.isChecked()),
+            work_start=start,  # type: ignore[arg-type]
+            work_end=end,  # type: ignore[arg-type]
+            hygiene_days=self.horizon.value(),
+            reminder_lead_minutes=self.lead.value(),
+            close_to_tray=self.close_to_tray.isChecked(),
+        )
+        self.accept()
+
+
+RULE_LABELS = {
+    RuleKind.TITLE_KEYWORD: "Title contains",
+    RuleKind.CLIENT: "Client is",
+    RuleKind.EXTERNAL_ATTENDEES: "Has external attendees",
+    RuleKind.RECURRING_SERIES: "Recurring series",
+}
+
+
+class TemplatesDialog(QDialog):
+    """Templates (named checklists) and the rules that apply them to meetings."""
+
+    def __init__(self, data: UserData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Templates and rules")
+        self.resize(820, 520)
+        self._data = data
+        self.templates = QListWidget()
+        self.templates.currentRowChanged.connect(self._show_template)
+        add_template = QPushButton("New template…")
+        add_template.clicked.connect(self._new_template)
+        rename = QPushButton("Rename…")
+        rename.clicked.connect(self._rename_template)
+        delete = QPushButton("Delete")
+        delete.clicked.connect(self._delete_template)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel("<b>Templates</b>"))
+        left_layout.addWidget(self.templates)
+        row = QHBoxLayout()
+        for button in (add_template, rename, delete):
+            row.addWidget(button)
+        left_layout.addLayout(row)
+
+        self.items = QListWidget()
+        self.new_item = QLineEdit(placeholderText="Add an item (Enter)…")
+        self.new_item.returnPressed.connect(self._add_item)
+        self.new_required = QCheckBox("Required")
+        self.new_required.setChecked(True)
+        remove_item = QPushButton("Remove item")
+        remove_item.clicked.connect(self._remove_item)
+        self.rules = QListWidget()
+        self.rule_kind = QComboBox()
+        for kind, label in RULE_LABELS.items():
+            self.rule_kind.addItem(label, kind.value)
+        self.rule_value = QLineEdit(placeholderText="keywords, comma separated / client name")
+        add_rule = QPushButton("Add rule")
+        add_rule.clicked.connect(self._add_rule)
+        remove_rule = QPushButton("Remove rule")
+        remove_rule.clicked.connect(self._remove_rule)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(QLabel("<b>Items</b>"))
+        right_layout.addWidget(self.items)
+        item_row = QHBoxLayout()
+        item_row.addWidget(self.new_item, 1)
+        item_row.addWidget(self.new_required)
+        item_row.addWidget(remove_item)
+        right_layout.addLayout(item_row)
+        right_layout.addWidget(QLabel("<b>Applied automatically when</b>"))
+        right_layout.addWidget(self.rules)
+        rule_row = QHBoxLayout()
+        rule_row.addWidget(self.rule_kind)
+        rule_row.addWidget(self.rule_value, 1)
+        rule_row.addWidget(add_rule)
+        rule_row.addWidget(remove_rule)
+        right_layout.addLayout(rule_row)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([260, 560])
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        layout.addWidget(close)
+        self._reload()
+
+    def _current_template_id(self) -> int | None:
+        item = self.templates.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _reload(self, select: int | None = None) -> None:
+        current = select if select is not None else self._current_template_id()
+        self.templates.blockSignals(True)
+        self.templates.clear()
+        for template in self._data.templates.all():
+            item = QListWidgetItem(template.name)
+            item.setData(Qt.ItemDataRole.UserRole, template.id)
+            self.templates.addItem(item)
+            if template.id == current:
+                self.templates.setCurrentItem(item)
+        self.templates.blockSignals(False)
+        if self.templates.currentRow() < 0 and self.templates.count():
+            self.templates.setCurrentRow(0)
+        self._show_template()
+
+    def _show_template(self, *_: object) -> None:
+        template_id = self._current_template_id()
+        self.items.clear()
+        self.rules.clear()
+        if template_id is None:
+            return
+        template = self._data.templates.get(template_id)
+        for entry in template.items:
+            item = QListWidgetItem(entry.text + ("  (required)" if entry.required else ""))
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            self.items.addItem(item)
+        for rule in self._data.rules.all():
+            if rule.template_id != template_id:
+                continue
+            label = RULE_LABELS.get(rule.kind, rule.kind.value)
+            text = f"{label}: {rule.value}" if rule.value else label
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, rule.id)
+            self.rules.addItem(item)
+
+    def _new_template(self) -> None:
+        name, ok = QInputDialog.getText(self, "New template", "Name:")
+        if ok and name.strip():
+            try:
+                template = self._data.templates.create(name.strip())
+            except StoreError as error:
+                QMessageBox.warning(self, "Templates", str(error))
+                return
+            self._reload(template.id)
+
+    def _rename_template(self) -> None:
+        template_id = self._current_template_id()
+        if template_id is None:
+            return
+        old = self._data.templates.get(template_id).name
+        name, ok = QInputDialog.getText(self, "Rename template", "Name:", text=old)
+        if ok and name.strip():
+            try:
+                self._data.templates.rename(template_id, name.strip())
+            except StoreError as error:
+                QMessageBox.warning(self, "Templates", str(error))
+            self._reload(template_id)
+
+    def _delete_template(self) -> None:
+        template_id = self._current_template_id()
+        if template_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete template",
+            "Delete this template and its rules? Checklists it already filled keep their items.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            for rule in self._data.rules.all():
+                if rule.template_id == template_id:
+                    self._data.rules.delete(rule.id)
+            self._data.templates.delete(template_id)
+            self._reload()
+
+    def _add_item(self) -> None:
+        template_id = self._current_template_id()
+        text = self.new_item.text().strip()
+        if template_id is not None and text:
+            self._data.templates.add_item(template_id, text, required=self.new_required.isChecked())
+            self.new_item.clear()
+            self._show_template()
+
+    def _remove_item(self) -> None:
+        item = self.items.currentItem()
+        if item is not None:
+            self._data.templates.delete_item(int(item.data(Qt.ItemDataRole.UserRole)))
+            self._show_template()
+
+    def _add_rule(self) -> None:
+        template_id = self._current_template_id()
+        if template_id is None:
+            return
+        kind = RuleKind(self.rule_kind.currentData())
+        value = self.rule_value.text().strip()
+        if kind in (RuleKind.TITLE_KEYWORD, RuleKind.CLIENT) and not value:
+            QMessageBox.information(self, "Rules", "Say which keywords or client the rule is for.")
+            return
+        self._data.rules.add(kind, value, template_id)
+        self.rule_value.clear()
+        self._show_template()
+
+    def _remove_rule(self) -> None:
+        item = self.rules.currentItem()
+        if item is not None:
+            self._data.rules.delete(int(item.data(Qt.ItemDataRole.UserRole)))
+            self._show_template()
+
+
+class ImportReportDialog(QDialog):
+    """After an import: what changed per file, and every skipped or guessed event."""
+
+    def __init__(
+        self,
+        summaries: Sequence[str],
+        warnings: Sequence[ReadWarning],
+        failures: Sequence[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import report")
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        for line in summaries:
+            layout.addWidget(QLabel(line, wordWrap=True))
+        for line in failures:
+            failed = QLabel(f"Not imported — {line}", wordWrap=True)
+            failed.setStyleSheet("color:#991b1b")
+            layout.addWidget(failed)
+        if warnings:
+            layout.addWidget(QLabel(f"<b>{len(warnings)} event(s) skipped or guessed</b>"))
+            rows = [(w.source, w.line, w.uid or "", w.message) for w in warnings]
+            self.table = QTableView()
+            self.table.setModel(WarningsModel(rows, self))
+            self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+            self.table.verticalHeader().hide()
+            layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)

@@ -1,0 +1,518 @@
+"""The main window: a day's agenda, the week, the hygiene panel and the meeting detail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from daybrief.core.engine import suggest_identity_from
+from daybrief.services.agenda import AgendaService, HygieneItem, key_of
+from daybrief.services.demo import load_demo
+from daybrief.services.drafts import draft_for
+from daybrief.services.hygiene import problem_states, set_problem_state
+from daybrief.services.jobs import ImportOutcome, import_paths
+from daybrief.services.preferences import load_preferences, save_preferences
+from daybrief.services.queries import has_calendars, stored_calendars
+from daybrief.store.db import Store, utc_now
+from daybrief.store.userdata import UserData
+from daybrief.ui.detail import MeetingDetail
+from daybrief.ui.dialogs import ImportReportDialog, SettingsDialog, TemplatesDialog
+from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
+from daybrief.ui.tasks import Job, start
+
+CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
+
+
+def _table(model: object) -> QTableView:
+    view = QTableView()
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setWordWrap(True)
+    view.setAlternatingRowColors(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class EmptyState(QWidget):
+    """What a first start shows: bring a calendar, or try the demo."""
+
+    open_file = Signal()
+    try_demo = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("<h1>Prepare for tomorrow in two minutes</h1>")
+        text = QLabel(
+            "Daybrief reads your calendars and tells you, every evening, which meetings are "
+            "double-booked or unconfirmed, which clients you will see, and what each meeting "
+            "needs.<br><br>Start with a calendar file (.ics) exported from Outlook, Google "
+            "Calendar or Thunderbird — or drop one onto this window."
+        )
+        text.setWordWrap(True)
+        self.open_button = QPushButton("Open a calendar file…")
+        self.subscribe_button = QPushButton("Add a subscription…")
+        self.subscribe_button.setEnabled(False)
+        self.subscribe_button.setToolTip("Subscription URLs and CalDAV accounts are coming next.")
+        self.demo_button = QPushButton("Try the demo calendar")
+        self.open_button.clicked.connect(self.open_file)
+        self.demo_button.clicked.connect(self.try_demo)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.subscribe_button, self.demo_button):
+            button.setMinimumHeight(36)
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
+        text.setFixedWidth(620)
+        layout.addWidget(text, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(16)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        self.setContentsMargins(60, 20, 60, 20)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        store_file: Path,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        demo_folder: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.store_file = store_file
+        self.clock = clock
+        self.demo_folder = demo_folder or store_file.parent
+        self.data = UserData.of(store)
+        self.preferences = load_preferences(store)
+        self.service = AgendaService(store, self.preferences)
+        self.day = self.preferences.opening_day(clock())
+        self.job: Job | None = None
+        self.last_outcome: ImportOutcome | None = None
+        self.setWindowTitle("Daybrief")
+        self.resize(1280, 800)
+        self.setAcceptDrops(True)
+
+        self.agenda_model = AgendaModel(self)
+        self.agenda = _table(self.agenda_model)
+        self.agenda.selectionModel().currentRowChanged.connect(self._agenda_selected)
+        self.agenda.clicked.connect(self._agenda_clicked)
+        header = self.agenda.horizontalHeader()
+        header.setSectionResizeMode(AgendaModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column in (AgendaModel.STATUS, AgendaModel.TIME, AgendaModel.CHECKLIST):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.day_title = QLabel()
+        self.day_title.setTextFormat(Qt.TextFormat.RichText)
+        day_page = QWidget()
+        day_layout = QVBoxLayout(day_page)
+        day_layout.addWidget(self.day_title)
+        day_layout.addWidget(self.agenda)
+
+        self.week_model = WeekModel(self)
+        self.week = _table(self.week_model)
+        self.week.doubleClicked.connect(self._week_open)
+        self.week.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        self.hygiene_model = HygieneModel(self)
+        self.hygiene = _table(self.hygiene_model)
+        hygiene_header = self.hygiene.horizontalHeader()
+        for column in (0, 1, 4):
+            hygiene_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        hygiene_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        hygiene_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.hygiene.doubleClicked.connect(lambda *_: self._hygiene_open())
+        hygiene_page = QWidget()
+        hygiene_layout = QVBoxLayout(hygiene_page)
+        self.hygiene_title = QLabel()
+        hygiene_layout.addWidget(self.hygiene_title)
+        hygiene_layout.addWidget(self.hygiene)
+        actions = QHBoxLayout()
+        self.open_problem = QPushButton("Open meeting")
+        self.handled = QPushButton("Handled")
+        self.ignore = QPushButton("Ignore this one")
+        self.reopen = QPushButton("Reopen")
+        self.draft = QToolButton(text="Draft a message")
+        self.draft.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        draft_menu = QMenu(self.draft)
+        draft_menu.addAction("Copy to clipboard", self._draft_copy)
+        draft_menu.addAction("Open in my mail app", self._draft_mail)
+        self.draft.setMenu(draft_menu)
+        self.open_problem.clicked.connect(self._hygiene_open)
+        self.handled.clicked.connect(partial(self._hygiene_mark, "handled"))
+        self.ignore.clicked.connect(partial(self._hygiene_mark, "ignored"))
+        self.reopen.clicked.connect(partial(self._hygiene_mark, ""))
+        for widget in (self.open_problem, self.handled, self.ignore, self.reopen, self.draft):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        hygiene_layout.addLayout(actions)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(day_page, "Day")
+        self.tabs.addTab(self.week, "Week")
+        self.tabs.addTab(hygiene_page, "Hygiene")
+
+        self.detail = MeetingDetail(self.data)
+        self.detail.changed.connect(self._detail_changed)
+        splitter = QSplitter()
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([800, 480])
+
+        self.empty = EmptyState()
+        self.empty.open_file.connect(self.choose_files)
+        self.empty.try_demo.connect(self.load_demo)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(splitter)
+        self.setCentralWidget(self.pages)
+
+        self._build_toolbar()
+        self.progress = QProgressBar(maximumWidth=260, visible=False)
+        self.cancel_button = QPushButton("Cancel", visible=False)
+        self.cancel_button.clicked.connect(self.cancel_job)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.refresh()
+
+    # --- building ---
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Navigation")
+        bar.setMovable(False)
+        self.import_action = QAction("Import…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.import_action.triggered.connect(self.choose_files)
+        self.prev_action = QAction("◀ Previous", self, shortcut=QKeySequence("Alt+Left"))
+        self.prev_action.triggered.connect(lambda: self.go_to(self.day - timedelta(days=1)))
+        self.today_action = QAction("Today", self, shortcut=QKeySequence("Alt+Home"))
+        self.today_action.triggered.connect(self.go_today)
+        self.next_action = QAction("Next ▶", self, shortcut=QKeySequence("Alt+Right"))
+        self.next_action.triggered.connect(lambda: self.go_to(self.day + timedelta(days=1)))
+        self.date_edit = QDateEdit(calendarPopup=True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.dateChanged.connect(self._date_picked)
+        self.settings_action = QAction("Settings…", self, shortcut=QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.edit_settings)
+        self.templates_action = QAction("Templates…", self)
+        self.templates_action.triggered.connect(self.edit_templates)
+        bar.addAction(self.import_action)
+        bar.addSeparator()
+        bar.addAction(self.prev_action)
+        bar.addAction(self.today_action)
+        bar.addAction(self.next_action)
+        bar.addWidget(self.date_edit)
+        bar.addSeparator()
+        bar.addAction(self.templates_action)
+        bar.addAction(self.settings_action)
+
+    # --- navigation ---
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.service.zone).date()
+
+    def go_to(self, day: date) -> None:
+        self.day = day
+        self.refresh()
+
+    def go_today(self) -> None:
+        self.go_to(self.today())
+
+    def _date_picked(self, picked: QDate) -> None:
+        day = picked.toPython()
+        if isinstance(day, date) and day != self.day:
+            self.go_to(day)
+
+    def _week_open(self, index: QModelIndex) -> None:
+        self.go_to(self.week_model.day_at(index.row()).day)
+        self.tabs.setCurrentIndex(0)
+
+    # --- showing ---
+
+    def refresh(self, select_key: str | None = None) -> None:
+        """Reload every view from the store; keeps the selected meeting when it is still there."""
+        if not has_calendars(self.store):
+            self.pages.setCurrentWidget(self.empty)
+            for action in (self.prev_action, self.next_action, self.today_action):
+                action.setEnabled(False)
+            self.date_edit.setEnabled(False)
+            return
+        self.pages.setCurrentIndex(1)
+        for action in (self.prev_action, self.next_action, self.today_action):
+            action.setEnabled(True)
+        self.date_edit.setEnabled(True)
+        current = self.detail.row
+        select_key = select_key or (current.key if current else None)
+        agenda = self.service.day(self.day)
+        self.agenda_model.set_rows(agenda.rows)
+        self.agenda.resizeRowsToContents()
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(self.day))
+        self.date_edit.blockSignals(False)
+        today = self.today()
+        relative = {today: "Today", today + timedelta(days=1): "Tomorrow"}.get(self.day, "")
+        counts = []
+        if agenda.rows:
+            counts.append(f"{len(agenda.rows)} meetings")
+        if agenda.conflicts:
+            counts.append(
+                f"<span style='color:#991b1b'>⚠ {len(agenda.conflicts)} double-booked</span>"
+            )
+        if agenda.unconfirmed:
+            counts.append(
+                f"<span style='color:#92400e'>? {len(agenda.unconfirmed)} unconfirmed</span>"
+            )
+        if not agenda.rows:
+            counts.append("no meetings")
+        heading = f"{relative} — " if relative else ""
+        self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
+        monday = self.day - timedelta(days=self.day.weekday())
+        self.week_model.set_days(self.service.week(monday), today)
+        self._refresh_hygiene(today)
+        self._select(select_key)
+
+    def _refresh_hygiene(self, today: date) -> None:
+        items = self.service.hygiene(today)
+        self.hygiene_model.set_items(items, problem_states(self.store))
+        self.hygiene.resizeRowsToContents()
+        open_count = self.hygiene_model.open_count()
+        self.tabs.setTabText(2, f"Hygiene ({open_count})" if open_count else "Hygiene")
+        days = self.preferences.hygiene_days
+        self.hygiene_title.setText(
+            f"<b>{open_count} open problem(s)</b> in the next {days} days — double-bookings, "
+            "unconfirmed meetings, and meetings that left your calendar"
+        )
+        self.statusBar().showMessage(
+            f"Next {days} days: {open_count} open problem(s)" if open_count else "No open problems"
+        )
+
+    def _select(self, key: str | None) -> None:
+        for number, row in enumerate(self.agenda_model.rows()):
+            if key is not None and row.key == key:
+                self.agenda.selectRow(number)
+                self.detail.show_row(row)
+                return
+        self.detail.show_row(None)
+
+    def _agenda_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.detail.show_row(self.agenda_model.row_at(current.row()) if current.isValid() else None)
+
+    def _agenda_clicked(self, index: QModelIndex) -> None:
+        if index.column() == AgendaModel.WHERE:
+            link = index.data(LINK_ROLE)
+            if link:
+                QDesktopServices.openUrl(QUrl(link))
+
+    def _detail_changed(self) -> None:
+        row = self.detail.row
+        self.refresh(select_key=row.key if row else None)
+
+    # --- hygiene actions ---
+
+    def _current_problem(self) -> HygieneItem | None:
+        index = self.hygiene.currentIndex()
+        return self.hygiene_model.item_at(index.row()) if index.isValid() else None
+
+    def _hygiene_open(self) -> None:
+        item = self._current_problem()
+        if item is None:
+            return
+        if item.occurrences:
+            occurrence = item.occurrences[0]
+            day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
+            self.day = day
+            self.tabs.setCurrentIndex(0)
+            self.refresh(select_key=key_of(occurrence))
+        elif item.snapshot is not None and item.snapshot.start_utc is not None:
+            self.go_to(item.snapshot.start_utc.astimezone(self.service.zone).date())
+
+    def _hygiene_mark(self, state: str) -> None:
+        item = self._current_problem()
+        if item is None:
+            return
+        if item.kind == "gone":
+            if state:
+                self.data.meetings.dismiss(item.snapshot.meeting_key if item.snapshot else "")
+        else:
+            set_problem_state(self.store, item.problem_key, state)
+        row = self.hygiene.currentIndex().row()
+        self.refresh()
+        if self.hygiene_model.rowCount():
+            self.hygiene.selectRow(min(row, self.hygiene_model.rowCount() - 1))
+
+    def _draft_copy(self) -> None:
+        item = self._current_problem()
+        if item is not None and item.kind != "gone":
+            QGuiApplication.clipboard().setText(draft_for(item, self.service.zone).as_text())
+            self.statusBar().showMessage("Message copied to the clipboard", 4000)
+
+    def _draft_mail(self) -> None:
+        item = self._current_problem()
+        if item is not None and item.kind != "gone":
+            QDesktopServices.openUrl(QUrl(draft_for(item, self.service.zone).mailto()))
+
+    # --- settings and templates ---
+
+    def edit_settings(self) -> None:
+        suggested = suggest_identity_from(stored_calendars(self.store))
+        dialog = SettingsDialog(self.preferences, suggested, self)
+        if dialog.exec() and dialog.result_preferences is not None:
+            save_preferences(self.store, dialog.result_preferences)
+            self.preferences = dialog.result_preferences
+            self.service = AgendaService(self.store, self.preferences)
+            self.refresh()
+
+    def edit_templates(self) -> None:
+        TemplatesDialog(self.data, self).exec()
+        self.refresh()
+
+    # --- importing ---
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import calendars",
+            str(Path.home()),
+            "Calendars (*.ics *.ical *.ifb);;All files (*)",
+        )
+        if paths:
+            self.import_files(paths)
+
+    def load_demo(self) -> None:
+        today = self.today()
+        load_demo(
+            self.store, self.demo_folder, today=today, zone=self.service.zone, now=self.clock()
+        )
+        self.preferences = load_preferences(self.store)
+        self.service = AgendaService(self.store, self.preferences)
+        self.day = self.preferences.opening_day(self.clock())
+        self.refresh()
+
+    def import_files(self, paths: Sequence[str]) -> Job | None:
+        """Import on a worker with progress and Cancel; the report follows."""
+        if self.job is not None:
+            QMessageBox.information(self, "Import", "An import is already running.")
+            return None
+        zone, now = self.service.zone, self.clock()
+        job = Job(
+            lambda progress: import_paths(
+                self.store_file, list(paths), zone=zone, now=now, progress=progress
+            )
+        )
+        job.signals.progress.connect(self._job_progress)
+        job.signals.finished.connect(self._import_finished)
+        job.signals.failed.connect(self._import_failed)
+        job.signals.cancelled.connect(self._import_cancelled)
+        self.job = job
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.import_action.setEnabled(False)
+        self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
+        return start(job)
+
+    def cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.progress.cancel()
+            self.cancel_button.setEnabled(False)
+            self.statusBar().showMessage("Cancelling…")
+
+    def _job_progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.statusBar().showMessage(message)
+
+    def _job_done(self) -> None:
+        self.job = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.import_action.setEnabled(True)
+
+    def _import_finished(self, outcome: ImportOutcome) -> None:
+        self._job_done()
+        self.last_outcome = outcome
+        self.preferences = load_preferences(self.store)
+        self.service = AgendaService(self.store, self.preferences)
+        self.refresh()
+        if outcome.failures or outcome.warnings or self.isVisible():
+            dialog = ImportReportDialog(
+                outcome.summaries(), outcome.warnings, outcome.failures, self
+            )
+            dialog.setModal(False)
+            dialog.show()
+            self.report_dialog = dialog
+
+    def _import_failed(self, message: str) -> None:
+        self._job_done()
+        QMessageBox.warning(self, "Import failed", f"{message}\n\nYour data is unchanged.")
+
+    def _import_cancelled(self) -> None:
+        self._job_done()
+        self.statusBar().showMessage("Import cancelled; nothing was changed", 6000)
+        self.refresh()
+
+    # --- drag and drop ---
+
+    @staticmethod
+    def _calendar_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [
+            url.toLocalFile()
+            for url in mime.urls()
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(CALENDAR_SUFFIXES)
+        ]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._calendar_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._calendar_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.show_row(None)  # flushes unsaved notes
+        if self.job is not None:
+            self.job.progress.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,467 @@
+"""Qt item models over the services' plain data; they format, they never decide."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from daybrief.core.model import Occurrence
+from daybrief.services.agenda import AgendaRow, DaySummary, HygieneItem
+from daybrief.store.models import ChecklistItem, FollowUp
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+LINK_ROLE = Qt.ItemDataRole.UserRole + 2
+
+CONFLICT_BACKGROUND = QColor("#fde2e1")
+UNCONFIRMED_BACKGROUND = QColor("#fff3cd")
+MUTED = QColor("#6b7280")
+
+_ANSWER_WORDS = {
+    "ACCEPTED": "accepted",
+    "DECLINED": "declined",
+    "TENTATIVE": "tentative",
+    "NEEDS-ACTION": "no answer",
+    "DELEGATED": "delegated",
+}
+
+
+def status_icon(kind: str) -> QIcon:
+    style = QApplication.style()
+    pixmap = {
+        "conflict": QStyle.StandardPixmap.SP_MessageBoxCritical,
+        "unconfirmed": QStyle.StandardPixmap.SP_MessageBoxQuestion,
+        "gone": QStyle.StandardPixmap.SP_TrashIcon,
+        "outside": QStyle.StandardPixmap.SP_MessageBoxInformation,
+    }[kind]
+    return style.standardIcon(pixmap)
+
+
+def answers_label(occurrence: Occurrence) -> str:
+    counts = Counter(
+        _ANSWER_WORDS.get(a.partstat.upper(), a.partstat.lower())
+        for a in occurrence.event.attendees
+        if a.cutype.upper() not in ("ROOM", "RESOURCE")
+    )
+    order = ["accepted", "tentative", "no answer", "declined", "delegated"]
+    parts = [f"{counts[word]} {word}" for word in order if counts.get(word)]
+    parts += [f"{n} {word}" for word, n in counts.items() if word not in order]
+    return " · ".join(parts)
+
+
+def short_link(url: str, limit: int = 32) -> str:
+    """A link as people read it: no scheme, no query, cut to fit a column."""
+    text = url.split("://", 1)[-1].split("?", 1)[0].rstrip("/")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class AgendaModel(QAbstractTableModel):
+    HEADERS = ("Status", "Time", "Meeting", "Clients", "Where", "Answers", "Checklist")
+    STATUS, TIME, TITLE, CLIENTS, WHERE, ANSWERS, CHECKLIST = range(7)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AgendaRow] = []
+
+    def set_rows(self, rows: Sequence[AgendaRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> AgendaRow:
+        return self._rows[row]
+
+    def rows(self) -> list[AgendaRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    @staticmethod
+    def status_text(row: AgendaRow) -> str:
+        marks = []
+        if row.conflicts_with:
+            marks.append("Double-booked")
+        if row.unconfirmed is not None:
+            marks.append("Unconfirmed")
+        if row.outside_hours:
+            marks.append("Outside hours")
+        return ", ".join(marks)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == ROW_ROLE:
+            return row
+        if role == LINK_ROLE:
+            return row.link
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == self.STATUS:
+            if row.conflicts_with:
+                return status_icon("conflict")
+            if row.unconfirmed is not None:
+                return status_icon("unconfirmed")
+            if row.outside_hours:
+                return status_icon("outside")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.conflicts_with:
+                return QBrush(CONFLICT_BACKGROUND)
+            if row.unconfirmed is not None:
+                return QBrush(UNCONFIRMED_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.WHERE and row.link:
+                return QBrush(QColor("#1d4ed8"))
+            if not row.busy:
+                return QBrush(MUTED)
+        if role == Qt.ItemDataRole.FontRole and column == self.WHERE and row.link:
+            font = QFont()
+            font.setUnderline(True)
+            return font
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and column == self.CHECKLIST
+            and row.checklist.required_open
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _display(self, row: AgendaRow, column: int) -> str:
+        occurrence = row.occurrence
+        if column == self.STATUS:
+            return self.status_text(row)
+        if column == self.TIME:
+            text = row.time_label()
+            return f"{text}\n{row.organiser_time}" if row.organiser_time else text
+        if column == self.TITLE:
+            return row.summary
+        if column == self.CLIENTS:
+            return ", ".join(row.clients)
+        if column == self.WHERE:
+            return short_link(row.link) if row.link else occurrence.event.location
+        if column == self.ANSWERS:
+            return answers_label(occurrence)
+        if column == self.CHECKLIST:
+            return row.checklist.label()
+        return ""
+
+    def _tooltip(self, row: AgendaRow, column: int) -> str | None:
+        if column == self.STATUS:
+            lines = [f"Double-booked with {o.summary or '(no title)'}" for o in row.conflicts_with]
+            if row.unconfirmed is not None:
+                lines.append(f"Unconfirmed: {row.unconfirmed.description}")
+            if row.outside_hours:
+                lines.append("Outside your working hours")
+            return "\n".join(lines) or None
+        if column == self.WHERE and row.link:
+            return f"Open {row.link}"
+        if column == self.TIME and row.organiser_time:
+            return f"Organiser's time: {row.organiser_time}"
+        return None
+
+
+class WeekModel(QAbstractTableModel):
+    HEADERS = ("Day", "Meetings", "First", "Booked", "Double-booked", "Unconfirmed")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._days: list[DaySummary] = []
+        self.today: date | None = None
+
+    def set_days(self, days: Sequence[DaySummary], today: date) -> None:
+        self.beginResetModel()
+        self._days = list(days)
+        self.today = today
+        self.endResetModel()
+
+    def day_at(self, row: int) -> DaySummary:
+        return self._days[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._days)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        day = self._days[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                text = f"{day.day:%a %d %b}"
+                return text + (" (today)" if day.day == self.today else "")
+            if column == 1:
+                return str(day.meetings) if day.meetings else "—"
+            if column == 2:
+                return f"{day.first_start:%H:%M}" if day.first_start else ""
+            if column == 3:
+                hours = day.booked.total_seconds() / 3600
+                return f"{hours:.1f} h" if hours else ""
+            if column == 4:
+                return f"{day.conflicts} double-booked" if day.conflicts else ""
+            if column == 5:
+                return f"{day.unconfirmed} unconfirmed" if day.unconfirmed else ""
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == 4 and day.conflicts:
+                return status_icon("conflict")
+            if column == 5 and day.unconfirmed:
+                return status_icon("unconfirmed")
+        if role == Qt.ItemDataRole.ForegroundRole and not day.working_day:
+            return QBrush(MUTED)
+        if role == Qt.ItemDataRole.FontRole and day.day == self.today:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class HygieneModel(QAbstractTableModel):
+    HEADERS = ("Problem", "When", "Meeting", "Detail", "State")
+    KIND_LABEL: ClassVar[dict[str, str]] = {
+        "conflict": "Double-booked",
+        "unconfirmed": "Unconfirmed",
+        "gone": "Gone",
+    }
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[HygieneItem] = []
+        self._states: dict[str, str] = {}
+
+    def set_items(self, items: Sequence[HygieneItem], states: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self._states = dict(states)
+        self.endResetModel()
+
+    def item_at(self, row: int) -> HygieneItem:
+        return self._items[row]
+
+    def state_of(self, item: HygieneItem) -> str:
+        return self._states.get(item.problem_key, "")
+
+    def open_count(self) -> int:
+        return sum(1 for item in self._items if not self.state_of(item) and item.kind != "gone")
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._items[index.row()]
+        column = index.column()
+        state = self.state_of(item)
+        if role == ROW_ROLE:
+            return item
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return self.KIND_LABEL.get(item.kind, item.kind)
+            if column == 1:
+                return f"{item.when:%a %d %b %H:%M}" if item.when else ""
+            if column == 2:
+                return item.title
+            if column == 3:
+                return item.detail
+            if column == 4:
+                return {"handled": "Handled", "ignored": "Ignored"}.get(state, "Open")
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return status_icon(item.kind)
+        if role == Qt.ItemDataRole.BackgroundRole and not state:
+            if item.kind == "conflict":
+                return QBrush(CONFLICT_BACKGROUND)
+            if item.kind == "unconfirmed":
+                return QBrush(UNCONFIRMED_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and state:
+            return QBrush(MUTED)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{item.title}\n{item.detail}"
+        return None
+
+
+class ChecklistModel(QAbstractListModel):
+    """A meeting's checklist; ticking writes through ``on_toggle`` at once."""
+
+    def __init__(
+        self, on_toggle: Callable[[ChecklistItem, bool], None], parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._items: list[ChecklistItem] = []
+        self._statuses: dict[int, str] = {}
+        self._on_toggle = on_toggle
+
+    def set_items(
+        self, items: Sequence[ChecklistItem], statuses: dict[int, str] | None = None
+    ) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self._statuses = dict(statuses or {})
+        self.endResetModel()
+
+    def items(self) -> list[ChecklistItem]:
+        return list(self._items)
+
+    def item_at(self, row: int) -> ChecklistItem:
+        return self._items[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsUserCheckable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = item.text + ("  (required)" if item.required else "")
+            status = self._statuses.get(item.id)
+            return f"{text} — {status}" if status else text
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.FontRole and item.required and not item.done:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and item.done:
+            return QBrush(MUTED)
+        if role == ROW_ROLE:
+            return item
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        done = Qt.CheckState(value) == Qt.CheckState.Checked
+        item = self._items[index.row()]
+        if done != item.done:
+            self._on_toggle(item, done)
+        return True
+
+
+class FollowUpModel(QAbstractListModel):
+    def __init__(self, on_toggle: Callable[[FollowUp, bool], None], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[FollowUp] = []
+        self._client_names: dict[int, str] = {}
+        self._on_toggle = on_toggle
+
+    def set_items(self, items: Sequence[FollowUp], client_names: dict[int, str]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self._client_names = dict(client_names)
+        self.endResetModel()
+
+    def item_at(self, row: int) -> FollowUp:
+        return self._items[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsUserCheckable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            parts = [item.text]
+            if item.due_date:
+                parts.append(f"due {item.due_date:%a %d %b}")
+            if item.client_id is not None and item.client_id in self._client_names:
+                parts.append(self._client_names[item.client_id])
+            return " — ".join(parts)
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ForegroundRole and item.done:
+            return QBrush(MUTED)
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        done = Qt.CheckState(value) == Qt.CheckState.Checked
+        item = self._items[index.row()]
+        if done != item.done:
+            self._on_toggle(item, done)
+        return True
+
+
+class WarningsModel(QAbstractTableModel):
+    """What an import skipped or guessed: file, line, reason."""
+
+    HEADERS = ("File", "Line", "Event", "Reason")
+
+    def __init__(
+        self, rows: Sequence[tuple[str, int | None, str, str]], parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._rows = list(rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        value = self._rows[index.row()][index.column()]
+        return "" if value is None else str(value)
