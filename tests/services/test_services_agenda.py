@@ -1,0 +1,291 @@
+"""What the window shows, computed without Qt: the day, the week, hygiene, drafts, imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from daybrief.services.agenda import AgendaService, key_of, meeting_link
+from daybrief.services.demo import load_demo
+from daybrief.services.drafts import draft_for
+from daybrief.services.hygiene import problem_states, set_problem_state
+from daybrief.services.importer import import_file
+from daybrief.services.jobs import import_paths
+from daybrief.services.preferences import Preferences, load_preferences, save_preferences
+from daybrief.store import Store, UserData, open_store
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 9, 7, 0, tzinfo=UTC)  # Monday morning in Berlin
+ME = "me@agency.example"
+
+# Tuesday 10 March 2026: a double-booking, an unanswered invitation, a late call with a
+# client in New York, and a meeting the user declined (not busy: no conflict).
+DAY = f"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//agenda//EN
+BEGIN:VEVENT
+UID:qbr@test
+DTSTART;TZID=Europe/Berlin:20260310T100000
+DTEND;TZID=Europe/Berlin:20260310T113000
+SUMMARY:Acme QBR
+LOCATION:https://meet.example/acme?pwd=1
+ORGANIZER:mailto:{ME}
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:{ME}
+ATTENDEE;PARTSTAT=ACCEPTED;CN=Jo:mailto:jo@acme.com
+END:VEVENT
+BEGIN:VEVENT
+UID:renewal@test
+DTSTART;TZID=Europe/Berlin:20260310T110000
+DTEND;TZID=Europe/Berlin:20260310T120000
+SUMMARY:Globex renewal\\nBcc: evil@example.com
+ORGANIZER:mailto:pat@globex.co.uk
+ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:{ME}
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:pat@globex.co.uk
+END:VEVENT
+BEGIN:VEVENT
+UID:ny@test
+DTSTART;TZID=America/New_York:20260310T130000
+DTEND;TZID=America/New_York:20260310T140000
+SUMMARY:Initech sync
+ORGANIZER:mailto:tom@initech.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:{ME}
+END:VEVENT
+BEGIN:VEVENT
+UID:declined@test
+DTSTART;TZID=Europe/Berlin:20260310T103000
+DTEND;TZID=Europe/Berlin:20260310T110000
+SUMMARY:Declined workshop
+ORGANIZER:mailto:x@umbrella.com
+ATTENDEE;PARTSTAT=DECLINED:mailto:{ME}
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(tmp_path / "daybrief.sqlite3") as opened:
+        yield opened
+
+
+def _import(store: Store, tmp_path: Path, text: str = DAY, name: str = "work.ics") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=NOW)
+    return path
+
+
+def _service(store: Store) -> AgendaService:
+    preferences = Preferences(addresses=(ME,), zone_name="Europe/Berlin")
+    save_preferences(store, preferences)
+    return AgendaService(store, load_preferences(store))
+
+
+def test_day_marks_double_bookings_unconfirmed_and_outside_hours(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, tmp_path)
+    agenda = _service(store).day(date(2026, 3, 10))
+    rows = {row.occurrence.uid: row for row in agenda.rows}
+    assert [r.occurrence.uid for r in agenda.rows] == [
+        "qbr@test",
+        "declined@test",
+        "renewal@test",
+        "ny@test",
+    ]
+    assert [o.uid for o in rows["qbr@test"].conflicts_with] == ["renewal@test"]
+    assert [o.uid for o in rows["renewal@test"].conflicts_with] == ["qbr@test"]
+    assert rows["declined@test"].conflicts_with == ()  # declined: not busy, no conflict
+    assert not rows["declined@test"].busy
+    unconfirmed = rows["renewal@test"].unconfirmed
+    assert unconfirmed is not None and unconfirmed.reason == "needs-action"
+    assert rows["qbr@test"].unconfirmed is None
+    # New York is already on summer time (8 March), Berlin not yet: 13:00 there is 18:00
+    # here, after hours, and shown in the organiser's time too.
+    assert rows["ny@test"].outside_hours
+    assert rows["ny@test"].start.hour == 18
+    assert rows["ny@test"].organiser_time == "13:00–14:00 America/New_York"
+    assert rows["qbr@test"].organiser_time is None
+    assert not rows["qbr@test"].outside_hours
+    assert agenda.problem_count == 2
+
+
+def test_day_names_clients_from_attendee_domains_not_mine(store: Store, tmp_path: Path) -> None:
+    _import(store, tmp_path)
+    UserData.of(store).clients.ensure_for_domain("acme.com", "ACME Corp")
+    rows = {row.occurrence.uid: row for row in _service(store).day(date(2026, 3, 10)).rows}
+    assert rows["qbr@test"].clients == ("ACME Corp",)
+    assert rows["qbr@test"].client_domains == ("acme.com",)
+    assert rows["renewal@test"].clients == ("Globex",)  # globex.co.uk: name before the suffix
+    assert rows["qbr@test"].link == "https://meet.example/acme?pwd=1"
+
+
+def test_checklist_progress_counts_required_open(store: Store, tmp_path: Path) -> None:
+    _import(store, tmp_path)
+    data = UserData.of(store)
+    data.checklists.add("qbr@test", "Deck", required=True)
+    done = data.checklists.add("qbr@test", "Agenda", required=True)
+    data.checklists.set_done(done.id)
+    data.checklists.add("qbr@test", "Snacks")
+    rows = {row.occurrence.uid: row for row in _service(store).day(date(2026, 3, 10)).rows}
+    progress = rows["qbr@test"].checklist
+    assert (progress.done, progress.total, progress.required_open) == (1, 3, 1)
+    assert progress.label() == "1/3 · 1 required open"
+    assert rows["ny@test"].checklist.label() == ""
+
+
+def test_week_summarises_each_day(store: Store, tmp_path: Path) -> None:
+    _import(store, tmp_path)
+    week = _service(store).week(date(2026, 3, 9))
+    assert [d.day.day for d in week] == [9, 10, 11, 12, 13, 14, 15]
+    tuesday = week[1]
+    assert (tuesday.meetings, tuesday.conflicts, tuesday.unconfirmed) == (4, 1, 1)
+    assert tuesday.booked.total_seconds() == 3.5 * 3600  # the declined one is not booked
+    assert [d.working_day for d in week] == [True] * 5 + [False] * 2
+    assert week[0].meetings == 0
+
+
+def test_hygiene_lists_problems_and_vanished_meetings(store: Store, tmp_path: Path) -> None:
+    path = _import(store, tmp_path)
+    service = _service(store)
+    items = service.hygiene(date(2026, 3, 9))
+    assert [(i.kind, i.title) for i in items] == [
+        ("conflict", "Acme QBR × Globex renewal\nBcc: evil@example.com"),
+        ("unconfirmed", "Globex renewal\nBcc: evil@example.com"),
+    ]
+    # The user's note on a meeting that then leaves the calendar: kept, listed as gone.
+    UserData.of(store).notes.set("ny@test", "ask about the budget")
+    path.write_text(DAY.replace("UID:ny@test", "UID:ny-moved@test"), encoding="utf-8")
+    import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=NOW)
+    gone = [i for i in service.hygiene(date(2026, 3, 9)) if i.kind == "gone"]
+    assert [(i.title, i.snapshot.meeting_key if i.snapshot else None) for i in gone] == [
+        ("Initech sync", "ny@test")
+    ]
+
+
+def test_hygiene_keys_are_stable_and_states_remembered(store: Store, tmp_path: Path) -> None:
+    _import(store, tmp_path)
+    service = _service(store)
+    first = [i.problem_key for i in service.hygiene(date(2026, 3, 9))]
+    _import(store, tmp_path, DAY.replace("SUMMARY:Initech sync", "SUMMARY:Initech"))
+    assert [i.problem_key for i in service.hygiene(date(2026, 3, 9))] == first
+    set_problem_state(store, first[0], "handled")
+    set_problem_state(store, first[1], "ignored")
+    assert problem_states(store) == {first[0]: "handled", first[1]: "ignored"}
+    set_problem_state(store, first[1], "")
+    assert problem_states(store) == {first[0]: "handled"}
+    with pytest.raises(ValueError):
+        set_problem_state(store, first[0], "deleted")
+
+
+def test_drafts_cannot_inject_mail_headers(store: Store, tmp_path: Path) -> None:
+    _import(store, tmp_path)
+    service = _service(store)
+    conflict, unconfirmed = service.hygiene(date(2026, 3, 9))
+    for item in (conflict, unconfirmed):
+        draft = draft_for(item, BERLIN, sender_name="Sam")
+        assert "\r" not in draft.subject and "\n" not in draft.subject
+        link = draft.mailto()
+        assert "\n" not in link and "\r" not in link and " " not in link
+        query = link.split("?", 1)[1]
+        assert sorted(part.split("=", 1)[0] for part in query.split("&")) == ["body", "subject"]
+        assert "Sam" in unquote(link)
+    assert draft_for(conflict, BERLIN).to == ("pat@globex.co.uk",)
+    assert "10:00" not in draft_for(conflict, BERLIN).body  # asks to move the later one
+    assert "11:00" in draft_for(conflict, BERLIN).body
+
+
+def test_meeting_link_offers_only_web_addresses(store: Store, tmp_path: Path) -> None:
+    text = DAY.replace("LOCATION:https://meet.example/acme?pwd=1", "LOCATION:javascript:alert(1)")
+    _import(store, tmp_path, text)
+    rows = {row.occurrence.uid: row for row in _service(store).day(date(2026, 3, 10)).rows}
+    assert rows["qbr@test"].link is None
+    assert meeting_link(rows["ny@test"].occurrence) is None
+
+
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        (datetime(2026, 3, 10, 8, 0), date(2026, 3, 10)),  # Tuesday morning: today
+        (datetime(2026, 3, 10, 18, 0), date(2026, 3, 11)),  # Tuesday evening: tomorrow
+        (datetime(2026, 3, 13, 18, 0), date(2026, 3, 16)),  # Friday evening: Monday
+        (datetime(2026, 3, 14, 10, 0), date(2026, 3, 16)),  # Saturday: Monday
+        (datetime(2026, 3, 15, 20, 0), date(2026, 3, 16)),  # Sunday evening: Monday
+    ],
+)
+def test_window_opens_on_today_or_the_next_working_day(local: datetime, expected: date) -> None:
+    preferences = Preferences(zone_name="Europe/Berlin")
+    assert preferences.opening_day(local.replace(tzinfo=BERLIN)) == expected
+
+
+def test_preferences_round_trip_and_survive_bad_values(store: Store) -> None:
+    wanted = Preferences(
+        addresses=("a@x.example", "b@y.example"),
+        zone_name="America/Chicago",
+        working_days=(0, 1, 2, 3, 6),
+        work_start=time(8, 30),
+        work_end=time(16, 0),
+        hygiene_days=21,
+        reminder_lead_minutes=45,
+        close_to_tray=False,
+    )
+    save_preferences(store, wanted)
+    assert load_preferences(store) == wanted
+    UserData.of(store).settings.set("working_days", "weekdays")
+    UserData.of(store).settings.set("work_start", "soon")
+    loaded = load_preferences(store)
+    assert loaded.working_days == Preferences().working_days
+    assert loaded.work_start == Preferences().work_start
+
+
+def test_import_job_cancel_changes_nothing(store: Store, tmp_path: Path) -> None:
+    good = tmp_path / "good.ics"
+    good.write_text(DAY, encoding="utf-8")
+
+    def cancel_when_saving(step: int, steps: int, message: str) -> None:
+        if "saving" in message:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(store.path, [str(good)], zone=BERLIN, now=NOW, progress=cancel_when_saving)
+    assert _service(store).day(date(2026, 3, 10)).rows == []
+
+
+def test_import_job_goes_on_past_a_broken_file(store: Store, tmp_path: Path) -> None:
+    good = tmp_path / "good.ics"
+    good.write_text(DAY, encoding="utf-8")
+    broken = tmp_path / "broken.ics"
+    broken.write_text("this is not a calendar", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    outcome = import_paths(
+        store.path,
+        [str(broken), str(good), str(tmp_path / "missing.ics")],
+        zone=BERLIN,
+        now=NOW,
+        progress=lambda step, steps, message: seen.append((step, steps)),
+    )
+    assert len(outcome.reports) == 1
+    assert len(outcome.failures) == 2
+    assert "broken.ics" in outcome.failures[0] and "missing.ics" in outcome.failures[1]
+    assert seen[-1] == (9, 9)
+    assert len(_service(store).day(date(2026, 3, 10)).rows) == 4
+
+
+def test_demo_gives_tomorrow_problems_clients_and_open_items(store: Store, tmp_path: Path) -> None:
+    today = date(2026, 3, 9)
+    load_demo(store, tmp_path, today=today, zone=BERLIN, now=NOW)
+    load_demo(store, tmp_path, today=today, zone=BERLIN, now=NOW)  # seeding happens once
+    service = AgendaService(store, load_preferences(store))
+    agenda = service.day(date(2026, 3, 10))
+    assert agenda.conflicts and agenda.unconfirmed
+    assert len({c for row in agenda.rows for c in row.clients}) >= 4
+    open_required = sum(row.checklist.required_open for row in agenda.rows)
+    assert open_required >= 2
+    qbr = next(row for row in agenda.rows if row.occurrence.uid == "demo-qbr")
+    assert qbr.checklist.total == 3
+    assert key_of(qbr.occurrence) == "demo-qbr"
