@@ -289,3 +289,10 @@ def test_demo_gives_tomorrow_problems_clients_and_open_items(store: Store, tmp_p
     qbr = next(row for row in agenda.rows if row.occurrence.uid == "demo-qbr")
     assert qbr.checklist.total == 3
     assert key_of(qbr.occurrence) == "demo-qbr"
+
+
+def test_first_run_is_true_once(store: Store) -> None:
+    from daybrief.services.demo import first_run
+
+    assert first_run(store) is True
+    assert first_run(store) is False

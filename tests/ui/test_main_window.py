@@ -323,3 +323,36 @@ def test_agenda_rows_carry_their_data_for_the_detail(
     window.agenda.selectRow(1)
     html = window.detail.info.toHtml()
     assert "Globex renewal" in html and "you have not answered" in html
+
+
+def test_demo_banner_and_removing_the_demo_keeps_the_users_notes(
+    window: MainWindow, store: Store
+) -> None:
+    window.load_demo()
+    assert window.demo_banner.isVisible()
+    UserData.of(store).notes.set("demo-qbr", "my own words")
+    window.remove_demo_button.click()
+    assert window.pages.currentWidget() is window.empty
+    note = UserData.of(store).notes.get("demo-qbr")
+    assert note is not None and note.text == "my own words"
+    gone = [i for i in window.service.hygiene(date(2026, 3, 9)) if i.kind == "gone"]
+    assert "demo-qbr" in {i.snapshot.meeting_key for i in gone if i.snapshot}
+
+
+def test_calendars_dialog_lists_and_removes_sources(
+    qtbot, window: MainWindow, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from daybrief.ui.dialogs import CalendarsDialog
+
+    _import(qtbot, window, tmp_path)
+    dialog = CalendarsDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text().endswith("work.ics")
+    assert dialog.table.item(0, 2).text() == "2"
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    dialog.table.selectRow(0)
+    dialog._remove()
+    assert dialog.table.rowCount() == 0
+    window.refresh()
+    assert window.pages.currentWidget() is window.empty

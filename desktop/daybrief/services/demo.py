@@ -39,9 +39,25 @@ def demo_path(folder: Path) -> Path:
     return folder / DEMO_FILE
 
 
+def demo_source_id(store: Store, folder: Path) -> int | None:
+    source = Calendars(store).find_source("file", str(demo_path(folder).resolve()))
+    return source.id if source is not None else None
+
+
 def has_demo(store: Store, folder: Path) -> bool:
-    location = str(demo_path(folder).resolve())
-    return Calendars(store).find_source("file", location) is not None
+    return demo_source_id(store, folder) is not None
+
+
+FIRST_RUN_DONE = "first_run_done"
+
+
+def first_run(store: Store) -> bool:
+    """True once per store: the very first start shows the demo instead of an empty window."""
+    settings = Settings(store)
+    if settings.get_as(FIRST_RUN_DONE, bool, False):
+        return False
+    settings.set(FIRST_RUN_DONE, True)
+    return True
 
 
 def load_demo(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from daybrief.services.demo import has_demo
+from daybrief.services.demo import first_run, has_demo
+from daybrief.services.queries import has_calendars
 from daybrief.store import StoreError, StoreLocked, open_store, store_path
 from daybrief.ui.main_window import MainWindow
 
@@ -32,9 +33,14 @@ def run_window(
         return 2
     with store:
         window = MainWindow(store, path)
-        if demo or has_demo(store, path.parent):
-            window.load_demo()  # made again for today, so "tomorrow" stays tomorrow
+        # The very first start shows the demo rather than an empty window; the demo is made
+        # again for today on every start, so its "tomorrow" stays tomorrow.
+        first = first_run(store)
+        if demo or has_demo(store, path.parent) or (first and not has_calendars(store)):
+            window.load_demo()
         window.show()
         if files:
             window.import_files([str(Path(f)) for f in files])
+        else:
+            window.reimport_files()
         return app.exec()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Sequence
+from datetime import datetime
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -31,6 +35,8 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.errors import ReadWarning
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
+from daybrief.services.sources import list_sources, remove_source
+from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
 from daybrief.store.models import RuleKind
 from daybrief.store.userdata import UserData
@@ -52,6 +58,7 @@ class SettingsDialog(QDialog):
             "Suggested from your calendars." if not preferences.addresses and suggested else ""
         )
         hint.setStyleSheet("color:#6b7280")
+        hint.setVisible(bool(hint.text()))
         self.zone = QComboBox(editable=True)
         self.zone.addItem("System time zone", "")
         for name in sorted(zoneinfo.available_timezones()):
@@ -352,3 +359,93 @@ class ImportReportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+
+
+def _local_time(stamp: str | None) -> str:
+    """A stored UTC timestamp as the user's wall-clock time."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+class CalendarsDialog(QDialog):
+    """The calendars Daybrief reads: how each last went, import again, remove."""
+
+    import_requested = Signal()
+    reimport_requested = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Calendars")
+        self.resize(780, 360)
+        self._store = store
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            ["Calendar", "File", "Meetings", "Last import", "Problem"]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        add = QPushButton("Add a file…")
+        add.clicked.connect(self._add)
+        again = QPushButton("Import all again")
+        again.clicked.connect(self._again)
+        self.remove = QPushButton("Remove")
+        self.remove.clicked.connect(self._remove)
+        note = QLabel(
+            "Removing a calendar keeps your checklists, follow-ups and notes; its meetings "
+            "show as \u201cno longer in your calendar\u201d until you dismiss them."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#6b7280")
+        buttons = QHBoxLayout()
+        for button in (add, again, self.remove):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(note)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.statuses = list_sources(self._store)
+        self.table.setRowCount(len(self.statuses))
+        for row, status in enumerate(self.statuses):
+            source = status.source
+            when = _local_time(source.last_success_at)
+            for column, text in enumerate(
+                (source.name, source.location, str(status.occurrences), when, status.problem)
+            ):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def _add(self) -> None:
+        self.import_requested.emit()
+        self.accept()
+
+    def _again(self) -> None:
+        self.reimport_requested.emit()
+        self.accept()
+
+    def _remove(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        source = self.statuses[row].source
+        answer = QMessageBox.question(
+            self,
+            "Remove calendar",
+            f"Stop reading \u201c{source.name}\u201d? Your own notes and checklists stay.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            remove_source(self._store, source.id)
+            self.reload()

@@ -40,16 +40,22 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.engine import suggest_identity_from
 from daybrief.services.agenda import AgendaService, HygieneItem, key_of
-from daybrief.services.demo import load_demo
+from daybrief.services.demo import demo_path, demo_source_id, has_demo, load_demo
 from daybrief.services.drafts import draft_for
 from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.jobs import ImportOutcome, import_paths
 from daybrief.services.preferences import load_preferences, save_preferences
 from daybrief.services.queries import has_calendars, stored_calendars
+from daybrief.services.sources import file_locations, remove_source
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
 from daybrief.ui.detail import MeetingDetail
-from daybrief.ui.dialogs import ImportReportDialog, SettingsDialog, TemplatesDialog
+from daybrief.ui.dialogs import (
+    CalendarsDialog,
+    ImportReportDialog,
+    SettingsDialog,
+    TemplatesDialog,
+)
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.tasks import Job, start
 
@@ -127,6 +133,7 @@ class MainWindow(QMainWindow):
         self.day = self.preferences.opening_day(clock())
         self.job: Job | None = None
         self.last_outcome: ImportOutcome | None = None
+        self.quiet_import = False
         self.setWindowTitle("Daybrief")
         self.resize(1280, 800)
         self.setAcceptDrops(True)
@@ -196,12 +203,30 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.detail)
         splitter.setSizes([800, 480])
 
+        self.demo_banner = QWidget()
+        self.demo_banner.setStyleSheet("background:#e0f2fe")
+        banner = QHBoxLayout(self.demo_banner)
+        banner.setContentsMargins(10, 4, 10, 4)
+        banner.addWidget(QLabel("You are looking at the <b>demo calendar</b>."))
+        banner.addStretch(1)
+        open_mine = QPushButton("Open my calendar…")
+        open_mine.clicked.connect(self.choose_files)
+        self.remove_demo_button = QPushButton("Remove the demo")
+        self.remove_demo_button.clicked.connect(self.remove_demo)
+        banner.addWidget(open_mine)
+        banner.addWidget(self.remove_demo_button)
+        working = QWidget()
+        working_layout = QVBoxLayout(working)
+        working_layout.setContentsMargins(0, 0, 0, 0)
+        working_layout.addWidget(self.demo_banner)
+        working_layout.addWidget(splitter, 1)
+
         self.empty = EmptyState()
         self.empty.open_file.connect(self.choose_files)
         self.empty.try_demo.connect(self.load_demo)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
-        self.pages.addWidget(splitter)
+        self.pages.addWidget(working)
         self.setCentralWidget(self.pages)
 
         self._build_toolbar()
@@ -230,6 +255,8 @@ class MainWindow(QMainWindow):
         self.date_edit.dateChanged.connect(self._date_picked)
         self.settings_action = QAction("Settings…", self, shortcut=QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.edit_settings)
+        self.calendars_action = QAction("Calendars…", self)
+        self.calendars_action.triggered.connect(self.edit_calendars)
         self.templates_action = QAction("Templates…", self)
         self.templates_action.triggered.connect(self.edit_templates)
         bar.addAction(self.import_action)
@@ -239,6 +266,7 @@ class MainWindow(QMainWindow):
         bar.addAction(self.next_action)
         bar.addWidget(self.date_edit)
         bar.addSeparator()
+        bar.addAction(self.calendars_action)
         bar.addAction(self.templates_action)
         bar.addAction(self.settings_action)
 
@@ -274,6 +302,7 @@ class MainWindow(QMainWindow):
             self.date_edit.setEnabled(False)
             return
         self.pages.setCurrentIndex(1)
+        self.demo_banner.setVisible(has_demo(self.store, self.demo_folder))
         for action in (self.prev_action, self.next_action, self.today_action):
             action.setEnabled(True)
         self.date_edit.setEnabled(True)
@@ -398,6 +427,20 @@ class MainWindow(QMainWindow):
             self.service = AgendaService(self.store, self.preferences)
             self.refresh()
 
+    def edit_calendars(self) -> None:
+        dialog = CalendarsDialog(self.store, self)
+        dialog.import_requested.connect(self.choose_files)
+        dialog.reimport_requested.connect(self.reimport_files)
+        dialog.exec()
+        self.refresh()
+
+    def remove_demo(self) -> None:
+        source_id = demo_source_id(self.store, self.demo_folder)
+        if source_id is not None:
+            remove_source(self.store, source_id)
+            demo_path(self.demo_folder).unlink(missing_ok=True)
+        self.refresh()
+
     def edit_templates(self) -> None:
         TemplatesDialog(self.data, self).exec()
         self.refresh()
@@ -424,8 +467,18 @@ class MainWindow(QMainWindow):
         self.day = self.preferences.opening_day(self.clock())
         self.refresh()
 
-    def import_files(self, paths: Sequence[str]) -> Job | None:
-        """Import on a worker with progress and Cancel; the report follows."""
+    def reimport_files(self) -> Job | None:
+        """Read the local calendar files again (only what changed is re-read); quiet."""
+        demo = str(demo_path(self.demo_folder).resolve())
+        paths = [p for p in file_locations(self.store) if p != demo]
+        return self.import_files(paths, quiet=True) if paths else None
+
+    def import_files(self, paths: Sequence[str], *, quiet: bool = False) -> Job | None:
+        """Import on a worker with progress and Cancel; the report follows.
+
+        ``quiet``: report only failures (a refresh at start, not something the user asked).
+        """
+        self.quiet_import = quiet
         if self.job is not None:
             QMessageBox.information(self, "Import", "An import is already running.")
             return None
@@ -471,7 +524,7 @@ class MainWindow(QMainWindow):
         self.preferences = load_preferences(self.store)
         self.service = AgendaService(self.store, self.preferences)
         self.refresh()
-        if outcome.failures or outcome.warnings or self.isVisible():
+        if outcome.failures or (not self.quiet_import and self.isVisible()):
             dialog = ImportReportDialog(
                 outcome.summaries(), outcome.warnings, outcome.failures, self
             )

@@ -1,0 +1,107 @@
+"""Screenshots of every screen of the window, on the demo calendar, for looking at by eye.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" python tools/screenshots.py [OUT_DIR]
+
+Uses a throwaway store; the day is whatever today is (the demo is made relative to it).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from daybrief.core.demo import next_working_day
+from daybrief.store import open_store
+from daybrief.ui.dialogs import CalendarsDialog, ImportReportDialog, SettingsDialog, TemplatesDialog
+from daybrief.ui.main_window import MainWindow
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    folder = Path(tempfile.mkdtemp(prefix="daybrief-shots-"))
+    store = open_store(folder / "daybrief.sqlite3")
+    window = MainWindow(store, folder / "daybrief.sqlite3")
+    window.resize(1360, 820)
+    window.show()
+    steps: list[Callable[[], None]] = []
+
+    def shot(widget: QWidget, name: str) -> None:
+        widget.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+
+    def dialog_shot(dialog: QWidget, name: str) -> None:
+        dialog.show()
+        app.processEvents()
+        shot(dialog, name)
+        dialog.close()
+
+    steps.append(lambda: shot(window, "01-empty"))
+
+    def demo() -> None:
+        window.load_demo()
+        window.go_to(next_working_day(window.today()))
+        window.agenda.selectRow(1)
+
+    steps.append(demo)
+    steps.append(lambda: shot(window, "02-day-detail"))
+    steps.append(lambda: (window.tabs.setCurrentIndex(1), shot(window, "03-week")))
+    steps.append(
+        lambda: (
+            window.tabs.setCurrentIndex(2),
+            window.hygiene.selectRow(0),
+            shot(window, "04-hygiene"),
+        )
+    )
+    steps.append(lambda: dialog_shot(SettingsDialog(window.preferences, [], window), "05-settings"))
+
+    def templates() -> None:
+        data = window.data
+        if not data.templates.all():
+            template = data.templates.create(
+                "Quarterly business review",
+                [("Deck ready", True), ("Usage report", True), ("Agenda sent 24 h before", True)],
+            )
+            data.rules.add("title_keyword", "QBR, quarterly business review", template.id)
+        dialog_shot(TemplatesDialog(data, window), "06-templates")
+
+    steps.append(templates)
+    steps.append(lambda: dialog_shot(CalendarsDialog(store, window), "07-calendars"))
+
+    def report() -> None:
+        from daybrief.core.errors import ReadWarning
+
+        warnings = [
+            ReadWarning("work.ics", 120, "abc@x", "DTSTART: not a date or date-time: '2026031X'"),
+            ReadWarning("work.ics", 348, None, "event without UID: kept, but it cannot hold notes"),
+        ]
+        dialog = ImportReportDialog(
+            ["work.ics: 412 occurrences; 412 added, 0 moved, 0 cancelled, 0 removed, 2 skipped"],
+            warnings,
+            ["broken.ics: not an iCalendar file (no BEGIN:VCALENDAR)"],
+            window,
+        )
+        dialog_shot(dialog, "08-import-report")
+
+    steps.append(report)
+    steps.append(app.quit)
+
+    def run_next() -> None:
+        if steps:
+            steps.pop(0)()
+            QTimer.singleShot(250, run_next)
+
+    QTimer.singleShot(300, run_next)
+    app.exec()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
