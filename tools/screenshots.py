@@ -90,6 +90,30 @@ def main() -> int:
         dialog_shot(dialog, "08-import-report")
 
     steps.append(report)
+
+    def tray_and_reminder() -> None:
+        from daybrief.services.reminders import Kind, Reminder
+        from daybrief.ui.application import connect_tray
+
+        tray = connect_tray(window, use_tray=False)
+        tray.menu.popup(window.mapToGlobal(window.rect().center()))
+        app.processEvents()
+        shot(tray.menu, "09-tray-menu")
+        tray.menu.hide()
+        reminder = Reminder(
+            key="example",
+            kind=Kind.BEFORE,
+            due=window.clock(),
+            title="Deck ready not done — Acme quarterly business review in 30 min",
+            message="Acme quarterly business review at 10:00: Deck ready; Agenda sent 24 h before",
+            meeting_key="demo-qbr",
+        )
+        window.tabs.setCurrentIndex(0)
+        window.reminder_bar.show_reminder(reminder, reminder.title, reminder.message)
+        app.processEvents()
+        shot(window, "10-reminder-in-window")
+
+    steps.append(tray_and_reminder)
     steps.append(app.quit)
 
     def run_next() -> None:

@@ -82,6 +82,10 @@ class DayAgenda:
     def problem_count(self) -> int:
         return len(self.conflicts) + len(self.unconfirmed)
 
+    @property
+    def open_required_items(self) -> int:
+        return sum(row.checklist.required_open for row in self.rows)
+
 
 @dataclass(frozen=True)
 class DaySummary:

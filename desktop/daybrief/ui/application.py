@@ -1,4 +1,4 @@
-"""Starting the desktop app: QApplication, the store (one instance), the window."""
+"""Starting the desktop app: one instance per store, the store, the window, the tray."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from daybrief.services.agenda import AgendaService
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
+from daybrief.services.reminders import ReminderService
 from daybrief.store import StoreError, StoreLocked, open_store, store_path
 from daybrief.ui.main_window import MainWindow
+from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
+from daybrief.ui.tray import TrayController
 
 
 def run_window(
@@ -22,6 +26,11 @@ def run_window(
     app.setApplicationName("Daybrief")
     app.setOrganizationName("Daybrief")
     path = store_path(data_dir)
+    name = server_name(path)
+    absolute = [str(Path(f).resolve()) for f in files]
+    if hand_over(name, absolute):
+        return 0  # the running Daybrief imports them and comes to the front
+    server = InstanceServer(name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         store = open_store(path, instance_lock=True)
@@ -38,9 +47,66 @@ def run_window(
         first = first_run(store)
         if demo or has_demo(store, path.parent) or (first and not has_calendars(store)):
             window.load_demo()
+        tray = connect_tray(window)
+        server.arguments_received.connect(lambda arguments: _handed(window, arguments))
         window.show()
-        if files:
-            window.import_files([str(Path(f)) for f in files])
+        if absolute:
+            window.import_files(absolute)
         else:
             window.reimport_files()
-        return app.exec()
+        tray.start()
+        code = app.exec()
+        tray.hide()
+        server.close()
+        return code
+
+
+def _handed(window: MainWindow, arguments: list[str]) -> None:
+    window.raise_window()
+    if arguments:
+        window.import_files(arguments)
+
+
+def problems_next_working_day(window: MainWindow) -> int:
+    service = AgendaService(window.store, window.preferences)
+    day = window.preferences.next_working_day(window.today())
+    agenda = service.day(day)
+    return agenda.problem_count + agenda.open_required_items
+
+
+def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayController:
+    """The tray and its reminders, wired to the window (or the window's bar without a tray)."""
+    tray = TrayController(
+        lambda: ReminderService(window.store, window.preferences, window.clock),
+        lambda: problems_next_working_day(window),
+        use_tray=use_tray,
+        parent=window,
+    )
+    window.keep_in_tray = tray.available
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setQuitOnLastWindowClosed(not tray.available)
+    tray.open_window.connect(window.raise_window)
+    tray.open_briefing.connect(window.show_briefing)
+    tray.open_meeting.connect(window.show_meeting)
+    tray.export_action.setVisible(False)  # shown once the briefing export is wired in
+    tray.quit_requested.connect(lambda: _quit(window))
+    window.refreshed.connect(tray.replan)
+
+    def show_in_window(reminder: object) -> None:
+        if not tray.available or window.isVisible():
+            window.reminder_bar.show_reminder(reminder, reminder.title, reminder.message)  # type: ignore[attr-defined]
+
+    tray.reminder_shown.connect(show_in_window)
+    window.reminder_bar.open_requested.connect(tray.open_reminder)
+    window.reminder_bar.snooze_requested.connect(
+        lambda reminder, minutes: (setattr(tray, "last_reminder", reminder), tray.snooze(minutes))
+    )
+    window.tray = tray
+    return tray
+
+
+def _quit(window: MainWindow) -> None:
+    window.quitting = True
+    window.close()
+    QApplication.quit()

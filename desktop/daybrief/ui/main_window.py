@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QUrl, Signal
@@ -113,7 +114,49 @@ class EmptyState(QWidget):
         self.setContentsMargins(60, 20, 60, 20)
 
 
+class ReminderBar(QWidget):
+    """A reminder inside the window: where there is no tray, and while the window is open."""
+
+    open_requested = Signal(object)
+    snooze_requested = Signal(object, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet("background:#fef3c7")
+        self.reminder: object | None = None
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.open_button = QPushButton("Open")
+        self.open_button.clicked.connect(lambda: self.open_requested.emit(self.reminder))
+        self.snooze = QToolButton(text="Snooze")
+        self.snooze.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.snooze)
+        for minutes in (5, 15, 60):
+            menu.addAction(
+                f"{minutes} min",
+                lambda m=minutes: (self.snooze_requested.emit(self.reminder, m), self.hide()),
+            )
+        self.snooze.setMenu(menu)
+        dismiss = QPushButton("Dismiss")
+        dismiss.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.addWidget(self.text, 1)
+        for widget in (self.open_button, self.snooze, dismiss):
+            layout.addWidget(widget)
+        self.hide()
+
+    def show_reminder(self, reminder: object, title: str, message: str) -> None:
+        self.reminder = reminder
+        body = escape(message).replace("\n", "<br>")
+        self.text.setText(f"<b>{escape(title)}</b><br>{body}")
+        self.show()
+
+
 class MainWindow(QMainWindow):
+    refreshed = Signal()
+    """After every reload from the store: the tray re-plans reminders and its badge."""
+
     def __init__(
         self,
         store: Store,
@@ -134,6 +177,10 @@ class MainWindow(QMainWindow):
         self.job: Job | None = None
         self.last_outcome: ImportOutcome | None = None
         self.quiet_import = False
+        self.keep_in_tray = False
+        """Set by the app when a tray icon exists: closing then hides the window."""
+        self.quitting = False
+        self.tray: object | None = None
         self.setWindowTitle("Daybrief")
         self.resize(1280, 800)
         self.setAcceptDrops(True)
@@ -219,6 +266,8 @@ class MainWindow(QMainWindow):
         working_layout = QVBoxLayout(working)
         working_layout.setContentsMargins(0, 0, 0, 0)
         working_layout.addWidget(self.demo_banner)
+        self.reminder_bar = ReminderBar()
+        working_layout.addWidget(self.reminder_bar)
         working_layout.addWidget(splitter, 1)
 
         self.empty = EmptyState()
@@ -335,6 +384,7 @@ class MainWindow(QMainWindow):
         self.week_model.set_days(self.service.week(monday), today)
         self._refresh_hygiene(today)
         self._select(select_key)
+        self.refreshed.emit()
 
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
@@ -564,8 +614,33 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.import_files(paths)
 
+    # --- opened from reminders and the tray ---
+
+    def raise_window(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def show_meeting(self, key: str, day: date | None, focus_follow_up: bool = False) -> None:
+        self.raise_window()
+        if day is not None:
+            self.day = day
+        self.tabs.setCurrentIndex(0)
+        self.refresh(select_key=key)
+        if focus_follow_up and self.detail.row is not None:
+            self.detail.new_follow_up.setFocus()
+
+    def show_briefing(self, day: date | None = None) -> None:
+        self.raise_window()
+        self.go_to(day or self.preferences.opening_day(self.clock()))
+        self.tabs.setCurrentIndex(0)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.show_row(None)  # flushes unsaved notes
+        if self.keep_in_tray and self.preferences.close_to_tray and not self.quitting:
+            event.ignore()
+            self.hide()
+            return
         if self.job is not None:
             self.job.progress.cancel()
         super().closeEvent(event)

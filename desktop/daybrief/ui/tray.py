@@ -1,0 +1,215 @@
+"""The system tray: a glanceable icon, the menu, and reminders on one re-armed timer.
+
+Where the desktop has no tray, reminders show in the window's reminder bar instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from daybrief.services.reminders import Kind, Reminder, ReminderService
+
+MAX_TIMER_MS = 6 * 3600 * 1000
+
+
+def tray_icon(problems: int, size: int = 64) -> QIcon:
+    """A calendar page; a red badge with tomorrow's problem count when there are any."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    page = QRectF(size * 0.08, size * 0.14, size * 0.72, size * 0.72)
+    painter.setPen(QPen(QColor("#1e3a8a"), size / 32))
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawRoundedRect(page, size * 0.08, size * 0.08)
+    painter.setBrush(QColor("#2563eb"))
+    painter.drawRect(QRectF(page.left(), page.top(), page.width(), page.height() * 0.25))
+    painter.setPen(QPen(QColor("#2563eb"), size / 16))
+    for row in range(2):
+        y = page.top() + page.height() * (0.5 + 0.22 * row)
+        painter.drawLine(
+            int(page.left() + size * 0.1), int(y), int(page.right() - size * 0.1), int(y)
+        )
+    if problems:
+        badge = QRectF(size * 0.46, size * 0.42, size * 0.54, size * 0.54)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#dc2626"))
+        painter.drawEllipse(badge)
+        painter.setPen(QColor("#ffffff"))
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(int(size * (0.34 if problems < 10 else 0.26)))
+        painter.setFont(font)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(min(problems, 99)))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class TrayController(QObject):
+    """Owns the tray icon and the reminder timer; the window is told what to open."""
+
+    open_window = Signal()
+    open_briefing = Signal(object)  # the day (date) or None for the default
+    open_meeting = Signal(str, object, bool)  # meeting key, day, focus the follow-up entry
+    export_briefing = Signal()
+    quit_requested = Signal()
+    reminder_shown = Signal(object)  # Reminder: for the window's bar when there is no tray
+
+    def __init__(
+        self,
+        reminders: Callable[[], ReminderService],
+        problems_tomorrow: Callable[[], int],
+        *,
+        use_tray: bool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._reminders = reminders
+        self._problems_tomorrow = problems_tomorrow
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.check)
+        self.last_reminder: Reminder | None = None
+        self.available = QSystemTrayIcon.isSystemTrayAvailable() if use_tray is None else use_tray
+        self.icon: QSystemTrayIcon | None = None
+        self.menu = QMenu()
+        self._build_menu()
+        if self.available:
+            self.icon = QSystemTrayIcon(self)
+            self.icon.setContextMenu(self.menu)
+            self.icon.activated.connect(self._activated)
+            self.icon.messageClicked.connect(self._message_clicked)
+            self.icon.show()
+        self.update_icon()
+
+    def _build_menu(self) -> None:
+        def action(text: str, slot: Callable[[], object]) -> QAction:
+            item = QAction(text, self.menu)
+            item.triggered.connect(slot)
+            self.menu.addAction(item)
+            return item
+
+        self.briefing_action = action("Open briefing", lambda: self.open_briefing.emit(None))
+        self.window_action = action("Open window", self.open_window.emit)
+        self.export_action = action("Export tomorrow's briefing…", self.export_briefing.emit)
+        self.menu.addSeparator()
+        self.snooze_menu = self.menu.addMenu("Snooze last reminder")
+        for minutes in (5, 15, 60):
+            item = QAction(f"{minutes} min", self.snooze_menu)
+            item.triggered.connect(lambda _=False, m=minutes: self.snooze(m))
+            self.snooze_menu.addAction(item)
+        self.pause_hour = action(
+            "Pause reminders for 1 hour", lambda: self.pause(timedelta(hours=1))
+        )
+        self.pause_day = action("Pause reminders until tomorrow", self.pause_until_tomorrow)
+        self.resume_action = action("Resume reminders", lambda: self.pause(None))
+        self.menu.addSeparator()
+        self.quit_action = action("Quit Daybrief", self.quit_requested.emit)
+        self._refresh_menu()
+
+    def _refresh_menu(self) -> None:
+        service = self._reminders()
+        paused = service.paused_until()
+        now = service.clock()
+        is_paused = paused is not None and paused > now
+        self.resume_action.setVisible(is_paused)
+        self.snooze_menu.setEnabled(self.last_reminder is not None)
+
+    # --- the icon ---
+
+    def update_icon(self) -> None:
+        problems = self._problems_tomorrow()
+        self.current_problems = problems
+        if self.icon is not None:
+            self.icon.setIcon(tray_icon(problems))
+            self.icon.setToolTip(
+                f"Daybrief — {problems} problem(s) for the next working day"
+                if problems
+                else "Daybrief — the next working day looks clean"
+            )
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.open_window.emit()
+
+    # --- reminders ---
+
+    def start(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Show what is due, then sleep until the next due time (one timer, no polling)."""
+        service = self._reminders()
+        for reminder in service.due().reminders:
+            self.show(reminder)
+        self.update_icon()
+        self._refresh_menu()
+        self.arm(service)
+
+    def arm(self, service: ReminderService | None = None) -> None:
+        service = service or self._reminders()
+        now = service.clock()
+        following = service.next_due(now) or now + timedelta(hours=6)
+        milliseconds = int((following - now).total_seconds() * 1000)
+        self.timer.start(max(1000, min(milliseconds, MAX_TIMER_MS)))
+
+    def replan(self) -> None:
+        """Calendars or settings changed: the next reminder may be sooner."""
+        self.update_icon()
+        self.arm()
+
+    def show(self, reminder: Reminder) -> None:
+        self.last_reminder = reminder
+        if self.icon is not None:
+            self.icon.showMessage(
+                reminder.title,
+                reminder.message,
+                QSystemTrayIcon.MessageIcon.Information,
+                15000,
+            )
+        self.reminder_shown.emit(reminder)
+
+    def _message_clicked(self) -> None:
+        if self.last_reminder is not None:
+            self.open_reminder(self.last_reminder)
+
+    def open_reminder(self, reminder: Reminder) -> None:
+        """Clicking a reminder opens the place it is about."""
+        if reminder.kind in (Kind.BEFORE, Kind.AFTER) and reminder.meeting_key:
+            self.open_meeting.emit(reminder.meeting_key, reminder.day, reminder.kind is Kind.AFTER)
+        elif reminder.kind in (Kind.EVENING, Kind.MORNING):
+            self.open_briefing.emit(reminder.day)
+        else:
+            self.open_window.emit()
+
+    def snooze(self, minutes: int) -> None:
+        if self.last_reminder is None:
+            return
+        service = self._reminders()
+        service.snooze(self.last_reminder, minutes)
+        self.arm(service)
+
+    def pause(self, span: timedelta | None) -> None:
+        service = self._reminders()
+        service.pause(None if span is None else service.clock() + span)
+        self._refresh_menu()
+        self.arm(service)
+
+    def pause_until_tomorrow(self) -> None:
+        service = self._reminders()
+        zone = service.preferences.zone()
+        tomorrow = service.clock().astimezone(zone).date() + timedelta(days=1)
+        start = datetime.combine(tomorrow, service.preferences.work_start, zone)
+        service.pause(start)
+        self._refresh_menu()
+        self.arm(service)
+
+    def hide(self) -> None:
+        self.timer.stop()
+        if self.icon is not None:
+            self.icon.hide()
