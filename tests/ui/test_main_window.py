@@ -163,7 +163,8 @@ def test_checklist_follow_ups_and_notes_save_at_once(
     detail.item_up.click()
     assert [i.text for i in data.checklists.items("qbr@test")] == ["Agenda sent", "Deck ready"]
     detail.checklist.setCurrentIndex(detail.checklist_model.index(0))
-    detail.item_delete.click()
+    detail.checklist.setFocus()
+    qtbot.keyClick(detail.checklist, Qt.Key.Key_Delete)
     assert [i.text for i in data.checklists.items("qbr@test")] == ["Deck ready"]
 
     qtbot.keyClicks(detail.new_follow_up, "Send the usage report")
@@ -207,7 +208,10 @@ def test_hygiene_actions_are_remembered(
     window._draft_mail()
     assert opened and opened[0].scheme() == "mailto"
 
+    window.hygiene.selectRow(0)
+    assert window.detail.row is not None and window.detail.row.key == "qbr@test"
     window.hygiene.selectRow(1)
+    assert window.detail.row is not None and window.detail.row.key == "renewal@test"
     window._hygiene_open()
     assert window.tabs.currentIndex() == 0
     assert window.detail.row is not None and window.detail.row.key == "renewal@test"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -85,6 +86,7 @@ class MeetingDetail(QWidget):
         self.item_down.clicked.connect(lambda: self._move_item(1))
         self.item_required.clicked.connect(self._toggle_required)
         self.item_delete.clicked.connect(self._delete_item)
+        self.checklist.installEventFilter(self)
 
         self.follow_up_model = FollowUpModel(self._toggle_follow_up, self)
         self.follow_ups = QListView()
@@ -144,6 +146,18 @@ class MeetingDetail(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
         self.show_row(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete (or Backspace) on the checklist deletes the selected item."""
+        if (
+            watched is self.checklist
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
+            self._delete_item()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- showing ---
 

@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         hygiene_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         hygiene_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.hygiene.doubleClicked.connect(lambda *_: self._hygiene_open())
+        self.hygiene.selectionModel().currentRowChanged.connect(self._hygiene_selected)
         hygiene_page = QWidget()
         hygiene_layout = QVBoxLayout(hygiene_page)
         self.hygiene_title = QLabel()
@@ -427,6 +428,19 @@ class MainWindow(QMainWindow):
     def _current_problem(self) -> HygieneItem | None:
         index = self.hygiene.currentIndex()
         return self.hygiene_model.item_at(index.row()) if index.isValid() else None
+
+    def _hygiene_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """Show the problem's (first) meeting beside the list, without leaving the panel."""
+        item = self.hygiene_model.item_at(current.row()) if current.isValid() else None
+        if item is None or not item.occurrences:
+            return
+        occurrence = item.occurrences[0]
+        key = key_of(occurrence)
+        day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
+        for row in self.service.day(day).rows:
+            if key is not None and row.key == key:
+                self.detail.show_row(row)
+                return
 
     def _hygiene_open(self) -> None:
         item = self._current_problem()
