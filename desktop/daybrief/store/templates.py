@@ -198,6 +198,11 @@ class Templates:
             is not None
         )
 
+    def applications(self) -> set[tuple[str, int]]:
+        """Every (meeting key, template id) ever applied, for checking many meetings at once."""
+        rows = self._store.query("SELECT meeting_key, template_id FROM template_applications")
+        return {(row[0], row[1]) for row in rows}
+
     # --- helpers ---
 
     def _check_name_free(self, name: str) -> None:
