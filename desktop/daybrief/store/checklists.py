@@ -22,6 +22,8 @@ def checklist_item(row: sqlite3.Row) -> ChecklistItem:
         template_item_id=row["template_item_id"],
         created_at=ts(row["created_at"]),
         updated_at=ts(row["updated_at"]),
+        file_pattern=row["file_pattern"],
+        auto_done=bool(row["auto_done"]),
     )
 
 

@@ -37,6 +37,10 @@ class ChecklistItem:
     """The template item it was made from; None when typed by hand (or that item is gone)."""
     created_at: datetime
     updated_at: datetime
+    file_pattern: str | None = None
+    """A file or folder whose fresh presence ticks the item (``~/Clients/{client}/*.pptx``)."""
+    auto_done: bool = False
+    """Ticked by a matching file, not by the user: only such ticks are ever taken back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,8 @@ class TemplateItem:
     position: int
     created_at: datetime
     updated_at: datetime
+    file_pattern: str | None = None
+    """Copied to the checklist items made from this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +131,18 @@ class ReminderState:
     reminder_key: str
     shown_at: datetime | None
     snoozed_until: datetime | None
+
+
+class AckState(StrEnum):
+    HANDLED = "handled"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemAck:
+    """The user's word on one hygiene problem (see ``daybrief.core.hygiene`` for keys)."""
+
+    problem_key: str
+    state: AckState
+    created_at: datetime
+    updated_at: datetime

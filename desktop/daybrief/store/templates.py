@@ -26,6 +26,7 @@ def _template_item(row: sqlite3.Row) -> TemplateItem:
         position=row["position"],
         created_at=ts(row["created_at"]),
         updated_at=ts(row["updated_at"]),
+        file_pattern=row["file_pattern"],
     )
 
 

@@ -1,0 +1,20 @@
+-- Schema 4 (planned as 0006 on main; renumber freely: nothing refers to the number).
+-- User data, so additive only: existing rows keep every value.
+
+-- A checklist item may point at a file or folder ("~/Clients/{client}/*QBR*.pptx"); it ticks
+-- itself when a fresh matching file exists. auto_done tells such a tick from the user's own,
+-- so the app may take back its own tick but never the user's.
+ALTER TABLE template_items ADD COLUMN file_pattern TEXT;
+ALTER TABLE checklist_items ADD COLUMN file_pattern TEXT;
+ALTER TABLE checklist_items ADD COLUMN auto_done INTEGER NOT NULL DEFAULT 0
+    CHECK (auto_done IN (0, 1));
+
+-- The hygiene panel's "handled" / "ignore this one", per problem key (core/hygiene.py).
+-- Keys name meetings by text, never by foreign key: an ack must not hold a meeting alive
+-- nor vanish with one.
+CREATE TABLE problem_acks (
+    problem_key TEXT PRIMARY KEY NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('handled', 'ignored')),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
