@@ -15,6 +15,7 @@ from daybrief.core.checklists import (
     fresh_since,
     keywords,
     meeting_facts,
+    missing_label,
     own_domains,
     rule_matches,
     substitute_client,
@@ -128,3 +129,17 @@ def test_fresh_since() -> None:
     previous = START - timedelta(days=90)
     assert fresh_since(previous, START) == previous
     assert fresh_since(None, START) == START - timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Deck ready", "deck missing"),
+        ("Usage report", "usage report missing"),
+        ("Contract draft ready.", "contract draft missing"),
+        ("Ready", "ready missing"),
+        ("", "file missing"),
+    ],
+)
+def test_missing_label(text: str, label: str) -> None:
+    assert missing_label(text) == label

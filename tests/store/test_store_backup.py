@@ -42,8 +42,12 @@ def fill(ud: UserData) -> None:
     )
     acme = ud.clients.create("Acme", ["acme.com", "acme.co.uk"])
     globex = ud.clients.create('Globex "Intl"', ["globex.example"])
-    template = ud.templates.create("Quarterly business review", [("Deck", True), ("Agenda", False)])
+    template = ud.templates.create(
+        "Quarterly business review",
+        [("Deck", True, "~/Clients/{client}/*QBR*.pptx"), ("Agenda", False)],
+    )
     ud.templates.apply(QBR, template.id)
+    ud.checklists.set_done_by_file(ud.checklists.items(QBR)[0].id, True)
     deck = ud.checklists.add(QBR, "Usage report\nwith two lines", required=True)
     ud.checklists.set_done(deck.id)
     ud.checklists.add(SERIES, "Ünïcödé ✓")
@@ -107,6 +111,9 @@ def test_round_trip_is_exact(full: UserData, tmp_path: Path) -> None:
         restored = UserData.of(other)
         assert restored.notes.get(QBR) == full.notes.get(QBR)
         assert restored.checklists.items(QBR) == full.checklists.items(QBR)
+        assert restored.checklists.items(QBR)[0].file_pattern == "~/Clients/{client}/*QBR*.pptx"
+        assert restored.checklists.items(QBR)[0].auto_done
+        assert restored.templates.all() == full.templates.all()
         assert restored.clients.all() == full.clients.all()
         assert restored.settings.all() == full.settings.all()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
@@ -241,7 +248,7 @@ def as_format_1(data: dict[str, Any]) -> dict[str, Any]:
         del row["file_pattern"]
     for row in data["tables"]["checklist_items"]:
         del row["file_pattern"]
-        del row["auto_done"]
+        del row["done_by"]
     return data
 
 
@@ -254,7 +261,7 @@ def test_a_format_1_backup_still_imports(full: UserData, tmp_path: Path) -> None
         assert restored.acks.all() == []
         items = restored.checklists.items(QBR)
         assert [i.text for i in items] == [i.text for i in full.checklists.items(QBR)]
-        assert all(i.file_pattern is None and not i.auto_done for i in items)
+        assert all(i.file_pattern is None and i.done_by is None for i in items)
         # Exporting it again gives today's format with the new fields at their defaults.
         again = export_user_data(other)
         assert again["version"] == FORMAT_VERSION

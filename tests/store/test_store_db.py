@@ -146,9 +146,9 @@ def test_store_written_by_every_earlier_version_opens_and_keeps_its_data(
             kept = [{column: row[column] for column in rows[0]} for row in after[table]]
             assert kept == rows, table
         items = UserData.of(store).checklists.items(KEY)
-        assert [(i.text, i.done, i.file_pattern, i.auto_done) for i in items] == [
-            ("Deck", True, None, False),
-            ("Agenda sent", False, None, False),
+        assert [(i.text, i.done, i.file_pattern, i.done_by) for i in items] == [
+            ("Deck", True, None, None),
+            ("Agenda sent", False, None, None),
         ]
         assert UserData.of(store).templates.get(1).items[0].file_pattern is None
         assert UserData.of(store).acks.all() == []

@@ -172,3 +172,15 @@ def fresh_since(previous_meeting_end: datetime | None, now: datetime) -> datetim
     if previous_meeting_end is not None:
         return previous_meeting_end
     return now - FILE_LOOKBACK
+
+
+_DONE_WORDS = ("ready", "done", "prepared", "updated", "sent", "finished")
+
+
+def missing_label(text: str) -> str:
+    """A short "deck missing" for an item "Deck ready": what the window shows when no file is."""
+    words = text.split()
+    while len(words) > 1 and words[-1].casefold().strip(".!") in _DONE_WORDS:
+        words.pop()
+    noun = " ".join(words) or "file"
+    return f"{noun[:1].lower()}{noun[1:]} missing"

@@ -34,12 +34,12 @@ from daybrief.store.errors import StoreError
 from daybrief.store.meetings import Meetings, meeting_key
 from daybrief.store.models import Rule, RuleKind, Template
 from daybrief.store.settings import Settings
-from daybrief.store.templates import Rules, Templates
+from daybrief.store.templates import ItemSpec, Rules, Templates
 
 FIRST_RUN_SETTING = "templates/first_run_seeded"
 """Set once the starter templates were offered, so deleting them sticks."""
 
-TemplateItemSpec = tuple[str, bool]
+TemplateItemSpec = ItemSpec
 
 FIRST_RUN_TEMPLATES: tuple[
     tuple[str, tuple[TemplateItemSpec, ...], tuple[tuple[RuleKind, str], ...]], ...

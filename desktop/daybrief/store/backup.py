@@ -6,7 +6,7 @@ rows in primary-key order. Calendar data is not in it: calendars re-import.
 
 Older formats still import: a table or column added in a later format may be absent from
 an older file, and then reads as empty or as the column's value from before it existed.
-Version 2 added file patterns of checklist and template items, ``auto_done`` and
+Version 2 added file patterns of checklist and template items, ``done_by`` and
 ``problem_acks``.
 
 Importing is one transaction, validated in full before the store is touched: a bad file
@@ -93,10 +93,10 @@ USER_TABLES: tuple[TableSpec, ...] = (
             ("position", "int"),
             ("template_item_id", "int?"),
             ("file_pattern", "str?"),
-            ("auto_done", "bool"),
+            ("done_by", "str?"),
             *_STAMPS,
         ),
-        added=(("file_pattern", 2, None), ("auto_done", 2, False)),
+        added=(("file_pattern", 2, None), ("done_by", 2, None)),
     ),
     TableSpec(
         "template_applications",

@@ -25,6 +25,11 @@ class MeetingSnapshot:
     updated_at: datetime
 
 
+class DoneBy(StrEnum):
+    USER = "user"
+    FILE = "file"
+
+
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
     id: int
@@ -39,8 +44,13 @@ class ChecklistItem:
     updated_at: datetime
     file_pattern: str | None = None
     """A file or folder whose fresh presence ticks the item (``~/Clients/{client}/*.pptx``)."""
-    auto_done: bool = False
-    """Ticked by a matching file, not by the user: only such ticks are ever taken back."""
+    done_by: DoneBy | None = None
+    """Who last set ``done``; None: nobody yet (or before Daybrief recorded it: the user)."""
+
+    @property
+    def auto_done(self) -> bool:
+        """Ticked by a matching file, not by the user: only such ticks are ever taken back."""
+        return self.done and self.done_by is DoneBy.FILE
 
 
 @dataclass(frozen=True, slots=True)

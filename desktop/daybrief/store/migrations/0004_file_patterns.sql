@@ -2,12 +2,14 @@
 -- User data, so additive only: existing rows keep every value.
 
 -- A checklist item may point at a file or folder ("~/Clients/{client}/*QBR*.pptx"); it ticks
--- itself when a fresh matching file exists. auto_done tells such a tick from the user's own,
--- so the app may take back its own tick but never the user's.
+-- itself when a fresh matching file exists. done_by says who last set `done`: 'file' (such
+-- an automatic tick, which the app may take back) or 'user' (never overridden, in either
+-- direction: an untick by hand means "that file is not it"). NULL: nobody yet, or a row
+-- from before this schema, whose ticks were all the user's.
 ALTER TABLE template_items ADD COLUMN file_pattern TEXT;
 ALTER TABLE checklist_items ADD COLUMN file_pattern TEXT;
-ALTER TABLE checklist_items ADD COLUMN auto_done INTEGER NOT NULL DEFAULT 0
-    CHECK (auto_done IN (0, 1));
+ALTER TABLE checklist_items ADD COLUMN done_by TEXT
+    CHECK (done_by IS NULL OR done_by IN ('user', 'file'));
 
 -- The hygiene panel's "handled" / "ignore this one", per problem key (core/hygiene.py).
 -- Keys name meetings by text, never by foreign key: an ack must not hold a meeting alive
