@@ -218,6 +218,21 @@ def apply_rules(
     return RulesSummary(meetings=len(touched), items=items, applied=tuple(applied))
 
 
+def templates_and_rules(store: Store) -> tuple[list[Template], list[Rule]]:
+    """Every template (by name) and rule (by id), for read-only views."""
+    return Templates(store).all(), Rules(store).all()
+
+
+def rule_target(store: Store, rule: Rule) -> str:
+    """What a rule looks for, in words: the client's name for a client rule."""
+    if rule.kind is RuleKind.CLIENT:
+        name = _rule_value(rule, Clients(store))
+        return name or f"(client {rule.value} is gone)"
+    if rule.kind is RuleKind.RECURRING_SERIES and not rule.value.strip():
+        return "(every recurring meeting)"
+    return rule.value
+
+
 def has_external_attendees(occurrence: Occurrence, me: Collection[str]) -> bool:
     """For the window: whether the meeting has guests from outside the user's domains."""
     return bool(external_domains(occurrence, own_domains(identity(me))))
