@@ -116,7 +116,13 @@ class RuleKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """Apply ``template_id`` to meetings matching ``kind``/``value`` (see the schema's notes)."""
+    """Apply ``template_id`` to meetings matching ``kind``/``value``.
+
+    ``value`` by kind: title_keyword → keywords, comma-separated, any of which matches
+    (``"QBR, quarterly business review"``); client → the client's id as text;
+    external_attendees → ''; recurring_series → a series UID, '' for every recurring meeting.
+    Matching is ``daybrief.core.checklists.rule_matches``.
+    """
 
     id: int
     kind: RuleKind
