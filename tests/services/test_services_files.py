@@ -221,3 +221,15 @@ def test_template_patterns_reach_the_checklist(store: Store, home: Path) -> None
     touch(home / "Clients/Acme/Q4 QBR.key", NOW - timedelta(hours=1))
     [status] = check(store, home)
     assert status.state is FileState.FOUND
+
+
+def test_lock_files_and_hidden_files_are_not_work_done(store: Store, home: Path) -> None:
+    ud = UserData.of(store)
+    ud.checklists.add(QBR, "Deck ready", file_pattern="~/Clients/Acme/")
+    ud.checklists.add(QBR, "Usage report", file_pattern="~/Clients/Acme/*usage*")
+    touch(home / "Clients/Acme/old deck.pptx", LAST_ACME_END - timedelta(days=1))
+    touch(home / "Clients/Acme/~$old deck.pptx", NOW)  # PowerPoint has the deck open
+    touch(home / "Clients/Acme/.DS_Store", NOW)
+    touch(home / "Clients/Acme/.git/index", NOW)
+    touch(home / "Clients/Acme/.usage.xlsx.swp", NOW)
+    assert [s.state for s in check(store, home)] == [FileState.MISSING, FileState.MISSING]

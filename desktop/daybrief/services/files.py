@@ -110,11 +110,23 @@ class LocalFileSystem:
     @staticmethod
     def _files(hit: Path) -> Iterator[Path]:
         if not hit.is_dir():
-            yield hit
+            if not _is_noise(hit.name):
+                yield hit
             return
         for path in hit.rglob("*"):
-            if not path.is_dir():
+            inside = path.relative_to(hit).parts
+            if not any(_is_noise(part) for part in inside) and not path.is_dir():
                 yield path
+
+
+_NOISE = frozenset({"thumbs.db", "desktop.ini"})
+
+
+def _is_noise(name: str) -> bool:
+    """Files the system or an editor writes on its own: opening a deck in PowerPoint makes
+    ``~$deck.pptx``, browsing a folder in Finder touches ``.DS_Store``; neither is work done.
+    """
+    return name.startswith((".", "~$")) or name.casefold() in _NOISE
 
 
 def _stat(path: Path) -> FoundFile | None:
