@@ -19,7 +19,6 @@ from datetime import datetime, tzinfo
 from daybrief.core.checklists import (
     MeetingFacts,
     domain_of,
-    external_domains,
     meeting_facts,
     own_domains,
     rule_matches,
@@ -231,11 +230,6 @@ def rule_target(store: Store, rule: Rule) -> str:
     if rule.kind is RuleKind.RECURRING_SERIES and not rule.value.strip():
         return "(every recurring meeting)"
     return rule.value
-
-
-def has_external_attendees(occurrence: Occurrence, me: Collection[str]) -> bool:
-    """For the window: whether the meeting has guests from outside the user's domains."""
-    return bool(external_domains(occurrence, own_domains(identity(me))))
 
 
 def apply_rules_ahead(
