@@ -287,8 +287,12 @@ def test_demo_gives_tomorrow_problems_clients_and_open_items(store: Store, tmp_p
     open_required = sum(row.checklist.required_open for row in agenda.rows)
     assert open_required >= 2
     qbr = next(row for row in agenda.rows if row.occurrence.uid == "demo-qbr")
-    assert qbr.checklist.total == 3
     assert key_of(qbr.occurrence) == "demo-qbr"
+    # The demo's own items, then the starter templates' (QBR and client meeting), each once.
+    texts = [item.text for item in UserData.of(store).checklists.items("demo-qbr")]
+    assert texts[:3] == ["Deck ready", "Usage report", "Agenda sent 24 h before"]
+    assert len(texts) == len(set(texts)) == qbr.checklist.total
+    assert "Agenda sent" in texts
 
 
 def test_first_run_is_true_once(store: Store) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from daybrief.core.hygiene import conflict_key, unconfirmed_key
 from daybrief.store import (
     BackupError,
     Store,
@@ -21,6 +22,7 @@ from daybrief.store import (
     write_backup,
 )
 from daybrief.store.backup import FORMAT_VERSION, USER_TABLES, backup_text
+from daybrief.store.models import AckState
 
 # Tables of calendar data (re-creatable, so not in the backup). A new table must be added
 # either here or to backup.USER_TABLES: the coverage test below makes that choice explicit.
@@ -40,8 +42,12 @@ def fill(ud: UserData) -> None:
     )
     acme = ud.clients.create("Acme", ["acme.com", "acme.co.uk"])
     globex = ud.clients.create('Globex "Intl"', ["globex.example"])
-    template = ud.templates.create("Quarterly business review", [("Deck", True), ("Agenda", False)])
+    template = ud.templates.create(
+        "Quarterly business review",
+        [("Deck", True, "~/Clients/{client}/*QBR*.pptx"), ("Agenda", False)],
+    )
     ud.templates.apply(QBR, template.id)
+    ud.checklists.set_done_by_file(ud.checklists.items(QBR)[0].id, True)
     deck = ud.checklists.add(QBR, "Usage report\nwith two lines", required=True)
     ud.checklists.set_done(deck.id)
     ud.checklists.add(SERIES, "Ünïcödé ✓")
@@ -57,6 +63,9 @@ def fill(ud: UserData) -> None:
     ud.reminders.mark_shown("before:qbr")
     ud.reminders.snooze("after:qbr", datetime(2026, 3, 5, 12, tzinfo=UTC))
     ud.meetings.dismiss(meeting_key("gone@acme.example"))
+    clash = (datetime(2026, 3, 5, 10, tzinfo=UTC), datetime(2026, 3, 5, 10, 30, tzinfo=UTC))
+    ud.acks.set(conflict_key(QBR, SERIES, *clash), AckState.IGNORED)
+    ud.acks.set(unconfirmed_key(QBR, "waiting-on"), "handled")
 
 
 @pytest.fixture
@@ -102,6 +111,9 @@ def test_round_trip_is_exact(full: UserData, tmp_path: Path) -> None:
         restored = UserData.of(other)
         assert restored.notes.get(QBR) == full.notes.get(QBR)
         assert restored.checklists.items(QBR) == full.checklists.items(QBR)
+        assert restored.checklists.items(QBR)[0].file_pattern == "~/Clients/{client}/*QBR*.pptx"
+        assert restored.checklists.items(QBR)[0].auto_done
+        assert restored.templates.all() == full.templates.all()
         assert restored.clients.all() == full.clients.all()
         assert restored.settings.all() == full.settings.all()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
@@ -225,6 +237,57 @@ def test_a_bad_backup_changes_nothing(full: UserData, tmp_path: Path, how: str) 
 def test_dangling_reference_names_the_table(full: UserData, tmp_path: Path) -> None:
     with fresh(tmp_path, "empty") as empty, pytest.raises(BackupError, match="checklist_items"):
         import_user_data(empty, broken(export_user_data(full.store), "dangling meeting"))
+
+
+def as_format_1(data: dict[str, Any]) -> dict[str, Any]:
+    """A backup as Daybrief wrote it before format 2 (no acks, no file patterns)."""
+    data = json.loads(json.dumps(data))
+    data["version"] = 1
+    del data["tables"]["problem_acks"]
+    for row in data["tables"]["template_items"]:
+        del row["file_pattern"]
+    for row in data["tables"]["checklist_items"]:
+        del row["file_pattern"]
+        del row["done_by"]
+    return data
+
+
+def test_a_format_1_backup_still_imports(full: UserData, tmp_path: Path) -> None:
+    old = as_format_1(export_user_data(full.store))
+    with fresh(tmp_path, "other") as other:
+        counts = import_user_data(other, old)
+        assert counts["problem_acks"] == 0
+        restored = UserData.of(other)
+        assert restored.acks.all() == []
+        items = restored.checklists.items(QBR)
+        assert [i.text for i in items] == [i.text for i in full.checklists.items(QBR)]
+        assert all(i.file_pattern is None and i.done_by is None for i in items)
+        # Exporting it again gives today's format with the new fields at their defaults.
+        again = export_user_data(other)
+        assert again["version"] == FORMAT_VERSION
+        assert as_format_1(again) == old
+
+
+@pytest.mark.parametrize("part", ["problem_acks", "file_pattern"])
+def test_a_format_2_backup_must_have_the_format_2_parts(
+    full: UserData, tmp_path: Path, part: str
+) -> None:
+    data = export_user_data(full.store)
+    if part == "problem_acks":
+        del data["tables"]["problem_acks"]
+    else:
+        del data["tables"]["checklist_items"][0]["file_pattern"]
+    with fresh(tmp_path, "other") as other, pytest.raises(BackupError, match=part):
+        import_user_data(other, data)
+
+
+def test_acks_round_trip(full: UserData, tmp_path: Path) -> None:
+    path = tmp_path / "backup.json"
+    write_backup(full.store, path)
+    with fresh(tmp_path, "other") as other:
+        import_user_data(other, read_backup(path))
+        assert UserData.of(other).acks.all() == full.acks.all()
+        assert len(full.acks.all()) == 2
 
 
 def test_export_of_an_empty_store(store: Store) -> None:

@@ -61,25 +61,97 @@ def test_migrations_are_numbered_without_gaps_and_hold_no_transaction_control() 
             assert sqlite3.complete_statement(statement)
 
 
+FILE_PATTERNS = next(m.version for m in bundled_migrations() if m.name == "file_patterns")
+"""The first schema with checklist file patterns; older stores are seeded with raw SQL."""
+
+STAMP = "2026-03-01T08:00:00.000000Z"
+
+
+def seed_before_file_patterns(store: Store) -> None:
+    """User data as Daybrief wrote it before file patterns: schema 1's user tables, by SQL.
+
+    Today's API reads and writes columns an old schema lacks, so it cannot seed one.
+    """
+    rows = {
+        "meetings (meeting_key, uid, recurrence_id, summary, start_utc, calendar,"
+        " created_at, updated_at)": [
+            (KEY, "qbr@acme.example", "2026-03-02T09:00:00Z", "QBR", None, "Work", STAMP, STAMP)
+        ],
+        "templates (id, name, created_at, updated_at)": [(1, "QBR", STAMP, STAMP)],
+        "template_items (id, template_id, text, required, position, created_at, updated_at)": [
+            (1, 1, "Agenda sent", 1, 0, STAMP, STAMP)
+        ],
+        "checklist_items (id, meeting_key, text, required, done, position,"
+        " template_item_id, created_at, updated_at)": [
+            (1, KEY, "Deck", 1, 1, 0, None, STAMP, STAMP),
+            (2, KEY, "Agenda sent", 1, 0, 1, 1, STAMP, STAMP),
+        ],
+        "template_applications (meeting_key, template_id, created_at, updated_at)": [
+            (KEY, 1, STAMP, STAMP)
+        ],
+        "notes (meeting_key, text, created_at, updated_at)": [
+            (KEY, "Bring the usage numbers", STAMP, STAMP)
+        ],
+        "settings (key, value, created_at, updated_at)": [
+            ("identity", '["me@agency.example"]', STAMP, STAMP)
+        ],
+    }
+    with store.transaction():
+        for table, values in rows.items():
+            marks = ", ".join("?" for _ in values[0])
+            store.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+
+
+def every_row(store: Store) -> dict[str, list[dict[str, object]]]:
+    tables = [
+        row[0]
+        for row in store.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        table: [dict(row) for row in store.query(f"SELECT * FROM {table} ORDER BY rowid")]
+        for table in tables
+    }
+
+
 @pytest.mark.parametrize("written_at", range(1, len(bundled_migrations()) + 1))
 def test_store_written_by_every_earlier_version_opens_and_keeps_its_data(
     tmp_path: Path, written_at: int
 ) -> None:
     """A store last written at schema ``written_at`` opens under the newest and loses nothing.
 
-    Seeding goes through today's API: when a later migration changes a user table, seed the
-    old versions from a kept fixture instead.
+    From the file-pattern schema on, seeding goes through today's API and the backups
+    compare; before it, rows seeded by SQL must come through with every value they had,
+    the new columns at their defaults.
     """
     path = tmp_path / "daybrief.sqlite3"
     older = bundled_migrations()[:written_at]
     with open_store(path, migrations=older) as store:
         assert store.schema_version == written_at
-        seed(UserData.of(store))
-        before = export_user_data(store)
+        if written_at < FILE_PATTERNS:
+            seed_before_file_patterns(store)
+            before = every_row(store)
+        else:
+            seed(UserData.of(store))
+            exported = export_user_data(store)
     with open_store(path) as store:
         assert store.schema_version == len(bundled_migrations())
-        assert export_user_data(store) == before
         assert store.integrity_check() == ["ok"]
+        if written_at >= FILE_PATTERNS:
+            assert export_user_data(store) == exported
+            return
+        after = every_row(store)
+        for table, rows in before.items():
+            kept = [{column: row[column] for column in rows[0]} for row in after[table]]
+            assert kept == rows, table
+        items = UserData.of(store).checklists.items(KEY)
+        assert [(i.text, i.done, i.file_pattern, i.done_by) for i in items] == [
+            ("Deck", True, None, None),
+            ("Agenda sent", False, None, None),
+        ]
+        assert UserData.of(store).templates.get(1).items[0].file_pattern is None
+        assert UserData.of(store).acks.all() == []
 
 
 def test_a_later_migration_applies_once_and_keeps_user_data(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from daybrief.store import StoreError, UserData, export_user_data, meeting_key
-from daybrief.store.models import RuleKind
+from daybrief.store.models import DoneBy, RuleKind
 
 QBR = meeting_key("qbr@acme.example", "2026-03-05T10:00:00Z")
 ITEMS = [("Deck", True), ("Usage report", True), ("Agenda sent 24 h before", False)]
@@ -118,3 +118,42 @@ def test_rules_crud(ud: UserData) -> None:
     assert [r.id for r in ud.rules.all()] == [keyword.id, external.id]
     with pytest.raises(ValueError):
         ud.rules.add("weekday", "", template.id)
+
+
+def test_file_patterns_on_template_and_checklist_items(ud: UserData) -> None:
+    template = ud.templates.create("QBR", [("Deck", True, "~/Clients/{client}/*QBR*.pptx")])
+    extra = ud.templates.add_item(template.id, "Notes", file_pattern="~/Clients/{client}/")
+    assert [i.file_pattern for i in ud.templates.get(template.id).items] == [
+        "~/Clients/{client}/*QBR*.pptx",
+        "~/Clients/{client}/",
+    ]
+    assert ud.templates.edit_item(extra.id, file_pattern="  ").file_pattern is None
+    deck, _ = ud.templates.apply(QBR, template.id)
+    assert deck.file_pattern == "~/Clients/{client}/*QBR*.pptx"
+    assert ud.checklists.edit(deck.id, file_pattern="~/Decks/").file_pattern == "~/Decks/"
+    assert ud.checklists.edit(deck.id, text="Deck v2").file_pattern == "~/Decks/"
+    assert ud.checklists.edit(deck.id, file_pattern=None).file_pattern is None
+
+
+def test_a_file_never_overrides_the_user(ud: UserData) -> None:
+    item = ud.checklists.add(QBR, "Deck", file_pattern="~/Decks/")
+    assert ud.checklists.set_done_by_file(item.id, True)
+    assert ud.checklists.get(item.id).auto_done
+    assert not ud.checklists.set_done_by_file(item.id, True)  # nothing to change
+    assert ud.checklists.set_done_by_file(item.id, False)
+    assert ud.checklists.get(item.id).done_by is None
+    ud.checklists.set_done(item.id, False)  # "not that file", said by hand
+    assert not ud.checklists.set_done_by_file(item.id, True)
+    assert not ud.checklists.get(item.id).done
+    ticked = ud.checklists.add(QBR, "Agenda", file_pattern="~/Agendas/")
+    ud.checklists.set_done(ticked.id)
+    assert not ud.checklists.set_done_by_file(ticked.id, False)
+    assert ud.checklists.get(ticked.id).done_by is DoneBy.USER
+
+
+def test_ticking_an_automatic_tick_by_hand_makes_it_the_users(ud: UserData) -> None:
+    item = ud.checklists.add(QBR, "Deck", file_pattern="~/Decks/")
+    ud.checklists.set_done_by_file(item.id, True)
+    confirmed = ud.checklists.set_done(item.id)
+    assert confirmed.done and confirmed.done_by is DoneBy.USER and not confirmed.auto_done
+    assert not ud.checklists.set_done_by_file(item.id, False)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from daybrief.services.hygiene import problem_states
 from daybrief.services.preferences import Preferences, save_preferences
+from daybrief.services.rules import FIRST_RUN_SETTING
 from daybrief.store import Store, UserData, open_store
 from daybrief.ui.dialogs import SettingsDialog, TemplatesDialog
 from daybrief.ui.main_window import MainWindow
@@ -138,6 +139,8 @@ def test_navigation_moves_through_days_and_the_week(
 def test_checklist_follow_ups_and_notes_save_at_once(
     qtbot, window: MainWindow, store: Store, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
+    # Without starter templates: this test is about editing by hand.
+    UserData.of(store).settings.set(FIRST_RUN_SETTING, True)
     _import(qtbot, window, tmp_path)
     window.agenda.selectRow(0)
     detail = window.detail
@@ -279,8 +282,14 @@ def test_templates_dialog_edits_templates_and_rules(qtbot, store: Store) -> None
     qtbot.addWidget(dialog)
     assert dialog.templates.currentItem().text() == "QBR"
     qtbot.keyClicks(dialog.new_item, "Usage report")
+    qtbot.keyClicks(dialog.new_pattern, "~/Clients/{client}/*usage*")
     qtbot.keyClick(dialog.new_item, Qt.Key.Key_Return)
-    assert [i.text for i in data.templates.get(template.id).items] == ["Deck", "Usage report"]
+    items = data.templates.get(template.id).items
+    assert [(i.text, i.file_pattern) for i in items] == [
+        ("Deck", None),
+        ("Usage report", "~/Clients/{client}/*usage*"),
+    ]
+    assert dialog.items.item(1).text().endswith("file: ~/Clients/{client}/*usage*")
     dialog.rule_value.setText("QBR, quarterly review")
     dialog._add_rule()
     rules = data.rules.all()
@@ -360,3 +369,39 @@ def test_calendars_dialog_lists_and_removes_sources(
     assert dialog.table.rowCount() == 0
     window.refresh()
     assert window.pages.currentWidget() is window.empty
+
+
+def test_an_import_applies_the_starter_templates_once(
+    qtbot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _import(qtbot, window, tmp_path)
+    qbr = [item.text for item in UserData.of(store).checklists.items("qbr@test")]
+    assert "Deck ready" in qbr and "Usage report" in qbr  # the QBR template, by its title
+    assert window.last_outcome is not None
+    assert any("applied templates" in line for line in window.last_outcome.summaries())
+    (tmp_path / "work.ics").write_text(CALENDAR.replace("Globex renewal", "Globex"), "utf-8")
+    job = window.import_files([str(tmp_path / "work.ics")])
+    assert job is not None
+    with qtbot.waitSignal(job.signals.finished, timeout=20000):
+        pass
+    assert [i.text for i in UserData.of(store).checklists.items("qbr@test")] == qbr
+
+
+def test_an_item_tied_to_a_file_says_missing_then_ticks_itself(
+    qtbot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    UserData.of(store).settings.set(FIRST_RUN_SETTING, True)
+    _import(qtbot, window, tmp_path)
+    folder = tmp_path / "Clients" / "Acme"
+    folder.mkdir(parents=True)
+    data = UserData.of(store)
+    data.clients.ensure_for_domain("acme.com", "Acme")
+    item = data.checklists.add("qbr@test", "Deck", required=True)
+    data.checklists.edit(item.id, file_pattern=str(tmp_path / "Clients" / "{client}" / "*QBR*"))
+    window.agenda.selectRow(0)
+    model = window.detail.checklist_model
+    assert model.index(0).data() == "Deck  (required) — deck missing"
+    (folder / "Acme QBR Q1.pptx").write_bytes(b"slides")
+    window.refresh()
+    assert model.index(0).data() == "Deck  (required) — found Acme QBR Q1.pptx"
+    assert data.checklists.get(item.id).done

@@ -156,6 +156,16 @@ def _parser() -> argparse.ArgumentParser:
     window.add_argument("files", nargs="*", metavar="FILE")
     window.add_argument("--demo", action="store_true", help="load the demo calendar")
     _add_data_dir(window)
+    for noun, run, summary in (
+        ("templates", _cmd_templates, "your checklist templates"),
+        ("rules", _cmd_rules, "the rules that apply templates to meetings"),
+    ):
+        group = commands.add_parser(noun, help=summary, description=summary)
+        verbs = group.add_subparsers(dest="verb", metavar="VERB", required=True)
+        listing = verbs.add_parser("list", help=f"list {summary} (read-only)")
+        listing.set_defaults(run=run)
+        listing.add_argument("--json", action="store_true", help="JSON lines")
+        _add_data_dir(listing)
     return parser
 
 
@@ -468,14 +478,16 @@ def _store_day(
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.importer import import_file
+    from daybrief.services.rules import import_and_apply
 
     zone = _user_zone(args.tz)
     failures = 0
+    imported = 0
+    items_added = meetings_touched = 0
     with _open_store(args) as store:
         for path in args.files:
             try:
-                report = import_file(
+                outcome = import_and_apply(
                     store,
                     path,
                     user_zone=zone,
@@ -487,6 +499,10 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"daybrief: {error} (nothing imported from it)", file=err)
                 failures += 1
                 continue
+            imported += 1
+            items_added += outcome.rules.items
+            meetings_touched += outcome.rules.meetings
+            report = outcome.report
             print(report.summary(), file=out)
             for label, items in (
                 ("added", report.added),
@@ -503,7 +519,95 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 )
             for warning in report.warnings:
                 print(f"  skipped: {warning}", file=err)
+    if imported:
+        print(f"applied templates: {items_added} items on {meetings_touched} meetings", file=out)
     return EXIT_UNUSABLE if failures else EXIT_OK
+
+
+def _existing_store(args: argparse.Namespace) -> Any:
+    """The store for a read-only view, or None when there is none yet (none is created)."""
+    from daybrief.store import store_path
+
+    return _open_store(args) if store_path(args.data_dir).exists() else None
+
+
+def _cmd_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.rules import templates_and_rules
+    from daybrief.store.models import Rule, Template
+
+    store = _existing_store(args)
+    templates: list[Template] = []
+    rules: list[Rule] = []
+    if store is not None:
+        with store:
+            templates, rules = templates_and_rules(store)
+    if args.json:
+        _json_lines(
+            out,
+            (
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "items": [
+                        {"text": i.text, "required": i.required, "file_pattern": i.file_pattern}
+                        for i in t.items
+                    ],
+                    "rules": [r.id for r in rules if r.template_id == t.id],
+                }
+                for t in templates
+            ),
+        )
+        return EXIT_OK
+    if not templates:
+        print("No templates yet: the starter ones come with your first import.", file=out)
+    for template in templates:
+        print(template.name, file=out)
+        for item in template.items:
+            kind = "required" if item.required else "optional"
+            where = f"  [{item.file_pattern}]" if item.file_pattern else ""
+            print(f"  - {item.text} ({kind}){where}", file=out)
+    return EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.rules import rule_target, templates_and_rules
+
+    store = _existing_store(args)
+    if store is None:
+        rows: list[dict[str, Any]] = []
+    else:
+        with store:
+            templates, rules = templates_and_rules(store)
+            names = {t.id: t.name for t in templates}
+            rows = [
+                {
+                    "id": r.id,
+                    "kind": r.kind.value,
+                    "value": r.value,
+                    "target": rule_target(store, r),
+                    "template_id": r.template_id,
+                    "template": names.get(r.template_id, ""),
+                    "enabled": r.enabled,
+                }
+                for r in rules
+            ]
+    if args.json:
+        _json_lines(out, rows)
+        return EXIT_OK
+    if not rows:
+        print("No rules yet: the starter ones come with your first import.", file=out)
+    described = {
+        "title_keyword": "title has",
+        "client": "client is",
+        "external_attendees": "has external attendees",
+        "recurring_series": "recurring series",
+    }
+    for row in rows:
+        what = described.get(row["kind"], row["kind"])
+        target = f" {row['target']}" if row["target"] else ""
+        off = "  (off)" if not row["enabled"] else ""
+        print(f"{row['id']:>3}  {what}{target} → {row['template']}{off}", file=out)
+    return EXIT_OK
 
 
 def _cmd_export_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -13,13 +13,14 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, identity
 from daybrief.core.conflicts import Conflict, find_double_bookings, is_busy
-from daybrief.core.model import Occurrence, recurrence_key
+from daybrief.core.model import Occurrence
+from daybrief.services.hygiene import conflict_problem_key, unconfirmed_problem_key
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import occurrences_in_store, orphaned_meetings
+from daybrief.services.rules import instance_key
 from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
-from daybrief.store.meetings import meeting_key
 from daybrief.store.models import MeetingSnapshot
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -116,13 +117,8 @@ class HygieneItem:
 
 
 def key_of(occurrence: Occurrence) -> str | None:
-    uid = occurrence.event.uid
-    if not uid:
-        return None
-    try:
-        return meeting_key(uid, recurrence_key(occurrence))
-    except Exception:  # a control character in a UID: the meeting cannot carry user data
-        return None
+    """The meeting key user data hangs on; None for an event without a usable UID."""
+    return instance_key(occurrence)
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -311,9 +307,8 @@ class AgendaService:
             items.append(
                 HygieneItem(
                     kind="conflict",
-                    problem_key="conflict:"
-                    + "|".join(keys)
-                    + f"@{conflict.overlap_start:%Y%m%dT%H%M}",
+                    problem_key=conflict_problem_key(conflict)
+                    or "conflict:" + "|".join(keys) + f"@{conflict.overlap_start:%Y%m%dT%H%M}",
                     when=conflict.overlap_start.astimezone(zone),
                     title=f"{pair[0].summary or '(no title)'} × {pair[1].summary or '(no title)'}",
                     detail=f"double-booked, {conflict.overlap_minutes} min overlap",
@@ -332,7 +327,8 @@ class AgendaService:
             items.append(
                 HygieneItem(
                     kind="unconfirmed",
-                    problem_key=f"unconfirmed:{identity_text}:{item.reason}",
+                    problem_key=unconfirmed_problem_key(item)
+                    or f"unconfirmed:{identity_text}:{item.reason}",
                     when=occurrence.start.astimezone(zone),
                     title=occurrence.summary or "(no title)",
                     detail=item.description,

@@ -13,6 +13,7 @@ from daybrief.core.demo import DEMO_USER, demo_calendar, next_working_day
 from daybrief.services.importer import ImportReport, import_file
 from daybrief.services.preferences import zone_label
 from daybrief.services.queries import save_identity, saved_identity
+from daybrief.services.rules import apply_rules_ahead
 from daybrief.store.calendars import Calendars
 from daybrief.store.db import Store
 from daybrief.store.meetings import meeting_key
@@ -76,6 +77,8 @@ def load_demo(
     if not settings.get_as(_SEEDED, bool, False):
         _seed(store, today)
         settings.set(_SEEDED, True)
+    # The starter templates fill the rest, as they would for a real calendar.
+    apply_rules_ahead(store, user_zone=zone, zone_name=zone_label(zone), now=now)
     return report
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.services.importer import ImportReport, import_file
 from daybrief.services.preferences import zone_label
+from daybrief.services.rules import RulesSummary, apply_rules_ahead
 from daybrief.store.db import open_store
 from daybrief.store.errors import StoreError
 
@@ -27,13 +28,17 @@ ProgressFn = Callable[[int, int, str], None]
 class ImportOutcome:
     reports: list[ImportReport] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    rules: RulesSummary | None = None
 
     @property
     def warnings(self) -> list[ReadWarning]:
         return [w for report in self.reports for w in report.warnings]
 
     def summaries(self) -> list[str]:
-        return [report.summary() for report in self.reports]
+        lines = [report.summary() for report in self.reports]
+        if self.rules is not None and self.rules.items:
+            lines.append(self.rules.text())
+        return lines
 
 
 def import_paths(
@@ -67,5 +72,10 @@ def import_paths(
                 outcome.failures.append(str(error))
                 continue
             outcome.reports.append(report)
+        if any(not report.unchanged for report in outcome.reports):
+            progress(steps, steps, "applying templates…")
+            outcome.rules = apply_rules_ahead(
+                store, user_zone=zone, zone_name=zone_label(zone), now=now
+            )
     progress(steps, steps, "done")
     return outcome

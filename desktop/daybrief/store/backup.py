@@ -1,8 +1,13 @@
 """Backup: all the user's data as one JSON file, and back, exactly.
 
-Format: ``{"format": "daybrief-user-data", "version": 1, "tables": {table: [row, ...]}}``,
+Format: ``{"format": "daybrief-user-data", "version": 2, "tables": {table: [row, ...]}}``,
 each row a dict of the table's columns (booleans as JSON booleans, settings values as JSON),
 rows in primary-key order. Calendar data is not in it: calendars re-import.
+
+Older formats still import: a table or column added in a later format may be absent from
+an older file, and then reads as empty or as the column's value from before it existed.
+Version 2 added file patterns of checklist and template items, ``done_by`` and
+``problem_acks``.
 
 Importing is one transaction, validated in full before the store is touched: a bad file
 changes nothing. A store that already holds user data is only overwritten with
@@ -25,7 +30,7 @@ from daybrief.store.errors import BackupError, StoreError
 from daybrief.store.settings import canonical_json
 
 FORMAT = "daybrief-user-data"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
@@ -36,6 +41,10 @@ class TableSpec:
     order_by: str
     columns: tuple[tuple[str, str], ...]
     """(column, kind): str, int, bool, ts (timestamp), date, json; a trailing ? allows null."""
+    since: int = 1
+    """The backup format version the table first appeared in."""
+    added: tuple[tuple[str, int, Any], ...] = ()
+    """(column, format version it appeared in, its value in rows of older backups)."""
 
 
 _STAMPS = (("created_at", "ts"), ("updated_at", "ts"))
@@ -65,8 +74,10 @@ USER_TABLES: tuple[TableSpec, ...] = (
             ("text", "str"),
             ("required", "bool"),
             ("position", "int"),
+            ("file_pattern", "str?"),
             *_STAMPS,
         ),
+        added=(("file_pattern", 2, None),),
     ),
     TableSpec("clients", "id", (("id", "int"), ("name", "str"), *_STAMPS)),
     TableSpec("client_domains", "domain", (("domain", "str"), ("client_id", "int"), *_STAMPS)),
@@ -81,8 +92,11 @@ USER_TABLES: tuple[TableSpec, ...] = (
             ("done", "bool"),
             ("position", "int"),
             ("template_item_id", "int?"),
+            ("file_pattern", "str?"),
+            ("done_by", "str?"),
             *_STAMPS,
         ),
+        added=(("file_pattern", 2, None), ("done_by", 2, None)),
     ),
     TableSpec(
         "template_applications",
@@ -135,6 +149,12 @@ USER_TABLES: tuple[TableSpec, ...] = (
         (("reminder_key", "str"), ("shown_at", "ts?"), ("snoozed_until", "ts?"), *_STAMPS),
     ),
     TableSpec("dismissed_orphans", "meeting_key", (("meeting_key", "str"), *_STAMPS)),
+    TableSpec(
+        "problem_acks",
+        "problem_key",
+        (("problem_key", "str"), ("state", "str"), *_STAMPS),
+        since=2,
+    ),
 )
 
 
@@ -272,19 +292,26 @@ def _validated(data: Any) -> dict[str, list[tuple[Any, ...]]]:
     converted: dict[str, list[tuple[Any, ...]]] = {}
     for spec in USER_TABLES:
         if spec.name not in tables:
+            if spec.since > version:
+                converted[spec.name] = []
+                continue
             raise BackupError(f"backup lacks the table {spec.name!r} (cut short or edited?)")
         rows = tables[spec.name]
         if not isinstance(rows, list):
             raise BackupError(f"backup table {spec.name!r} is not a list of rows")
-        converted[spec.name] = [_row(spec, n, row) for n, row in enumerate(rows)]
+        converted[spec.name] = [_row(spec, n, row, version) for n, row in enumerate(rows)]
     return converted
 
 
-def _row(spec: TableSpec, index: int, row: Any) -> tuple[Any, ...]:
+def _row(spec: TableSpec, index: int, row: Any, version: int) -> tuple[Any, ...]:
     where = f"backup table {spec.name!r}, row {index}"
     if not isinstance(row, dict):
         raise BackupError(f"{where}: not an object")
     wanted = [column for column, _ in spec.columns]
+    # A backup from before a column existed holds rows as they were then.
+    older = {column: value for column, since, value in spec.added if since > version}
+    if older and not set(older) & set(row):
+        row = {**row, **older}
     if set(row) != set(wanted):
         missing = sorted(set(wanted) - set(row))
         extra = sorted(set(row) - set(wanted))

@@ -25,6 +25,11 @@ class MeetingSnapshot:
     updated_at: datetime
 
 
+class DoneBy(StrEnum):
+    USER = "user"
+    FILE = "file"
+
+
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
     id: int
@@ -37,6 +42,15 @@ class ChecklistItem:
     """The template item it was made from; None when typed by hand (or that item is gone)."""
     created_at: datetime
     updated_at: datetime
+    file_pattern: str | None = None
+    """A file or folder whose fresh presence ticks the item (``~/Clients/{client}/*.pptx``)."""
+    done_by: DoneBy | None = None
+    """Who last set ``done``; None: nobody yet (or before Daybrief recorded it: the user)."""
+
+    @property
+    def auto_done(self) -> bool:
+        """Ticked by a matching file, not by the user: only such ticks are ever taken back."""
+        return self.done and self.done_by is DoneBy.FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,8 @@ class TemplateItem:
     position: int
     created_at: datetime
     updated_at: datetime
+    file_pattern: str | None = None
+    """Copied to the checklist items made from this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +116,13 @@ class RuleKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """Apply ``template_id`` to meetings matching ``kind``/``value`` (see the schema's notes)."""
+    """Apply ``template_id`` to meetings matching ``kind``/``value``.
+
+    ``value`` by kind: title_keyword → keywords, comma-separated, any of which matches
+    (``"QBR, quarterly business review"``); client → the client's id as text;
+    external_attendees → ''; recurring_series → a series UID, '' for every recurring meeting.
+    Matching is ``daybrief.core.checklists.rule_matches``.
+    """
 
     id: int
     kind: RuleKind
@@ -125,3 +147,18 @@ class ReminderState:
     reminder_key: str
     shown_at: datetime | None
     snoozed_until: datetime | None
+
+
+class AckState(StrEnum):
+    HANDLED = "handled"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemAck:
+    """The user's word on one hygiene problem (see ``daybrief.core.hygiene`` for keys)."""
+
+    problem_key: str
+    state: AckState
+    created_at: datetime
+    updated_at: datetime

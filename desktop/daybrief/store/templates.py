@@ -6,10 +6,13 @@ import sqlite3
 from collections.abc import Sequence
 
 from daybrief.store._rows import UNCHANGED, Unchanged, need, next_position, renumber, reorder, ts
-from daybrief.store.checklists import checklist_item, insert_item
+from daybrief.store.checklists import checklist_item, clean_pattern, insert_item
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
 from daybrief.store.models import ChecklistItem, Rule, RuleKind, Template, TemplateItem
+
+ItemSpec = tuple[str, bool] | tuple[str, bool, str | None]
+"""A template item to create: (text, required) or (text, required, file pattern)."""
 
 
 def _same_text(text: str) -> str:
@@ -26,6 +29,7 @@ def _template_item(row: sqlite3.Row) -> TemplateItem:
         position=row["position"],
         created_at=ts(row["created_at"]),
         updated_at=ts(row["updated_at"]),
+        file_pattern=row["file_pattern"],
     )
 
 
@@ -74,8 +78,9 @@ class Templates:
 
     # --- writing ---
 
-    def create(self, name: str, items: Sequence[tuple[str, bool]] = ()) -> Template:
-        """A new template with ``items`` as (text, required) pairs, in order."""
+    def create(self, name: str, items: Sequence[ItemSpec] = ()) -> Template:
+        """A new template with ``items`` as (text, required) or (text, required, file
+        pattern), in order."""
         with self._store.transaction():
             self._check_name_free(name)
             now = self._store.now()
@@ -84,8 +89,8 @@ class Templates:
                 (name, now, now),
             )
             template_id = int(cursor.lastrowid or 0)
-            for text, required in items:
-                self._insert_item(template_id, text, required)
+            for text, required, *pattern in items:
+                self._insert_item(template_id, text, required, pattern[0] if pattern else None)
             return self.get(template_id)
 
     def rename(self, template_id: int, name: str) -> Template:
@@ -103,10 +108,17 @@ class Templates:
         with self._store.transaction():
             self._store.execute("DELETE FROM templates WHERE id = ?", (template_id,))
 
-    def add_item(self, template_id: int, text: str, *, required: bool = False) -> TemplateItem:
+    def add_item(
+        self,
+        template_id: int,
+        text: str,
+        *,
+        required: bool = False,
+        file_pattern: str | None = None,
+    ) -> TemplateItem:
         with self._store.transaction():
             self.get(template_id)
-            item_id = self._insert_item(template_id, text, required)
+            item_id = self._insert_item(template_id, text, required, file_pattern)
             self._touch(template_id)
             return self._item(item_id)
 
@@ -116,15 +128,27 @@ class Templates:
         *,
         text: str | Unchanged = UNCHANGED,
         required: bool | Unchanged = UNCHANGED,
+        file_pattern: str | Unchanged | None = UNCHANGED,
     ) -> TemplateItem:
+        """Change a template item; checklist items already made from it stay as they are."""
         with self._store.transaction():
             item = self._item(item_id)
             new_text = item.text if isinstance(text, Unchanged) else text
             new_required = item.required if isinstance(required, Unchanged) else required
-            if (new_text, new_required) != (item.text, item.required):
+            new_pattern = (
+                item.file_pattern
+                if isinstance(file_pattern, Unchanged)
+                else clean_pattern(file_pattern)
+            )
+            if (new_text, new_required, new_pattern) != (
+                item.text,
+                item.required,
+                item.file_pattern,
+            ):
                 self._store.execute(
-                    "UPDATE template_items SET text = ?, required = ?, updated_at = ? WHERE id = ?",
-                    (new_text, int(new_required), self._store.now(), item_id),
+                    "UPDATE template_items SET text = ?, required = ?, file_pattern = ?,"
+                    " updated_at = ? WHERE id = ?",
+                    (new_text, int(new_required), new_pattern, self._store.now(), item_id),
                 )
                 self._touch(item.template_id)
             return self._item(item_id)
@@ -169,7 +193,14 @@ class Templates:
                 if item.id in origins or _same_text(item.text) in texts:
                     continue
                 added.append(
-                    insert_item(self._store, meeting_key, item.text, item.required, item.id)
+                    insert_item(
+                        self._store,
+                        meeting_key,
+                        item.text,
+                        item.required,
+                        item.id,
+                        item.file_pattern,
+                    )
                 )
                 texts.add(_same_text(item.text))
             now = self._store.now()
@@ -198,6 +229,11 @@ class Templates:
             is not None
         )
 
+    def applications(self) -> set[tuple[str, int]]:
+        """Every (meeting key, template id) ever applied, for checking many meetings at once."""
+        rows = self._store.query("SELECT meeting_key, template_id FROM template_applications")
+        return {(row[0], row[1]) for row in rows}
+
     # --- helpers ---
 
     def _check_name_free(self, name: str) -> None:
@@ -206,13 +242,15 @@ class Templates:
         if self._store.query_one("SELECT 1 FROM templates WHERE name = ?", (name,)):
             raise StoreError(f"there is already a template named {name!r}")
 
-    def _insert_item(self, template_id: int, text: str, required: bool) -> int:
+    def _insert_item(
+        self, template_id: int, text: str, required: bool, file_pattern: str | None
+    ) -> int:
         now = self._store.now()
         position = next_position(self._store, "template_items", "template_id = ?", (template_id,))
         cursor = self._store.execute(
-            "INSERT INTO template_items (template_id, text, required, position, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (template_id, text, int(required), position, now, now),
+            "INSERT INTO template_items (template_id, text, required, position, file_pattern,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (template_id, text, int(required), position, clean_pattern(file_pattern), now, now),
         )
         return int(cursor.lastrowid or 0)
 

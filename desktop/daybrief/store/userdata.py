@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from daybrief.store.acks import ProblemAcks
 from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
@@ -33,6 +34,7 @@ class UserData:
     clients: Clients
     settings: Settings
     reminders: Reminders
+    acks: ProblemAcks
 
     @classmethod
     def of(cls, store: Store) -> UserData:
@@ -48,4 +50,5 @@ class UserData:
             clients=Clients(store),
             settings=Settings(store),
             reminders=Reminders(store),
+            acks=ProblemAcks(store),
         )

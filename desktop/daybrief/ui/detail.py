@@ -5,7 +5,8 @@ Every edit goes to the store when it is made (SPEC §3); the pane only reflects 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from html import escape
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow
+from daybrief.services.files import FileSystem, check_file_items
 from daybrief.store.models import ChecklistItem, FollowUp
 from daybrief.store.userdata import UserData
 from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
@@ -55,9 +58,18 @@ class MeetingDetail(QWidget):
 
     changed = Signal()
 
-    def __init__(self, data: UserData, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        data: UserData,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+        *,
+        file_system: FileSystem | None = None,
+    ) -> None:
         super().__init__(parent)
         self._data = data
+        self._clock = clock
+        self._file_system = file_system
         self._row: AgendaRow | None = None
         self._notes_timer = QTimer(self, singleShot=True, interval=400)
         self._notes_timer.timeout.connect(self._save_notes)
@@ -82,6 +94,12 @@ class MeetingDetail(QWidget):
         self.item_down = QPushButton("↓", toolTip="Move down")
         self.item_required = QPushButton("Required/optional")
         self.item_delete = QPushButton("Delete")
+        self.item_file = QPushButton("File…")
+        self.item_file.setToolTip(
+            "Tie the item to a file or folder, e.g. ~/Clients/{client}/*QBR*.pptx: it ticks "
+            "itself when a matching file changed since your last meeting with the client"
+        )
+        self.item_file.clicked.connect(self._set_file_pattern)
         self.item_up.clicked.connect(lambda: self._move_item(-1))
         self.item_down.clicked.connect(lambda: self._move_item(1))
         self.item_required.clicked.connect(self._toggle_required)
@@ -114,7 +132,13 @@ class MeetingDetail(QWidget):
         adding.addWidget(self.new_item_required)
         layout.addLayout(adding)
         editing = QHBoxLayout()
-        for button in (self.item_up, self.item_down, self.item_required, self.item_delete):
+        for button in (
+            self.item_up,
+            self.item_down,
+            self.item_required,
+            self.item_file,
+            self.item_delete,
+        ):
             editing.addWidget(button)
         editing.addStretch(1)
         layout.addLayout(editing)
@@ -177,6 +201,7 @@ class MeetingDetail(QWidget):
             self.item_up,
             self.item_down,
             self.item_required,
+            self.item_file,
             self.item_delete,
             self.follow_ups,
             self.new_follow_up,
@@ -210,7 +235,14 @@ class MeetingDetail(QWidget):
         row = self._row
         if row is None or row.key is None:
             return
-        self.checklist_model.set_items(self._data.checklists.items(row.key))
+        # Items tied to files are checked (and may tick themselves) whenever shown.
+        statuses = check_file_items(
+            self._data.store, [row.occurrence], self._clock, fs=self._file_system
+        )
+        self.checklist_model.set_items(
+            self._data.checklists.items(row.key),
+            {status.item.id: status.label for status in statuses if status.label},
+        )
         clients = self._data.clients.all()
         names = {client.id: client.name for client in clients}
         mine = [f for f in self._data.follow_ups.all() if f.meeting_key == row.key]
@@ -352,6 +384,20 @@ class MeetingDetail(QWidget):
         item = self._selected_item()
         if item is not None:
             self._data.checklists.edit(item.id, required=not item.required)
+            self._edited()
+
+    def _set_file_pattern(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        pattern, ok = QInputDialog.getText(
+            self,
+            "Tie the item to a file",
+            "File or folder pattern ({client} is the meeting's client; empty: none):",
+            text=item.file_pattern or "~/Clients/{client}/*",
+        )
+        if ok:
+            self._data.checklists.edit(item.id, file_pattern=pattern.strip() or None)
             self._edited()
 
     def _delete_item(self) -> None:

@@ -176,6 +176,8 @@ class TemplatesDialog(QDialog):
         self.new_item.returnPressed.connect(self._add_item)
         self.new_required = QCheckBox("Required")
         self.new_required.setChecked(True)
+        self.new_pattern = QLineEdit(placeholderText="file, optional: ~/Clients/{client}/*QBR*")
+        self.new_pattern.returnPressed.connect(self._add_item)
         remove_item = QPushButton("Remove item")
         remove_item.clicked.connect(self._remove_item)
         self.rules = QListWidget()
@@ -193,6 +195,7 @@ class TemplatesDialog(QDialog):
         right_layout.addWidget(self.items)
         item_row = QHBoxLayout()
         item_row.addWidget(self.new_item, 1)
+        item_row.addWidget(self.new_pattern, 1)
         item_row.addWidget(self.new_required)
         item_row.addWidget(remove_item)
         right_layout.addLayout(item_row)
@@ -243,7 +246,10 @@ class TemplatesDialog(QDialog):
             return
         template = self._data.templates.get(template_id)
         for entry in template.items:
-            item = QListWidgetItem(entry.text + ("  (required)" if entry.required else ""))
+            text = entry.text + ("  (required)" if entry.required else "")
+            if entry.file_pattern:
+                text += f"  — file: {entry.file_pattern}"
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.items.addItem(item)
         for rule in self._data.rules.all():
@@ -298,8 +304,14 @@ class TemplatesDialog(QDialog):
         template_id = self._current_template_id()
         text = self.new_item.text().strip()
         if template_id is not None and text:
-            self._data.templates.add_item(template_id, text, required=self.new_required.isChecked())
+            self._data.templates.add_item(
+                template_id,
+                text,
+                required=self.new_required.isChecked(),
+                file_pattern=self.new_pattern.text().strip() or None,
+            )
             self.new_item.clear()
+            self.new_pattern.clear()
             self._show_template()
 
     def _remove_item(self) -> None:

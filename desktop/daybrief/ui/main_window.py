@@ -45,8 +45,9 @@ from daybrief.services.demo import demo_path, demo_source_id, has_demo, load_dem
 from daybrief.services.drafts import draft_for
 from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.jobs import ImportOutcome, import_paths
-from daybrief.services.preferences import load_preferences, save_preferences
+from daybrief.services.preferences import load_preferences, save_preferences, zone_label
 from daybrief.services.queries import has_calendars, stored_calendars
+from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import file_locations, remove_source
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.week, "Week")
         self.tabs.addTab(hygiene_page, "Hygiene")
 
-        self.detail = MeetingDetail(self.data)
+        self.detail = MeetingDetail(self.data, clock)
         self.detail.changed.connect(self._detail_changed)
         splitter = QSplitter()
         splitter.addWidget(self.tabs)
@@ -507,6 +508,9 @@ class MainWindow(QMainWindow):
 
     def edit_templates(self) -> None:
         TemplatesDialog(self.data, self).exec()
+        # A new rule applies to the meetings already there, not only to the next import.
+        zone = self.service.zone
+        apply_rules_ahead(self.store, user_zone=zone, zone_name=zone_label(zone), now=self.clock())
         self.refresh()
 
     # --- importing ---

@@ -1,0 +1,278 @@
+"""Rules at work: templates applied to the meetings they pick, after every import.
+
+Per instance, not per series: a rule adds its template's items to each meeting instance
+(UID + RECURRENCE-ID), because a checklist is about *this* meeting — "deck for THIS QBR"
+is done for March and open again for June. The series key (the UID alone) stays free for
+data about the series as a whole.
+
+A template is applied to a meeting once (``template_applications``): the next import
+neither doubles an item nor brings back one the user deleted. The price: items added to
+a template later reach only meetings it had not been applied to yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from daybrief.core.checklists import (
+    MeetingFacts,
+    domain_of,
+    meeting_facts,
+    own_domains,
+    rule_matches,
+)
+from daybrief.core.confirmation import identity, user_partstat
+from daybrief.core.model import Occurrence, recurrence_key
+from daybrief.services.importer import ImportReport, default_window, import_file
+from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.store.clients import Clients
+from daybrief.store.db import Store
+from daybrief.store.errors import StoreError
+from daybrief.store.meetings import Meetings, meeting_key
+from daybrief.store.models import Rule, RuleKind, Template
+from daybrief.store.settings import Settings
+from daybrief.store.templates import ItemSpec, Rules, Templates
+
+FIRST_RUN_SETTING = "templates/first_run_seeded"
+"""Set once the starter templates were offered, so deleting them sticks."""
+
+TemplateItemSpec = ItemSpec
+
+FIRST_RUN_TEMPLATES: tuple[
+    tuple[str, tuple[TemplateItemSpec, ...], tuple[tuple[RuleKind, str], ...]], ...
+] = (
+    (
+        "Client meeting",
+        (("Agenda sent", True), ("Notes from last meeting reviewed", False)),
+        ((RuleKind.EXTERNAL_ATTENDEES, ""),),
+    ),
+    (
+        "Quarterly business review",
+        (("Deck ready", True), ("Usage report", True), ("Agenda sent 24 h before", True)),
+        ((RuleKind.TITLE_KEYWORD, "QBR, quarterly business review"),),
+    ),
+    (
+        "Renewal",
+        (("Pricing approved", True), ("Contract draft ready", True)),
+        ((RuleKind.TITLE_KEYWORD, "renewal"),),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RulesSummary:
+    """What one run of the rules did."""
+
+    meetings: int = 0
+    """Meetings that got at least one item."""
+    items: int = 0
+    applied: tuple[tuple[str, int], ...] = field(default=())
+    """(meeting key, template id) applied for the first time in this run."""
+
+    def text(self) -> str:
+        return f"applied templates: {self.items} items on {self.meetings} meetings"
+
+
+def seed_first_run_templates(store: Store) -> list[Template]:
+    """Create the starter templates and their rules, once per store; returns those made.
+
+    Not done when the store is opened: a fresh store must stay empty so a backup can be
+    restored into it. The app calls this on the first import (see :func:`import_and_apply`)
+    and when the templates screen first opens. A template of the same name the user
+    already has is left alone.
+    """
+    settings = Settings(store)
+    templates = Templates(store)
+    rules = Rules(store)
+    made: list[Template] = []
+    with store.transaction():
+        if settings.get(FIRST_RUN_SETTING) is not None:
+            return []
+        for name, items, picks in FIRST_RUN_TEMPLATES:
+            if templates.by_name(name) is not None:
+                continue
+            template = templates.create(name, items)
+            for kind, value in picks:
+                rules.add(kind, value, template.id)
+            made.append(template)
+        settings.set(FIRST_RUN_SETTING, True)
+    return made
+
+
+class ClientNames:
+    """Client names of a meeting from its attendees' domains and the store's clients.
+
+    A deliberately small derivation (a domain the user has put under a client); the
+    shared one in ``core/clients.py`` replaces it. Looks each domain up once.
+    """
+
+    def __init__(self, store: Store, mine: Collection[str]) -> None:
+        self._clients = Clients(store)
+        self._mine = mine
+        self._by_domain: dict[str, str | None] = {}
+
+    def name_for(self, domain: str) -> str | None:
+        if domain not in self._by_domain:
+            try:
+                client = self._clients.for_domain(domain)
+            except StoreError:  # a malformed address has no client
+                client = None
+            self._by_domain[domain] = None if client is None else client.name
+        return self._by_domain[domain]
+
+    def of(self, occurrence: Occurrence) -> frozenset[str]:
+        domains = {
+            domain_of(a.email)
+            for a in occurrence.event.attendees
+            if a.cutype.upper() not in ("ROOM", "RESOURCE")
+        }
+        if occurrence.event.organizer:
+            domains.add(domain_of(occurrence.event.organizer))
+        names = {self.name_for(d) for d in domains if d and d not in self._mine}
+        return frozenset(n for n in names if n)
+
+
+def instance_key(occurrence: Occurrence) -> str | None:
+    """The key a checklist of this meeting instance hangs on; None without a usable UID."""
+    uid = occurrence.event.uid
+    if not uid:
+        return None
+    try:
+        return meeting_key(uid, recurrence_key(occurrence))
+    except StoreError:
+        return None
+
+
+def _rule_value(rule: Rule, clients: Clients) -> str:
+    """The value core matches on: a client rule names its client by id, core by name."""
+    if rule.kind is RuleKind.CLIENT and rule.value.strip().isdigit():
+        try:
+            return clients.get(int(rule.value)).name
+        except StoreError:
+            return ""  # the client is gone: the rule picks nobody
+    return rule.value
+
+
+def apply_rules(
+    store: Store, occurrences: Iterable[Occurrence], me: Collection[str]
+) -> RulesSummary:
+    """Apply every enabled rule's template to the meetings it picks, in one transaction.
+
+    Cancelled meetings, meetings the user declined and meetings without a UID are left
+    out. Pass the occurrences from now on: past meetings need no preparation.
+
+    Args:
+        store: the open store.
+        occurrences: the meetings to consider (each meeting once, e.g. from
+            :func:`~daybrief.services.queries.occurrences_in_store`).
+        me: the user's addresses; they tell external attendees from colleagues.
+    """
+    rules = [rule for rule in Rules(store).all() if rule.enabled]
+    if not rules:
+        return RulesSummary()
+    addresses = identity(me)
+    mine = own_domains(addresses)
+    templates = Templates(store)
+    clients = Clients(store)
+    names = ClientNames(store, mine)
+    values = {rule.id: _rule_value(rule, clients) for rule in rules}
+    done = templates.applications()
+    applied: list[tuple[str, int]] = []
+    touched: set[str] = set()
+    items = 0
+    with store.transaction():
+        for occurrence in occurrences:
+            if occurrence.event.status == "CANCELLED":
+                continue
+            if addresses and user_partstat(occurrence, addresses) == "DECLINED":
+                continue
+            key = instance_key(occurrence)
+            if key is None:
+                continue
+            facts: MeetingFacts | None = None
+            for rule in rules:
+                if (key, rule.template_id) in done:
+                    continue
+                if facts is None:
+                    facts = meeting_facts(occurrence, clients=names.of(occurrence), mine=mine)
+                if not rule_matches(rule.kind.value, values[rule.id], facts):
+                    continue
+                added = templates.apply(key, rule.template_id)
+                done.add((key, rule.template_id))
+                applied.append((key, rule.template_id))
+                if added:
+                    items += len(added)
+                    if key not in touched:
+                        touched.add(key)
+                        # The snapshot lets the items show as "no longer in your calendar"
+                        # with the meeting's title if it later disappears.
+                        Meetings(store).remember(
+                            key,
+                            summary=occurrence.summary,
+                            start_utc=occurrence.start,
+                            calendar=occurrence.calendar,
+                        )
+    return RulesSummary(meetings=len(touched), items=items, applied=tuple(applied))
+
+
+def templates_and_rules(store: Store) -> tuple[list[Template], list[Rule]]:
+    """Every template (by name) and rule (by id), for read-only views."""
+    return Templates(store).all(), Rules(store).all()
+
+
+def rule_target(store: Store, rule: Rule) -> str:
+    """What a rule looks for, in words: the client's name for a client rule."""
+    if rule.kind is RuleKind.CLIENT:
+        name = _rule_value(rule, Clients(store))
+        return name or f"(client {rule.value} is gone)"
+    if rule.kind is RuleKind.RECURRING_SERIES and not rule.value.strip():
+        return "(every recurring meeting)"
+    return rule.value
+
+
+def apply_rules_ahead(
+    store: Store,
+    *,
+    user_zone: tzinfo,
+    zone_name: str,
+    now: datetime,
+    me: Collection[str] | None = None,
+) -> RulesSummary:
+    """Seed the starter templates (once), then apply rules to meetings from now on.
+
+    The horizon is the import window's end: every meeting the store has materialised.
+    ``me`` defaults to the addresses saved as the user's.
+    """
+    seed_first_run_templates(store)
+    end = default_window(now)[1]
+    occurrences = occurrences_in_store(store, now, end, user_zone, zone_name)
+    return apply_rules(store, occurrences, saved_identity(store) if me is None else me)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    report: ImportReport
+    rules: RulesSummary
+
+
+def import_and_apply(
+    store: Store,
+    path: str,
+    *,
+    user_zone: tzinfo,
+    zone_name: str,
+    now: datetime,
+    name: str | None = None,
+    me: Sequence[str] | None = None,
+) -> ImportOutcome:
+    """Import a calendar file, then apply the rules: what the CLI and the window call.
+
+    Raises:
+        InvalidCalendar: as :func:`~daybrief.services.importer.import_file`; then no
+            rule runs and nothing changes.
+    """
+    report = import_file(store, path, user_zone=user_zone, zone_name=zone_name, now=now, name=name)
+    summary = apply_rules_ahead(store, user_zone=user_zone, zone_name=zone_name, now=now, me=me)
+    return ImportOutcome(report, summary)
