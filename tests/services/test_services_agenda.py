@@ -300,3 +300,20 @@ def test_first_run_is_true_once(store: Store) -> None:
 
     assert first_run(store) is True
     assert first_run(store) is False
+
+
+def test_the_first_real_import_replaces_the_demos_identity(store: Store, tmp_path: Path) -> None:
+    from daybrief.core.demo import DEMO_USER
+    from daybrief.services.queries import saved_identity
+
+    load_demo(store, tmp_path / "demo", today=date(2026, 3, 9), zone=BERLIN, now=NOW)
+    assert saved_identity(store) == [DEMO_USER]
+    work = tmp_path / "work.ics"
+    work.write_text(DAY, encoding="utf-8")
+    outcome = import_paths(store.path, [str(work)], zone=BERLIN, now=NOW, progress=lambda *_: None)
+    assert saved_identity(store) == [ME] and outcome.identity == (ME,)
+    assert any(ME in line for line in outcome.summaries())
+    # Addresses the user chose are never replaced by a guess.
+    save_preferences(store, Preferences(addresses=("sam@elsewhere.example",)))
+    import_paths(store.path, [str(work)], zone=BERLIN, now=NOW, progress=lambda *_: None)
+    assert saved_identity(store) == ["sam@elsewhere.example"]

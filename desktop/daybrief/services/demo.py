@@ -49,6 +49,16 @@ def has_demo(store: Store, folder: Path) -> bool:
     return demo_source_id(store, folder) is not None
 
 
+def needs_identity(store: Store) -> bool:
+    """No addresses are known as the user's, or only the demo's made-up one."""
+    return saved_identity(store) in ([], [DEMO_USER])
+
+
+def forget_demo_identity(store: Store) -> None:
+    if saved_identity(store) == [DEMO_USER]:
+        save_identity(store, [])
+
+
 FIRST_RUN_DONE = "first_run_done"
 
 

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from daybrief.core.engine import suggest_identity_from
 from daybrief.core.errors import InvalidCalendar, ReadWarning
+from daybrief.core.events import read_file
+from daybrief.services.demo import needs_identity
 from daybrief.services.importer import ImportReport, import_file
 from daybrief.services.preferences import zone_label
+from daybrief.services.queries import save_identity
 from daybrief.services.rules import RulesSummary, apply_rules_ahead
 from daybrief.store.db import open_store
 from daybrief.store.errors import StoreError
@@ -29,6 +33,8 @@ class ImportOutcome:
     reports: list[ImportReport] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     rules: RulesSummary | None = None
+    identity: tuple[str, ...] = ()
+    """Addresses saved as the user's from these calendars (only when none were known)."""
 
     @property
     def warnings(self) -> list[ReadWarning]:
@@ -38,6 +44,12 @@ class ImportOutcome:
         lines = [report.summary() for report in self.reports]
         if self.rules is not None and self.rules.items:
             lines.append(self.rules.text())
+        if self.identity:
+            lines.append(
+                "Your addresses, as these calendars suggest: "
+                + ", ".join(self.identity)
+                + " (change them in Settings)"
+            )
         return lines
 
 
@@ -52,6 +64,7 @@ def import_paths(
     """Import each file as a source; one unreadable file does not stop the others."""
     outcome = ImportOutcome()
     steps = len(paths) * 3
+    imported: list[str] = []
     with open_store(store_file) as store:
         for number, path in enumerate(paths):
             name = Path(path).name
@@ -72,6 +85,20 @@ def import_paths(
                 outcome.failures.append(str(error))
                 continue
             outcome.reports.append(report)
+            imported.append(path)
+        if imported and needs_identity(store):
+            # The user's own calendar arrived and nobody (or only the demo's Sam) is "me".
+            progress(steps, steps, "working out your addresses…")
+            calendars = []
+            for path in imported:
+                try:
+                    calendars.append(read_file(path))
+                except (InvalidCalendar, OSError):
+                    continue
+            suggested = suggest_identity_from(calendars)
+            if suggested:
+                save_identity(store, suggested)
+                outcome.identity = tuple(suggested)
         if any(not report.unchanged for report in outcome.reports):
             progress(steps, steps, "applying templates…")
             outcome.rules = apply_rules_ahead(

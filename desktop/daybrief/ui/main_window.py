@@ -41,7 +41,13 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.engine import suggest_identity_from
 from daybrief.services.agenda import AgendaService, HygieneItem, key_of
-from daybrief.services.demo import demo_path, demo_source_id, has_demo, load_demo
+from daybrief.services.demo import (
+    demo_path,
+    demo_source_id,
+    forget_demo_identity,
+    has_demo,
+    load_demo,
+)
 from daybrief.services.drafts import draft_for
 from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.jobs import ImportOutcome, import_paths
@@ -504,6 +510,9 @@ class MainWindow(QMainWindow):
         if source_id is not None:
             remove_source(self.store, source_id)
             demo_path(self.demo_folder).unlink(missing_ok=True)
+        forget_demo_identity(self.store)
+        self.preferences = load_preferences(self.store)
+        self.service = AgendaService(self.store, self.preferences)
         self.refresh()
 
     def edit_templates(self) -> None:
