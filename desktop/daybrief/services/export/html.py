@@ -33,10 +33,10 @@ from daybrief.services.export._common import (
 STYLE = """
 @page { margin: 14mm 12mm; }
 html { background: #f4f5f7; }
-body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; font-size: 10.5pt;
+body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; font-size: 10pt;
   color: #1d2330; line-height: 1.4; margin: 0; }
 .page { max-width: 820px; margin: 24px auto; background: #ffffff; padding: 28px 36px; }
-h1 { font-size: 20pt; margin: 0 0 4px 0; }
+h1 { font-size: 18pt; margin: 0 0 4px 0; }
 h2 { font-size: 13pt; margin: 22px 0 8px 0; padding-bottom: 3px;
   border-bottom: 2px solid #d8dce3; color: #2c3a55; }
 h3 { font-size: 11pt; margin: 0; }
