@@ -6,7 +6,7 @@ Usable headless (``daybrief brief --format pdf`` from cron): the caller sets
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
@@ -45,6 +45,12 @@ def html_to_pdf(html: str, page: str = "a4", title: str = "Daybrief briefing") -
     writer.setResolution(300)
     document = QTextDocument()
     document.setHtml(html)
+    # Lay the text out on the printable area, measured in the screen pixels Qt sizes fonts
+    # in; left to itself Qt picks a narrower page and leaves wide empty margins on paper.
+    printable = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
+    screen = QGuiApplication.primaryScreen()
+    scale = (screen.logicalDotsPerInch() if screen is not None else 96.0) / 72.0
+    document.setPageSize(QSizeF(printable.width() * scale, printable.height() * scale))
     document.print_(writer)
     del writer  # finishes the PDF into the buffer
     buffer.close()

@@ -32,10 +32,13 @@ from daybrief.services.export._common import (
 # @page without a size: the printer's paper (A4 or Letter) decides, the margins fit both.
 STYLE = """
 @page { margin: 14mm 12mm; }
-html { background: #f4f5f7; }
 body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; font-size: 10pt;
-  color: #1d2330; line-height: 1.4; margin: 0; }
-.page { max-width: 820px; margin: 24px auto; background: #ffffff; padding: 28px 36px; }
+  color: #1d2330; line-height: 1.4; margin: 0; overflow-wrap: anywhere; }
+/* The card look is for screens only; Qt's PDF writer and printers get the plain page. */
+@media screen {
+  html { background: #f4f5f7; }
+  .page { max-width: 820px; margin: 24px auto; background: #ffffff; padding: 28px 36px; }
+}
 h1 { font-size: 18pt; margin: 0 0 4px 0; }
 h2 { font-size: 13pt; margin: 22px 0 8px 0; padding-bottom: 3px;
   border-bottom: 2px solid #d8dce3; color: #2c3a55; }
@@ -47,7 +50,8 @@ ul { margin: 4px 0 4px 0; padding-left: 20px; }
 li { margin: 2px 0; }
 .problems li { margin: 3px 0; }
 .tag { font-weight: 700; color: #b3261e; }
-table.meetings { border-collapse: collapse; width: 100%; }
+table.meetings { border-collapse: collapse; width: 100%; table-layout: fixed; }
+tr.changed td { background: #fff6e0; }
 table.meetings td { vertical-align: top; padding: 8px 6px; border-top: 1px solid #e3e6eb; }
 td.when { width: 96px; white-space: nowrap; font-weight: 700; color: #2c3a55; }
 td.when .other { font-weight: 400; color: #5b6475; font-size: 9pt; white-space: normal; }
@@ -56,7 +60,7 @@ td.when .other { font-weight: 400; color: #5b6475; font-size: 9pt; white-space: 
 .detail { color: #3d4556; font-size: 9.5pt; margin: 2px 0; }
 .label { color: #5b6475; }
 .warn { color: #b3261e; }
-ul.checklist { list-style: none; padding-left: 0; }
+ul.checklist { list-style: none; padding-left: 0; -qt-list-indent: 0; }
 .done { color: #5b6475; }
 .box { font-size: 12pt; color: #2c3a55; }
 .problems a { color: inherit; text-decoration: none; }
@@ -64,8 +68,6 @@ ul.checklist { list-style: none; padding-left: 0; }
 .footer { margin-top: 24px; color: #7a8190; font-size: 8.5pt; }
 a { color: #1a56c4; }
 @media print {
-  html { background: #ffffff; }
-  .page { max-width: none; margin: 0; padding: 0; }
   table.meetings tr, li { break-inside: avoid; page-break-inside: avoid; }
   h2 { break-after: avoid; page-break-after: avoid; }
   a { color: #1d2330; text-decoration: none; }
@@ -186,7 +188,9 @@ def render_html(briefing: Briefing) -> str:
 
 
 def _meeting(index: int, entry: MeetingEntry, redacted: bool) -> str:
-    cls = ' class="cancelled"' if entry.status == "cancelled" else ""
+    classes = [name for name, on in (("cancelled", entry.status == "cancelled"),
+                                     ("changed", bool(entry.changes))) if on]  # fmt: skip
+    cls = f' class="{" ".join(classes)}"' if classes else ""
     when = esc(span(entry))
     other = organizer_time(entry)
     if other:
