@@ -381,15 +381,22 @@ _ANSWERS = {
 
 # What "dial-in codes and links" look like inside a free-text location, for redaction.
 _URLISH = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*:(?://)?\S+|www\.\S+)")
+# Generic words ("code", "id") only count with a separator, so "Code review" stays.
 _DIAL_IN = re.compile(
-    r"(?i)(?:\b(?:pin|passcode|password|pwd|access code|conference id|meeting id|code|id)"
-    r"\s*[:#=]?\s*[\w#*-]+)|(?:\+?\d[\d ().\-/]{5,}\d#?)"
+    r"(?i)\b(?:pin|passcode|password|pwd|access code|conference id|meeting id|code|id)"
+    r"\s*[:#=]\s*[^\s,;/|]+(?:\s+[\d#*][\d#*-]*)*"
+    r"|\b(?:pin|passcode|meeting id|conference id)\s+[\d#*][\d\s#*-]*"
+    r"|\+?\d[\d ().\-/]{5,}\d#?"
 )
 
 
 def _scrub(text: str) -> str:
+    """A location without its links and dial-in codes ("Room 4 / zoom.us/… PIN 1#" → "Room 4")."""
     cleaned = _DIAL_IN.sub("", _URLISH.sub("", text))
-    return re.sub(r"\s{2,}", " ", cleaned).strip(" ,;:-")
+    cleaned = re.sub(r"(?i)\b(?:dial(?:[ -]?in)?|join|call)\b\s*$", "", cleaned.strip())
+    # What separated the removed parts is left dangling: "Room 4 / / ".
+    cleaned = re.sub(r"\s*([/|,;])(?:\s*[/|,;])+", r" \1", cleaned)
+    return re.sub(r"\s{2,}", " ", cleaned).strip(" ,;:-/|")
 
 
 def _short(text: str, limit: int = _TITLE_IN_TEXT) -> str:
@@ -461,22 +468,19 @@ def build_briefing(
         )
 
     busy = [o for o in day_occurrences if is_busy(o, me)]
-    problems = _problems(day, day_occurrences, busy, entries, unconfirmed, user, settings, zone)
-    problems += _waiting_problems(entries, unconfirmed, person, zone)
+    problems = _problems(day, day_occurrences, busy, entries, user, settings, zone)
+    problems += _unconfirmed_problems(entries)
     problems.sort(key=lambda p: (_PROBLEM_ORDER.index(p.kind), p.at or now, p.text))
 
     window_start, window_end = day_window(day, zone)
     booked = _union_length([(o.start, o.end) for o in busy], window_start, window_end)
+    first = min((o.start for o in busy), default=None)
     headline = Headline(
-        first_start=min((o.start for o in busy), default=None),
+        first_start=first.astimezone(zone) if first is not None else None,
         meetings=len(busy),
         booked=booked,
         problems=len(problems),
     )
-    if headline.first_start is not None:
-        headline = Headline(
-            headline.first_start.astimezone(zone), headline.meetings, booked, len(problems)
-        )
 
     end_of_day = datetime.combine(day, settings.day_end, zone)
     wins = _wins(day, now, busy, user, zone) if now >= end_of_day else None
@@ -607,7 +611,6 @@ def _problems(
     occurrences: list[Occurrence],
     busy: list[Occurrence],
     entries: list[MeetingEntry],
-    unconfirmed: Mapping[str, Unconfirmed],
     user: UserInputs,
     settings: BriefingSettings,
     zone: tzinfo,
@@ -703,24 +706,21 @@ def _double_booking(group: list[Occurrence], conflicts: list[Conflict], zone: tz
     return Problem(ProblemKind.DOUBLE_BOOKING, text, refs, group[0].start)
 
 
-def _waiting_problems(
-    entries: list[MeetingEntry],
-    unconfirmed: Mapping[str, Unconfirmed],
-    person: _Person,
-    zone: tzinfo,
-) -> list[Problem]:
-    return [
-        Problem(
-            ProblemKind.UNCONFIRMED,
-            f"{_short(entry.title)} ({entry.start:%H:%M}): {entry.unconfirmed}"
-            if not entry.all_day
-            else f"{_short(entry.title)} (all day): {entry.unconfirmed}",
-            (entry.ref,),
-            entry.start,
+def _unconfirmed_problems(entries: list[MeetingEntry]) -> list[Problem]:
+    problems = []
+    for entry in entries:
+        if entry.unconfirmed is None:
+            continue
+        when = "all day" if entry.all_day else f"{entry.start:%H:%M}"
+        problems.append(
+            Problem(
+                ProblemKind.UNCONFIRMED,
+                f"{_short(entry.title)} ({when}): {entry.unconfirmed}",
+                (entry.ref,),
+                entry.start,
+            )
         )
-        for entry in entries
-        if entry.unconfirmed is not None and entry.ref in unconfirmed
-    ]
+    return problems
 
 
 def _back_to_back_runs(
