@@ -445,3 +445,23 @@ def test_floating_demo_day_reads_the_same_in_any_zone(zone_name: str) -> None:
     assert b.headline.first_start.strftime("%H:%M") == "09:00"
     assert b.headline.first_start.utcoffset() == datetime(2026, 11, 24, tzinfo=zone).utcoffset()
     assert [p.kind for p in b.problems].count(ProblemKind.DOUBLE_BOOKING) == 2
+
+
+def test_goal_suggestions_put_the_most_pressing_first_and_skip_chosen_ones() -> None:
+    from daybrief.core.briefing import suggest_goals
+
+    follow_ups = [
+        FollowUpEntry(1, "Due today", DAY, "Acme"),
+        FollowUpEntry(2, "Late a bit", DAY - timedelta(days=1), "Acme"),
+        FollowUpEntry(3, "Very late", DAY - timedelta(days=4), None),
+        FollowUpEntry(4, "Already a goal", DAY - timedelta(days=2), None),
+    ]
+    items = {"qbr": [ChecklistEntry("Usage report", required=True), ChecklistEntry("Snacks")]}
+    b = brief(
+        day_of(event("qbr", "1000", "1100", "QBR")),
+        follow_ups=follow_ups,
+        checklists=items,
+        goals=[GoalEntry("already a GOAL")],
+    )
+    assert suggest_goals(b) == ["Very late", "Late a bit", "Usage report (QBR)", "Due today"]
+    assert suggest_goals(b, limit=2) == ["Very late", "Late a bit"]

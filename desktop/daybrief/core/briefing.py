@@ -856,3 +856,31 @@ def _free_gaps(
     if cursor < high:
         gaps.append((cursor, high))
     return gaps
+
+
+def suggest_goals(briefing: Briefing, limit: int = 5) -> list[str]:
+    """A handful of candidates for the day's goals (issue 6, "pick today's goals").
+
+    Most pressing first: overdue follow-ups (oldest first), then required checklist items
+    still open (in meeting order), then follow-ups due on the day. Texts already chosen as
+    goals are left out.
+    """
+    chosen = {goal.text.casefold() for goal in briefing.goals}
+    lines = [line for group in briefing.follow_ups for line in group.items]
+    overdue = sorted((x for x in lines if x.overdue_days), key=lambda x: -x.overdue_days)
+    due = [x for x in lines if not x.overdue_days]
+    candidates = [x.entry.text for x in overdue]
+    candidates += [
+        f"{item.text} ({_short(entry.title, 60)})"
+        for entry in briefing.meetings
+        if entry.status != "cancelled"
+        for item in entry.open_required
+    ]
+    candidates += [x.entry.text for x in due]
+    picked: list[str] = []
+    for text in candidates:
+        if text.casefold() not in chosen and text not in picked:
+            picked.append(text)
+        if len(picked) >= limit:
+            break
+    return picked
