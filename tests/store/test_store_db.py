@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from daybrief.core.briefing import LastLook, SeenMeeting
 from daybrief.core.errors import DaybriefError
 from daybrief.store import (
     SchemaTooNew,
@@ -18,8 +20,10 @@ from daybrief.store import (
     meeting_key,
     open_store,
 )
+from daybrief.store.briefings import BriefingLooks
 from daybrief.store.db import APPLICATION_ID, Migration, bundled_migrations, split_statements
 
+SEEN_AT = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
 KEY = meeting_key("qbr@acme.example", "2026-03-02T09:00:00Z")
 
 
@@ -138,6 +142,11 @@ def test_store_written_by_every_earlier_version_opens_and_keeps_its_data(
     with open_store(path) as store:
         assert store.schema_version == len(bundled_migrations())
         assert store.integrity_check() == ["ok"]
+        # Tables of later schemas work on a migrated store (briefing looks: schema 5).
+        looks = BriefingLooks(store)
+        seen = SeenMeeting("qbr", "QBR", SEEN_AT, SEEN_AT + timedelta(hours=1), True)
+        looks.remember(date(2026, 3, 2), SEEN_AT, [seen])
+        assert looks.last(date(2026, 3, 2)) == LastLook(SEEN_AT, (seen,))
         if written_at >= FILE_PATTERNS:
             assert export_user_data(store) == exported
             return

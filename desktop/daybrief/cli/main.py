@@ -1,8 +1,14 @@
 """``daybrief`` on the command line: the engine's answers, for people and for scripts.
 
-Exit codes: 0 success; 2 unusable input (missing file, not a calendar, bad date or
-zone), with a one-line reason on stderr. Warnings about broken events also go to
-stderr, so ``--json`` output on stdout stays clean.
+Exit codes:
+    0  success;
+    1  ``brief --check`` found problems on the day (the briefing is still written);
+    2  unusable input: missing file, not a calendar, bad date or zone, no store and no
+       calendar given; a one-line reason on stderr;
+    3  the output could not be made or written: ``--out`` not writable, no Qt for
+       ``--format pdf``; a one-line reason on stderr.
+
+Warnings about broken events also go to stderr, so ``--json`` output on stdout stays clean.
 """
 
 from __future__ import annotations
@@ -27,12 +33,18 @@ from daybrief.core.model import Occurrence
 from daybrief.core.serialize import conflict_to_dict, occurrence_to_dict, unconfirmed_to_dict
 
 EXIT_OK = 0
+EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
+EXIT_OUTPUT = 3
 _RELATIVE = re.compile(r"([+-]?\d+)([dw])\Z")
 
 
 class UsageError(Exception):
     """Bad input on the command line: reported in one line, exit code 2."""
+
+
+class OutputError(Exception):
+    """The output could not be made or written: reported in one line, exit code 3."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"daybrief: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except OutputError as error:
+        print(f"daybrief: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
     except BrokenPipeError:
         # `daybrief ... | head` is fine; keep Python from complaining again at exit.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -134,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--name", help="calendar name (default: X-WR-CALNAME or file name)")
     imports.add_argument("--tz", default=None, help="your time zone (default: the system's)")
     _add_data_dir(imports)
+    _add_brief(commands)
     export = commands.add_parser("export-data", help="back up all your own data to one JSON file")
     export.set_defaults(run=_cmd_export_data)
     export.add_argument("file", metavar="FILE")
@@ -180,6 +196,52 @@ def _cmd_window(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if missing:
         raise UsageError(f"{missing[0]}: no such file")
     return run(args.files, args.data_dir, demo=args.demo)
+
+
+def _add_brief(commands: Any) -> None:
+    from daybrief.services.briefing import FORMATS
+
+    brief = commands.add_parser(
+        "brief",
+        help="the day's briefing: problems first, then meetings, follow-ups and goals",
+        description="The briefing of one day (SPEC §4), from the store or only the given "
+        "calendars; works without a display, e.g. from cron.",
+    )
+    brief.set_defaults(run=_cmd_brief)
+    brief.add_argument(
+        "--date",
+        default=None,
+        help="YYYY-MM-DD, today, tomorrow or next (the next working day); default: today "
+        "until the working day ends, then the next working day",
+    )
+    brief.add_argument("--format", choices=FORMATS, default="txt", help="default txt")
+    brief.add_argument("--out", metavar="FILE", help="write here instead of to stdout")
+    brief.add_argument(
+        "--calendar",
+        action="append",
+        default=[],
+        metavar="FILE.ics",
+        help="use only these calendars, not the store (repeatable)",
+    )
+    brief.add_argument(
+        "--redact",
+        action="store_true",
+        help="leave out descriptions, dial-in codes and links, and attendee emails",
+    )
+    brief.add_argument("--demo", action="store_true", help="the bundled demo calendar and data")
+    _add_data_dir(brief)
+    brief.add_argument("--tz", default=None, help="your time zone (default: the system's)")
+    brief.add_argument(
+        "--me", action="append", default=[], metavar="EMAIL", help="one of your addresses"
+    )
+    brief.add_argument("--check", action="store_true", help="exit with 1 when the day has problems")
+    brief.add_argument(
+        "--no-mark-seen",
+        action="store_true",
+        help="do not remember this briefing as seen (the next one then still shows what "
+        "changed since the last look)",
+    )
+    brief.add_argument("--quiet", "-q", action="store_true", help="no warnings about files")
 
 
 def _add_data_dir(command: argparse.ArgumentParser) -> None:
@@ -630,6 +692,129 @@ def _cmd_import_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(str(error)) from None
     print(f"Restored {sum(counts.values())} records from {args.file}", file=out)
     return EXIT_OK
+
+
+def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.core.briefing import BriefingSettings
+    from daybrief.core.clock import SystemClock
+    from daybrief.services.briefing import (
+        briefing_from_calendars,
+        briefing_from_store,
+        demo_briefing,
+        mark_seen,
+        resolve_day,
+        settings_of,
+    )
+    from daybrief.services.queries import has_calendars
+    from daybrief.store import StoreError
+
+    zone = _user_zone(args.tz)
+    clock = SystemClock()
+    now = clock.now().astimezone(zone)
+    store = None
+    warnings: tuple[str, ...] = ()
+    try:
+        if args.demo or args.calendar:
+            settings = BriefingSettings()
+            day = _brief_day(resolve_day, args.date, now, settings)
+            if args.demo:
+                # Without --date, the day the demo is about (its next working day) rather
+                # than a quiet today.
+                chosen = day if args.date else None
+                gathered = demo_briefing(now.date(), chosen, zone, clock, redact=args.redact)
+            else:
+                calendars = []
+                for path in args.calendar:
+                    try:
+                        calendars.append(read_file(path))
+                    except InvalidCalendar as error:
+                        raise UsageError(str(error)) from None
+                gathered = briefing_from_calendars(
+                    calendars, day, zone, clock, me=args.me, redact=args.redact
+                )
+            briefing, warnings = gathered.briefing, gathered.warnings
+        else:
+            store = _open_store(args, create=False)
+            if not has_calendars(store):
+                raise UsageError(
+                    "no calendar imported yet: run 'daybrief import FILE.ics', give "
+                    "--calendar FILE.ics, or try --demo"
+                )
+            settings = settings_of(store)
+            day = _brief_day(resolve_day, args.date, now, settings)
+            briefing = briefing_from_store(
+                store, day, zone, clock, me=args.me or None, redact=args.redact
+            )
+        if not args.quiet:
+            for warning in warnings:
+                print(f"warning: {warning}", file=err)
+        if not briefing.me and not args.quiet:
+            print(
+                "note: without your address (--me, or 'daybrief whoami --save') only "
+                "meetings that are tentative themselves count as unconfirmed",
+                file=err,
+            )
+        data = _brief_bytes(briefing, args.format)
+        _write_output(data, args.out, args.format, out)
+        if store is not None and not args.no_mark_seen:
+            mark_seen(store, briefing)
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        if store is not None:
+            store.close()
+    if args.check and briefing.problems:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _brief_day(resolve: Any, text: str | None, now: datetime, settings: Any) -> date:
+    try:
+        day: date = resolve(text, now, settings)
+    except ValueError as error:
+        raise UsageError(f"--date: {error}") from None
+    return day
+
+
+def _brief_bytes(briefing: Any, fmt: str) -> bytes:
+    from daybrief.services.briefing import render
+
+    if fmt != "pdf":
+        return render(briefing, fmt)
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        # Cron has no display; Qt's offscreen platform draws fonts without one.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from daybrief.ui.pdf import html_to_pdf
+    except ImportError as error:
+        raise OutputError(f"PDF needs Qt (PySide6), which did not load: {error}") from None
+    try:
+        return html_to_pdf(render(briefing, "html").decode("utf-8"))
+    except RuntimeError as error:
+        raise OutputError(f"could not make the PDF: {error}") from None
+
+
+def _write_output(data: bytes, path: str | None, fmt: str, out: TextIO) -> None:
+    if path:
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise OutputError(f"{path}: {error.strerror or error}") from None
+        return
+    if fmt == "pdf":
+        if out.isatty():
+            raise UsageError("a PDF is not for a terminal: give --out FILE.pdf")
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:
+            raise OutputError("this output takes no bytes: give --out FILE.pdf")
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+        return
+    out.write(data.decode("utf-8"))
 
 
 def _describe_day(occurrence: Occurrence, zone: tzinfo) -> str:

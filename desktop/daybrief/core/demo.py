@@ -134,3 +134,40 @@ def demo_calendar(today: date) -> str:
         lines += _event(uid, datetime.combine(tomorrow, at), minutes, summary, **details)
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
+
+
+def demo_user_inputs(day: date) -> DemoUserData:
+    """The demo user's own data for ``day`` (the demo's next working day): a checklist with
+    open required items, follow-ups due and overdue for several clients, two goals."""
+    return DemoUserData(
+        checklists={
+            "demo-qbr": [("Deck", True, True), ("Usage report", True, False),
+                         ("Agenda sent 24 h before", True, True)],
+            "demo-initech-kickoff": [("Onboarding plan", True, False),
+                                     ("Intro email to the Initech team", False, False)],
+            "demo-globex-renewal": [("Pricing options", False, True)],
+        },
+        follow_ups=[
+            (1, "Send Globex the revised pricing", day - timedelta(days=2), "Globex", None),
+            (2, "Share the QBR notes with Jordan", day, "Acme", "demo-qbr"),
+            (3, "Book the team offsite venue", day - timedelta(days=1), None, None),
+            (4, "Send Stark the case study", day + timedelta(days=3), "Stark", None),
+        ],
+        goals=["Close the Globex renewal", "Get Initech's onboarding plan signed off"],
+    )  # fmt: skip
+
+
+class DemoUserData:
+    """Plain tuples, so this module needs nothing from the briefing model."""
+
+    def __init__(
+        self,
+        checklists: dict[str, list[tuple[str, bool, bool]]],
+        follow_ups: list[tuple[int, str, date, str | None, str | None]],
+        goals: list[str],
+    ) -> None:
+        self.checklists = checklists
+        """Meeting UID → (text, required, done)."""
+        self.follow_ups = follow_ups
+        """(id, text, due, client name, meeting UID)."""
+        self.goals = goals

@@ -1,0 +1,886 @@
+"""The briefing for one day (SPEC §4): plain data the window shows and the exporters write.
+
+:func:`build_briefing` takes the day's occurrences, the user's own data (checklists,
+follow-ups, goals, client names, the last look) and a clock, and returns a frozen
+:class:`Briefing`: headline, problems first, the meetings in order, follow-ups by client,
+goals, the day's wins once the working day is over, prep-time suggestions, and what
+changed since the user last looked. No Qt, no SQL, no I/O: the service gathers inputs.
+
+Warning:
+    Every text in a briefing that came from a calendar (titles, locations, names,
+    descriptions, URLs) is raw and untrusted. Renderers must escape it for their format;
+    nothing here does, because what "escaped" means differs per format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from daybrief.core.clients import ClientDirectory
+from daybrief.core.clock import Clock
+from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, user_partstat
+from daybrief.core.conflicts import (
+    Conflict,
+    clusters,
+    find_double_bookings,
+    find_time_off_clashes,
+    is_busy,
+    is_time_off,
+)
+from daybrief.core.model import Occurrence, format_utc, recurrence_key
+
+KEY_SEPARATOR = "\x1f"
+"""Same separator as the store's meeting keys, so a meeting ref *is* its instance key."""
+
+_Person = Callable[[str, str | None], str]
+"""An attendee's display name from (email, CN): the CN, or the address unless redacted."""
+
+_TITLE_IN_TEXT = 120
+"""Titles quoted inside a problem line are cut here: a 10 kB title must not bury the rest."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingSettings:
+    """The user's working pattern and thresholds; defaults per SPEC (Mon–Fri 09:00–17:30).
+
+    A back-to-back run is a chain of busy meetings whose gaps are shorter than
+    ``back_to_back_gap``; it is a problem when it holds at least ``back_to_back_meetings``
+    meetings, or at least two meetings spanning ``back_to_back_span`` or more.
+    """
+
+    working_days: frozenset[int] = frozenset(range(5))
+    """Weekday numbers, Monday = 0."""
+    day_start: time = time(9, 0)
+    day_end: time = time(17, 30)
+    back_to_back_gap: timedelta = timedelta(minutes=5)
+    back_to_back_meetings: int = 3
+    back_to_back_span: timedelta = timedelta(hours=3)
+    prep_minutes: int = 30
+    """Longest prep slot suggested before a meeting with open required items."""
+    prep_min_minutes: int = 15
+    """Shorter gaps are not worth suggesting."""
+    prep_slots_per_meeting: int = 2
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.working_days
+
+    def next_working_day(self, today: date) -> date:
+        """The first working day after ``today`` (Friday → Monday); tomorrow if none is set."""
+        for offset in range(1, 8):
+            candidate = today + timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        return today + timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistEntry:
+    text: str
+    required: bool = False
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpEntry:
+    id: int
+    text: str
+    due: date | None = None
+    client: str | None = None
+    """The client's display name, or None for a follow-up with no client."""
+    done: bool = False
+    done_at: datetime | None = None
+    meeting_uid: str | None = None
+    """The UID of the meeting it came from, for RELATED-TO in a VTODO export."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalEntry:
+    text: str
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SeenMeeting:
+    """One meeting as the user last saw it in a briefing of that day."""
+
+    ref: str
+    summary: str
+    start: datetime
+    end: datetime
+    unconfirmed: bool = False
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LastLook:
+    """The day's briefing as last shown or exported."""
+
+    seen_at: datetime
+    meetings: tuple[SeenMeeting, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UserInputs:
+    """The user's own data for the day, gathered by a service (or made up by a test)."""
+
+    me: frozenset[str] = frozenset()
+    clients: ClientDirectory = field(default_factory=ClientDirectory)
+    checklists: Mapping[str, Sequence[ChecklistEntry]] = field(default_factory=dict)
+    """By meeting ref (see :func:`meeting_ref`): series items and instance items together."""
+    follow_ups: Sequence[FollowUpEntry] = ()
+    """Open ones (due on or before the day count) and those done on the day (wins)."""
+    goals: Sequence[GoalEntry] = ()
+    time_off_uids: frozenset[str] = frozenset()
+    """All-day events the user marked as time off (besides Outlook's BUSYSTATUS OOF)."""
+    last_look: LastLook | None = None
+
+
+# --------------------------------------------------------------------------- output
+
+
+class ProblemKind(StrEnum):
+    DOUBLE_BOOKING = "double-booking"
+    UNCONFIRMED = "unconfirmed"
+    OPEN_ITEMS = "open-items"
+    TIME_OFF = "time-off"
+    OUTSIDE_HOURS = "outside-hours"
+    BACK_TO_BACK = "back-to-back"
+
+
+_PROBLEM_ORDER = list(ProblemKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: ProblemKind
+    text: str
+    """One line, plain (unescaped) text."""
+    refs: tuple[str, ...] = ()
+    """The meetings concerned, for links to the meeting detail."""
+    at: datetime | None = None
+
+
+class Change(StrEnum):
+    ADDED = "added"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    NEWLY_UNCONFIRMED = "newly unconfirmed"
+    GONE = "no longer in the calendar"
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeLine:
+    name: str
+    """The display name, or the address when the calendar gives none."""
+    email: str
+    """'' when redacted."""
+    answer: str
+    """accepted, declined, tentative, not answered, delegated."""
+    required: bool = True
+    is_me: bool = False
+    client: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingEntry:
+    ref: str
+    uid: str | None
+    start: datetime
+    """In the user's zone."""
+    end: datetime
+    all_day: bool
+    title: str
+    calendar: str
+    clients: tuple[str, ...]
+    location: str
+    conference_url: str | None
+    description: str
+    status: str
+    """confirmed, tentative or cancelled."""
+    busy: bool
+    my_answer: str | None
+    organizer: str | None
+    attendees: tuple[AttendeeLine, ...]
+    checklist: tuple[ChecklistEntry, ...]
+    unconfirmed: str | None
+    """Why it is not confirmed, or None."""
+    organizer_start: datetime | None = None
+    """Start in the organiser's zone, when that zone's clock differs from the user's."""
+    organizer_end: datetime | None = None
+    organizer_zone: str | None = None
+    changes: tuple[Change, ...] = ()
+    moved_from: datetime | None = None
+    """The start last seen, for a moved meeting (user's zone)."""
+
+    @property
+    def internal(self) -> bool:
+        return not self.clients
+
+    @property
+    def open_required(self) -> tuple[ChecklistEntry, ...]:
+        return tuple(item for item in self.checklist if item.required and not item.done)
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    first_start: datetime | None
+    meetings: int
+    booked: timedelta
+    problems: int
+
+    @property
+    def hours_booked(self) -> float:
+        return round(self.booked.total_seconds() / 3600, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpLine:
+    entry: FollowUpEntry
+    overdue_days: int
+    """0 when due on the day itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpGroup:
+    client: str | None
+    items: tuple[FollowUpLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Wins:
+    follow_ups_done: tuple[FollowUpEntry, ...]
+    goals_done: tuple[str, ...]
+    meetings_held: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.follow_ups_done or self.goals_done or self.meetings_held)
+
+
+@dataclass(frozen=True, slots=True)
+class PrepSlot:
+    """A free slot before a meeting whose required items are open."""
+
+    ref: str
+    meeting_uid: str | None
+    title: str
+    start: datetime
+    end: datetime
+    open_items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GoneMeeting:
+    """A meeting seen last time that is no longer on the day."""
+
+    ref: str
+    summary: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    day: date
+    zone: tzinfo
+    zone_name: str
+    generated_at: datetime
+    """In the user's zone."""
+    working_day: bool
+    settings: BriefingSettings
+    headline: Headline
+    problems: tuple[Problem, ...]
+    meetings: tuple[MeetingEntry, ...]
+    follow_ups: tuple[FollowUpGroup, ...]
+    goals: tuple[GoalEntry, ...]
+    wins: Wins | None
+    """None until the working day is over."""
+    prep_slots: tuple[PrepSlot, ...]
+    gone: tuple[GoneMeeting, ...]
+    last_look_at: datetime | None
+    redacted: bool
+    me: tuple[str, ...]
+
+    def meeting(self, ref: str) -> MeetingEntry | None:
+        return next((m for m in self.meetings if m.ref == ref), None)
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for m in self.meetings if m.changes) + len(self.gone)
+
+    def snapshot(self) -> tuple[SeenMeeting, ...]:
+        """What to remember when this briefing is shown or exported."""
+        return tuple(
+            SeenMeeting(
+                ref=m.ref,
+                summary=m.title,
+                start=m.start.astimezone(UTC),
+                end=m.end.astimezone(UTC),
+                unconfirmed=m.unconfirmed is not None,
+                cancelled=m.status == "cancelled",
+            )
+            for m in self.meetings
+        )
+
+
+# --------------------------------------------------------------------------- building
+
+
+def meeting_ref(occurrence: Occurrence) -> str:
+    """The instance key of an occurrence: UID, plus RECURRENCE-ID for a recurring instance.
+
+    Equal to the store's ``meeting_key`` for meetings with a UID. A meeting without UID
+    has no stable identity; it gets a key from its calendar and start, which cannot clash
+    with a real UID because it starts with the separator.
+    """
+    rid = recurrence_key(occurrence)
+    if occurrence.uid:
+        return f"{occurrence.uid}{KEY_SEPARATOR}{rid}" if rid else occurrence.uid
+    return f"{KEY_SEPARATOR}{occurrence.calendar}{KEY_SEPARATOR}{format_utc(occurrence.start)}"
+
+
+def zone_name(zone: tzinfo) -> str:
+    key = getattr(zone, "key", None)
+    return str(key) if key else str(zone)
+
+
+def day_window(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """``[start, end)`` of a calendar day in ``zone``, in UTC (23 or 25 h across DST)."""
+    start = datetime.combine(day, time(), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+    return start, end
+
+
+def on_day(occurrence: Occurrence, day: date, zone: tzinfo) -> bool:
+    if occurrence.all_day and occurrence.start_date is not None:
+        end_date = occurrence.end_date or occurrence.start_date + timedelta(days=1)
+        return occurrence.start_date <= day < max(end_date, occurrence.start_date + timedelta(1))
+    start, end = day_window(day, zone)
+    if occurrence.start == occurrence.end:
+        return start <= occurrence.start < end
+    return occurrence.start < end and start < occurrence.end
+
+
+_ANSWERS = {
+    "ACCEPTED": "accepted",
+    "DECLINED": "declined",
+    "TENTATIVE": "tentative",
+    "NEEDS-ACTION": "not answered",
+    "DELEGATED": "delegated",
+}
+
+# What "dial-in codes and links" look like inside a free-text location, for redaction.
+_URLISH = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*:(?://)?\S+|www\.\S+)")
+# Generic words ("code", "id") only count with a separator, so "Code review" stays.
+_DIAL_IN = re.compile(
+    r"(?i)\b(?:pin|passcode|password|pwd|access code|conference id|meeting id|code|id)"
+    r"\s*[:#=]\s*[^\s,;/|]+(?:\s+[\d#*][\d#*-]*)*"
+    r"|\b(?:pin|passcode|meeting id|conference id)\s+[\d#*][\d\s#*-]*"
+    r"|\+?\d[\d ().\-/]{5,}\d#?"
+)
+
+
+def _scrub(text: str) -> str:
+    """A location without its links and dial-in codes ("Room 4 / zoom.us/… PIN 1#" → "Room 4")."""
+    cleaned = _DIAL_IN.sub("", _URLISH.sub("", text))
+    cleaned = re.sub(r"(?i)\b(?:dial(?:[ -]?in)?|join|call)\b\s*$", "", cleaned.strip())
+    # What separated the removed parts is left dangling: "Room 4 / / ".
+    cleaned = re.sub(r"\s*([/|,;])(?:\s*[/|,;])+", r" \1", cleaned)
+    return re.sub(r"\s{2,}", " ", cleaned).strip(" ,;:-/|")
+
+
+def _short(text: str, limit: int = _TITLE_IN_TEXT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _title(occurrence: Occurrence) -> str:
+    return occurrence.summary or "(no title)"
+
+
+def build_briefing(
+    day: date,
+    occurrences: Iterable[Occurrence],
+    zone: tzinfo,
+    clock: Clock,
+    user: UserInputs | None = None,
+    settings: BriefingSettings | None = None,
+    *,
+    redact: bool = False,
+) -> Briefing:
+    """The briefing of ``day`` in the user's ``zone``.
+
+    Args:
+        day: the calendar day the briefing is about.
+        occurrences: at least the day's (others are ignored), merged across calendars.
+        zone: the user's zone: all times shown are in it; floating times already are.
+        clock: decides whether the day's wins are shown (after the working day ends) and
+            which prep slots are still ahead.
+        user: checklists, follow-ups, goals, client names, the last look; none: empty.
+        settings: working days and hours, thresholds; none: the defaults.
+        redact: drop descriptions, dial-in codes and links, attendee emails (a briefing
+            that leaves the laptop). The problems then name people, never addresses.
+    """
+    user = user or UserInputs()
+    settings = settings or BriefingSettings()
+    me = user.me
+    now = clock.now().astimezone(zone)
+    day_occurrences = sorted(
+        (o for o in occurrences if on_day(o, day, zone)),
+        key=lambda o: (not o.all_day, o.start, o.end, o.summary),
+    )
+    working = settings.is_working_day(day)
+    unconfirmed = {
+        meeting_ref(item.occurrence): item
+        for item in find_unconfirmed(day_occurrences, me)
+        if not (me and user_partstat(item.occurrence, me) == "DECLINED")
+    }
+
+    def person(email: str, cn: str | None) -> str:
+        if cn and cn.strip():
+            return cn.strip()
+        return "an attendee" if redact else email
+
+    entries: list[MeetingEntry] = []
+    for occurrence in day_occurrences:
+        entries.append(_entry(occurrence, zone, user, unconfirmed, person, redact=redact))
+
+    previous = {s.ref: s for s in user.last_look.meetings} if user.last_look else None
+    if previous is not None:
+        entries = [_mark(entry, previous.get(entry.ref), zone) for entry in entries]
+    gone: tuple[GoneMeeting, ...] = ()
+    if previous is not None:
+        present = {entry.ref for entry in entries}
+        gone = tuple(
+            GoneMeeting(s.ref, s.summary, s.start.astimezone(zone), s.end.astimezone(zone))
+            for s in sorted(previous.values(), key=lambda s: (s.start, s.ref))
+            if s.ref not in present and not s.cancelled
+        )
+
+    busy = [o for o in day_occurrences if is_busy(o, me)]
+    problems = _problems(day, day_occurrences, busy, entries, user, settings, zone)
+    problems += _unconfirmed_problems(entries)
+    problems.sort(key=lambda p: (_PROBLEM_ORDER.index(p.kind), p.at or now, p.text))
+
+    window_start, window_end = day_window(day, zone)
+    booked = _union_length([(o.start, o.end) for o in busy], window_start, window_end)
+    first = min((o.start for o in busy), default=None)
+    headline = Headline(
+        first_start=first.astimezone(zone) if first is not None else None,
+        meetings=len(busy),
+        booked=booked,
+        problems=len(problems),
+    )
+
+    end_of_day = datetime.combine(day, settings.day_end, zone)
+    wins = _wins(day, now, busy, user, zone) if now >= end_of_day else None
+    return Briefing(
+        day=day,
+        zone=zone,
+        zone_name=zone_name(zone),
+        generated_at=now,
+        working_day=working,
+        settings=settings,
+        headline=headline,
+        problems=tuple(problems),
+        meetings=tuple(entries),
+        follow_ups=_follow_up_groups(day, user.follow_ups),
+        goals=tuple(user.goals),
+        wins=wins,
+        prep_slots=_prep_slots(day, busy, entries, now, settings, zone),
+        gone=gone,
+        last_look_at=user.last_look.seen_at.astimezone(zone) if user.last_look else None,
+        redacted=redact,
+        me=tuple(sorted(me)),
+    )
+
+
+def _entry(
+    occurrence: Occurrence,
+    zone: tzinfo,
+    user: UserInputs,
+    unconfirmed: Mapping[str, Unconfirmed],
+    person: _Person,
+    *,
+    redact: bool,
+) -> MeetingEntry:
+    event = occurrence.event
+    ref = meeting_ref(occurrence)
+    me = user.me
+    attendees = tuple(
+        AttendeeLine(
+            name=person(a.email, a.cn),
+            email="" if redact else a.email,
+            answer=_ANSWERS.get(a.partstat, a.partstat.lower()),
+            required=a.role == "REQ-PARTICIPANT",
+            is_me=a.email in me,
+            client=user.clients.client_of(a.email),
+        )
+        for a in event.attendees
+    )
+    if occurrence.all_day and occurrence.start_date is not None:
+        start = datetime.combine(occurrence.start_date, time(), zone)
+        end_date = occurrence.end_date or occurrence.start_date + timedelta(days=1)
+        end = datetime.combine(end_date, time(), zone)
+    else:
+        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+    organizer_start = organizer_end = None
+    organizer_zone = None
+    if occurrence.zone is not None and not occurrence.all_day:
+        theirs = occurrence.start.astimezone(occurrence.zone)
+        if theirs.utcoffset() != start.utcoffset():
+            organizer_start = theirs
+            organizer_end = occurrence.end.astimezone(occurrence.zone)
+            organizer_zone = zone_name(occurrence.zone)
+    status = (event.status or "CONFIRMED").lower()
+    if status not in ("tentative", "cancelled"):
+        status = "confirmed"
+    reason = unconfirmed.get(ref)
+    mine = user_partstat(occurrence, me) if me else None
+    organizer = None
+    if event.organizer or event.organizer_cn:
+        organizer = person(event.organizer or "", event.organizer_cn)
+    location = _scrub(event.location) if redact else event.location
+    return MeetingEntry(
+        ref=ref,
+        uid=event.uid,
+        start=start,
+        end=end,
+        all_day=occurrence.all_day,
+        title=_title(occurrence),
+        calendar=occurrence.calendar,
+        clients=tuple(user.clients.clients_of(event.attendees, event.organizer)),
+        location=location,
+        conference_url=None if redact else event.conference_url,
+        description="" if redact else event.description,
+        status=status,
+        busy=is_busy(occurrence, me),
+        my_answer=_ANSWERS.get(mine) if mine else None,
+        organizer=organizer,
+        attendees=attendees,
+        checklist=tuple(user.checklists.get(ref, ())),
+        unconfirmed=_reason_text(reason, person, occurrence) if reason is not None else None,
+        organizer_start=organizer_start,
+        organizer_end=organizer_end,
+        organizer_zone=organizer_zone,
+    )
+
+
+def _reason_text(reason: Unconfirmed, person: _Person, occurrence: Occurrence) -> str:
+    if reason.reason != "waiting-on":
+        return reason.description
+    names = {a.email: a.cn for a in occurrence.event.attendees}
+    who = ", ".join(person(email, names.get(email)) for email in reason.waiting_on)
+    return f"waiting on {len(reason.waiting_on)} of {reason.required}: {who}"
+
+
+def _mark(entry: MeetingEntry, seen: SeenMeeting | None, zone: tzinfo) -> MeetingEntry:
+    changes: list[Change] = []
+    moved_from = None
+    if seen is None:
+        changes.append(Change.ADDED)
+    else:
+        if entry.start != seen.start or entry.end != seen.end:
+            changes.append(Change.MOVED)
+            moved_from = seen.start.astimezone(zone)
+        if entry.status == "cancelled" and not seen.cancelled:
+            changes.append(Change.CANCELLED)
+        if entry.unconfirmed is not None and not seen.unconfirmed:
+            changes.append(Change.NEWLY_UNCONFIRMED)
+    if not changes:
+        return entry
+    return replace(entry, changes=tuple(changes), moved_from=moved_from)
+
+
+def _hm(moment: datetime, zone: tzinfo) -> str:
+    return f"{moment.astimezone(zone):%H:%M}"
+
+
+def _problems(
+    day: date,
+    occurrences: list[Occurrence],
+    busy: list[Occurrence],
+    entries: list[MeetingEntry],
+    user: UserInputs,
+    settings: BriefingSettings,
+    zone: tzinfo,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    conflicts = find_double_bookings(occurrences, user.me)
+    for group in clusters(conflicts):
+        problems.append(_double_booking(group, conflicts, zone))
+
+    for entry in entries:
+        open_items = entry.open_required
+        if open_items and entry.status != "cancelled":
+            names = ", ".join(_short(item.text, 60) for item in open_items)
+            count = len(open_items)
+            problems.append(
+                Problem(
+                    ProblemKind.OPEN_ITEMS,
+                    f"{_short(entry.title)} ({entry.start:%H:%M}): {count} required "
+                    f"item{'s' if count != 1 else ''} not done: {names}",
+                    (entry.ref,),
+                    entry.start,
+                )
+            )
+
+    def time_off(occurrence: Occurrence) -> bool:
+        return is_time_off(occurrence) or (
+            occurrence.all_day and occurrence.uid in user.time_off_uids
+        )
+
+    for clash in find_time_off_clashes(occurrences, user.me, time_off):
+        meeting = clash.meeting
+        problems.append(
+            Problem(
+                ProblemKind.TIME_OFF,
+                f"{_short(_title(meeting))} ({_hm(meeting.start, zone)}) is during your time "
+                f"off ({_short(_title(clash.time_off), 60)})",
+                (meeting_ref(meeting),),
+                meeting.start,
+            )
+        )
+
+    hours = f"{settings.day_start:%H:%M}–{settings.day_end:%H:%M}"
+    for occurrence in busy:
+        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+        span = f"{start:%H:%M}–{end:%H:%M}"
+        title = _short(_title(occurrence))
+        if not settings.is_working_day(day):
+            text = f"{title} ({span}) is on a day you do not work"
+        elif start < datetime.combine(day, settings.day_start, zone) or end > datetime.combine(
+            day, settings.day_end, zone
+        ):
+            text = f"{title} ({span}) is outside your working hours ({hours})"
+        else:
+            continue
+        problems.append(
+            Problem(ProblemKind.OUTSIDE_HOURS, text, (meeting_ref(occurrence),), occurrence.start)
+        )
+
+    for run in _back_to_back_runs(busy, settings):
+        first, last_end = run[0].start, max(o.end for o in run)
+        gap = int(settings.back_to_back_gap.total_seconds() // 60)
+        problems.append(
+            Problem(
+                ProblemKind.BACK_TO_BACK,
+                f"From {_hm(first, zone)} to {_hm(last_end, zone)}: {len(run)} "
+                f"meetings with no break of {gap} min",
+                tuple(meeting_ref(o) for o in run),
+                first,
+            )
+        )
+    return problems
+
+
+def _double_booking(group: list[Occurrence], conflicts: list[Conflict], zone: tzinfo) -> Problem:
+    refs = tuple(meeting_ref(o) for o in group)
+    if len(group) == 2:
+        a, b = group
+        minutes = next(
+            (c.overlap_minutes for c in conflicts if {id(c.a), id(c.b)} == {id(a), id(b)}), 0
+        )
+        text = (
+            f"{_short(_title(a))} ({_hm(a.start, zone)}–{_hm(a.end, zone)}) and "
+            f"{_short(_title(b))} ({_hm(b.start, zone)}–{_hm(b.end, zone)}) overlap by "
+            f"{minutes} min"
+        )
+    else:
+        names = ", ".join(_short(_title(o), 60) for o in group)
+        last_end = max(o.end for o in group)
+        text = (
+            f"{len(group)} meetings overlap between {_hm(group[0].start, zone)} "
+            f"and {_hm(last_end, zone)}: {names}"
+        )
+    return Problem(ProblemKind.DOUBLE_BOOKING, text, refs, group[0].start)
+
+
+def _unconfirmed_problems(entries: list[MeetingEntry]) -> list[Problem]:
+    problems = []
+    for entry in entries:
+        if entry.unconfirmed is None:
+            continue
+        when = "all day" if entry.all_day else f"{entry.start:%H:%M}"
+        problems.append(
+            Problem(
+                ProblemKind.UNCONFIRMED,
+                f"{_short(entry.title)} ({when}): {entry.unconfirmed}",
+                (entry.ref,),
+                entry.start,
+            )
+        )
+    return problems
+
+
+def _back_to_back_runs(
+    busy: list[Occurrence], settings: BriefingSettings
+) -> list[list[Occurrence]]:
+    runs: list[list[Occurrence]] = []
+    current: list[Occurrence] = []
+    current_end: datetime | None = None
+    for occurrence in sorted(busy, key=lambda o: (o.start, o.end)):
+        if current_end is not None and occurrence.start - current_end < settings.back_to_back_gap:
+            current.append(occurrence)
+            current_end = max(current_end, occurrence.end)
+            continue
+        if current:
+            runs.append(current)
+        current, current_end = [occurrence], occurrence.end
+    if current:
+        runs.append(current)
+
+    def qualifies(run: list[Occurrence]) -> bool:
+        if len(run) >= settings.back_to_back_meetings:
+            return True
+        span = max(o.end for o in run) - run[0].start
+        return len(run) >= 2 and span >= settings.back_to_back_span
+
+    return [run for run in runs if qualifies(run)]
+
+
+def _union_length(
+    spans: list[tuple[datetime, datetime]], low: datetime, high: datetime
+) -> timedelta:
+    total = timedelta()
+    current: tuple[datetime, datetime] | None = None
+    for start, end in sorted((max(s, low), min(e, high)) for s, e in spans):
+        if end <= start:
+            continue
+        if current is None or start > current[1]:
+            if current is not None:
+                total += current[1] - current[0]
+            current = (start, end)
+        else:
+            current = (current[0], max(current[1], end))
+    if current is not None:
+        total += current[1] - current[0]
+    return total
+
+
+def _follow_up_groups(day: date, follow_ups: Sequence[FollowUpEntry]) -> tuple[FollowUpGroup, ...]:
+    groups: dict[str | None, list[FollowUpLine]] = {}
+    for item in follow_ups:
+        if item.done or item.due is None or item.due > day:
+            continue
+        groups.setdefault(item.client, []).append(FollowUpLine(item, (day - item.due).days))
+    ordered = sorted(groups, key=lambda name: (name is None, (name or "").casefold()))
+    return tuple(
+        FollowUpGroup(
+            name,
+            tuple(sorted(groups[name], key=lambda line: (-line.overdue_days, line.entry.id))),
+        )
+        for name in ordered
+    )
+
+
+def _wins(day: date, now: datetime, busy: list[Occurrence], user: UserInputs, zone: tzinfo) -> Wins:
+    done = tuple(
+        item
+        for item in user.follow_ups
+        if item.done and item.done_at is not None and item.done_at.astimezone(zone).date() == day
+    )
+    return Wins(
+        follow_ups_done=done,
+        goals_done=tuple(goal.text for goal in user.goals if goal.done),
+        meetings_held=tuple(_title(o) for o in busy if o.end <= now),
+    )
+
+
+def _prep_slots(
+    day: date,
+    busy: list[Occurrence],
+    entries: list[MeetingEntry],
+    now: datetime,
+    settings: BriefingSettings,
+    zone: tzinfo,
+) -> tuple[PrepSlot, ...]:
+    taken = sorted((o.start.astimezone(zone), o.end.astimezone(zone)) for o in busy)
+    opening = max(datetime.combine(day, settings.day_start, zone), now)
+    minimum = timedelta(minutes=settings.prep_min_minutes)
+    longest = timedelta(minutes=settings.prep_minutes)
+    slots: list[PrepSlot] = []
+    for entry in entries:
+        items = entry.open_required
+        if not items or entry.all_day or entry.status == "cancelled" or entry.start <= opening:
+            continue
+        gaps = _free_gaps(taken, opening, entry.start)
+        chosen = []
+        # Closest to the meeting first: prep right before is what people actually use.
+        for gap_start, gap_end in reversed(gaps):
+            if gap_end - gap_start < minimum:
+                continue
+            chosen.append((max(gap_start, gap_end - longest), gap_end))
+            if len(chosen) >= settings.prep_slots_per_meeting:
+                break
+        for start, end in sorted(chosen):
+            slots.append(
+                PrepSlot(
+                    entry.ref,
+                    entry.uid,
+                    entry.title,
+                    start,
+                    end,
+                    tuple(item.text for item in items),
+                )
+            )
+            taken = sorted([*taken, (start, end)])
+    return tuple(sorted(slots, key=lambda s: (s.start, s.ref)))
+
+
+def _free_gaps(
+    taken: list[tuple[datetime, datetime]], low: datetime, high: datetime
+) -> list[tuple[datetime, datetime]]:
+    gaps = []
+    cursor = low
+    for start, end in taken:
+        if end <= cursor:
+            continue
+        if start >= high:
+            break
+        if start > cursor:
+            gaps.append((cursor, min(start, high)))
+        cursor = max(cursor, end)
+        if cursor >= high:
+            break
+    if cursor < high:
+        gaps.append((cursor, high))
+    return gaps
+
+
+def suggest_goals(briefing: Briefing, limit: int = 5) -> list[str]:
+    """A handful of candidates for the day's goals (issue 6, "pick today's goals").
+
+    Most pressing first: overdue follow-ups (oldest first), then required checklist items
+    still open (in meeting order), then follow-ups due on the day. Texts already chosen as
+    goals are left out.
+    """
+    chosen = {goal.text.casefold() for goal in briefing.goals}
+    lines = [line for group in briefing.follow_ups for line in group.items]
+    overdue = sorted((x for x in lines if x.overdue_days), key=lambda x: -x.overdue_days)
+    due = [x for x in lines if not x.overdue_days]
+    candidates = [x.entry.text for x in overdue]
+    candidates += [
+        f"{item.text} ({_short(entry.title, 60)})"
+        for entry in briefing.meetings
+        if entry.status != "cancelled"
+        for item in entry.open_required
+    ]
+    candidates += [x.entry.text for x in due]
+    picked: list[str] = []
+    for text in candidates:
+        if text.casefold() not in chosen and text not in picked:
+            picked.append(text)
+        if len(picked) >= limit:
+            break
+    return picked

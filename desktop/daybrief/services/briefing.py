@@ -1,0 +1,308 @@
+"""The briefing use cases: gather a day's inputs (store, files or demo), build, render, mark seen.
+
+The window and ``daybrief brief`` both call :func:`briefing_from_store` (or
+:func:`briefing_from_calendars` for files given on the command line), then one of
+:func:`render` 's formats, then :func:`mark_seen` once the user has seen or exported it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from importlib.resources import files
+
+from daybrief.core.briefing import (
+    Briefing,
+    BriefingSettings,
+    ChecklistEntry,
+    FollowUpEntry,
+    GoalEntry,
+    UserInputs,
+    build_briefing,
+    day_window,
+    meeting_ref,
+    zone_name,
+)
+from daybrief.core.clients import ClientDirectory
+from daybrief.core.clock import Clock
+from daybrief.core.confirmation import identity
+from daybrief.core.engine import occurrences_between
+from daybrief.core.events import ParsedCalendar, read_calendar
+from daybrief.core.model import Occurrence
+from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.store.briefings import BriefingLooks
+from daybrief.store.db import Store
+from daybrief.store.meetings import split_meeting_key
+from daybrief.store.settings import Settings
+from daybrief.store.userdata import UserData
+
+# Setting keys (JSON values in the store's settings table).
+WORKING_DAYS = "work/days"
+"""List of weekday numbers, Monday = 0."""
+DAY_START = "work/day_start"
+"""'HH:MM'."""
+DAY_END = "work/day_end"
+BACK_TO_BACK_GAP = "briefing/back_to_back_gap_minutes"
+BACK_TO_BACK_MEETINGS = "briefing/back_to_back_meetings"
+BACK_TO_BACK_HOURS = "briefing/back_to_back_hours"
+PREP_MINUTES = "briefing/prep_minutes"
+OWN_DOMAINS = "clients/own_domains"
+"""Extra domains of the user's own organisation (besides those of their addresses)."""
+TIME_OFF_UIDS = "calendar/time_off_uids"
+"""UIDs of all-day events the user marked as time off."""
+
+FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
+
+
+def load_freemail_domains() -> frozenset[str]:
+    """The packaged list of free-mail providers (``resources/freemail_domains.txt``)."""
+    text = files("daybrief").joinpath("resources", "freemail_domains.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+def _clock_time(value: object, default: time) -> time:
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            return default
+    return default
+
+
+def briefing_settings(settings: Settings) -> BriefingSettings:
+    """The user's settings, each falling back to its default when unset or malformed."""
+    base = BriefingSettings()
+    days = settings.get(WORKING_DAYS)
+    working = base.working_days
+    if isinstance(days, list) and all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
+    ):
+        working = frozenset(d for d in days if isinstance(d, int))
+    gap = settings.get_as(BACK_TO_BACK_GAP, int, 5)
+    count = settings.get_as(BACK_TO_BACK_MEETINGS, int, base.back_to_back_meetings)
+    hours = settings.get_as(BACK_TO_BACK_HOURS, float, 3.0)
+    prep = settings.get_as(PREP_MINUTES, int, base.prep_minutes)
+    return BriefingSettings(
+        working_days=working,
+        day_start=_clock_time(settings.get(DAY_START), base.day_start),
+        day_end=_clock_time(settings.get(DAY_END), base.day_end),
+        back_to_back_gap=timedelta(minutes=max(0, gap)),
+        back_to_back_meetings=max(2, count),
+        back_to_back_span=timedelta(hours=max(0.5, hours)),
+        prep_minutes=max(5, prep),
+    )
+
+
+def settings_of(store: Store) -> BriefingSettings:
+    """The briefing settings kept in ``store``."""
+    return briefing_settings(Settings(store))
+
+
+def default_day(now: datetime, settings: BriefingSettings) -> date:
+    """SPEC §4: today in the morning (until the working day ends), else the next working day."""
+    today = now.date()
+    if settings.is_working_day(today) and now.time() < settings.day_end:
+        return today
+    return settings.next_working_day(today)
+
+
+def resolve_day(text: str | None, now: datetime, settings: BriefingSettings) -> date:
+    """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``next`` (working day) or None (default).
+
+    Raises:
+        ValueError: for anything else, with a message fit for the user.
+    """
+    if text is None:
+        return default_day(now, settings)
+    value = text.strip().lower()
+    today = now.date()
+    if value == "today":
+        return today
+    if value == "tomorrow":
+        return today + timedelta(days=1)
+    if value == "next":
+        return settings.next_working_day(today)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a day: {text!r} (use YYYY-MM-DD, today, tomorrow or next)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    briefing: Briefing
+    warnings: tuple[str, ...] = ()
+
+
+def _checklists(ud: UserData, occurrences: Iterable[Occurrence]) -> dict[str, list[ChecklistEntry]]:
+    found: dict[str, list[ChecklistEntry]] = {}
+    for occurrence in occurrences:
+        if not occurrence.uid:
+            continue
+        ref = meeting_ref(occurrence)
+        # A series carries items for every instance; an instance may add its own.
+        keys = [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref]
+        items = [
+            ChecklistEntry(item.text, item.required, item.done)
+            for key in keys
+            for item in ud.checklists.items(key)
+        ]
+        if items:
+            found[ref] = items
+    return found
+
+
+def user_inputs_from_store(
+    store: Store, day: date, occurrences: Sequence[Occurrence], me: frozenset[str]
+) -> UserInputs:
+    ud = UserData.of(store)
+    with store.snapshot():
+        clients = ud.clients.all()
+        names = {domain: client.name for client in clients for domain in client.domains}
+        client_names = {client.id: client.name for client in clients}
+        follow_ups = [
+            FollowUpEntry(
+                id=f.id,
+                text=f.text,
+                due=f.due_date,
+                client=client_names.get(f.client_id) if f.client_id is not None else None,
+                done=f.done,
+                done_at=f.done_at,
+                meeting_uid=split_meeting_key(f.meeting_key)[0] if f.meeting_key else None,
+            )
+            # All of them: core keeps the open ones due by the day and those done on it
+            # (wins), whatever their due date.
+            for f in ud.follow_ups.query(include_done=True, include_undated=True)
+        ]
+        goals = [GoalEntry(g.text, g.done) for g in ud.goals.for_day(day)]
+        checklists = _checklists(ud, occurrences)
+        own = ud.settings.get(OWN_DOMAINS, [])
+        time_off = ud.settings.get(TIME_OFF_UIDS, [])
+    return UserInputs(
+        me=me,
+        clients=ClientDirectory.for_user(
+            me,
+            load_freemail_domains(),
+            names,
+            [str(d) for d in own] if isinstance(own, list) else [],
+        ),
+        checklists=checklists,
+        follow_ups=tuple(follow_ups),
+        goals=tuple(goals),
+        time_off_uids=frozenset(str(u) for u in (time_off if isinstance(time_off, list) else [])),
+        last_look=BriefingLooks(store).last(day),
+    )
+
+
+def briefing_from_store(
+    store: Store,
+    day: date,
+    zone: tzinfo,
+    clock: Clock,
+    *,
+    me: Iterable[str] | None = None,
+    redact: bool = False,
+) -> Briefing:
+    """The day's briefing from the store's calendars and the user's data there.
+
+    ``me``: the user's addresses; None: the identity saved in the store.
+    """
+    addresses = identity(saved_identity(store) if me is None else me)
+    start, end = day_window(day, zone)
+    occurrences = occurrences_in_store(store, start, end, zone, zone_name(zone))
+    user = user_inputs_from_store(store, day, occurrences, addresses)
+    settings = settings_of(store)
+    return build_briefing(day, occurrences, zone, clock, user, settings, redact=redact)
+
+
+def briefing_from_calendars(
+    calendars: Sequence[ParsedCalendar],
+    day: date,
+    zone: tzinfo,
+    clock: Clock,
+    *,
+    me: Iterable[str] = (),
+    user: UserInputs | None = None,
+    settings: BriefingSettings | None = None,
+    redact: bool = False,
+) -> Gathered:
+    """The day's briefing from the given calendars only (no store): ``daybrief brief FILE``."""
+    start, end = day_window(day, zone)
+    expansion = occurrences_between(calendars, start, end, zone)
+    addresses = identity(me)
+    if user is None:
+        user = UserInputs(
+            me=addresses, clients=ClientDirectory.for_user(addresses, load_freemail_domains())
+        )
+    briefing = build_briefing(
+        day, expansion.occurrences, zone, clock, user, settings, redact=redact
+    )
+    return Gathered(briefing, tuple(str(w) for w in expansion.warnings))
+
+
+def demo_briefing(
+    today: date, day: date | None, zone: tzinfo, clock: Clock, *, redact: bool = False
+) -> Gathered:
+    """The bundled demo calendar and the demo user's data (checklists, follow-ups, goals)."""
+    from daybrief.core.demo import DEMO_USER, demo_calendar, demo_user_inputs
+
+    settings = BriefingSettings()
+    target = day or settings.next_working_day(today)
+    calendar = read_calendar(demo_calendar(today), "demo.ics", "Demo")
+    data = demo_user_inputs(settings.next_working_day(today))
+    me = identity([DEMO_USER])
+    user = UserInputs(
+        me=me,
+        clients=ClientDirectory.for_user(me, load_freemail_domains()),
+        checklists={
+            uid: [ChecklistEntry(text, required, done) for text, required, done in items]
+            for uid, items in data.checklists.items()
+        },
+        follow_ups=tuple(
+            FollowUpEntry(id=i, text=text, due=due, client=client, meeting_uid=uid)
+            for i, text, due, client, uid in data.follow_ups
+        ),
+        goals=tuple(GoalEntry(text) for text in data.goals),
+    )
+    return briefing_from_calendars(
+        [calendar], target, zone, clock, me=me, user=user, settings=settings, redact=redact
+    )
+
+
+def mark_seen(store: Store, briefing: Briefing, at: datetime | None = None) -> None:
+    """Remember the briefing as shown or exported: the next one marks what changed since."""
+    BriefingLooks(store).remember(briefing.day, at or briefing.generated_at, briefing.snapshot())
+
+
+def render(briefing: Briefing, fmt: str) -> bytes:
+    """The briefing in one of :data:`FORMATS` (PDF excepted: Qt's writer lives in ``ui``)."""
+    if fmt == "txt":
+        from daybrief.services.export.text import render_text
+
+        return render_text(briefing).encode("utf-8")
+    if fmt == "md":
+        from daybrief.services.export.markdown import render_markdown
+
+        return render_markdown(briefing).encode("utf-8")
+    if fmt == "html":
+        from daybrief.services.export.html import render_html
+
+        return render_html(briefing).encode("utf-8")
+    if fmt == "eml":
+        from daybrief.services.export.eml import render_eml
+
+        return render_eml(briefing)
+    if fmt == "followups-ics":
+        from daybrief.services.export.ics import follow_ups_ics
+
+        return follow_ups_ics(briefing).encode("utf-8")
+    if fmt == "prep-ics":
+        from daybrief.services.export.ics import prep_slots_ics
+
+        return prep_slots_ics(briefing).encode("utf-8")
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
