@@ -236,8 +236,8 @@ def test_preferences_round_trip_and_survive_bad_values(store: Store) -> None:
     )
     save_preferences(store, wanted)
     assert load_preferences(store) == wanted
-    UserData.of(store).settings.set("working_days", "weekdays")
-    UserData.of(store).settings.set("work_start", "soon")
+    UserData.of(store).settings.set("work/days", "weekdays")
+    UserData.of(store).settings.set("work/day_start", "soon")
     loaded = load_preferences(store)
     assert loaded.working_days == Preferences().working_days
     assert loaded.work_start == Preferences().work_start
@@ -317,3 +317,14 @@ def test_the_first_real_import_replaces_the_demos_identity(store: Store, tmp_pat
     save_preferences(store, Preferences(addresses=("sam@elsewhere.example",)))
     import_paths(store.path, [str(work)], zone=BERLIN, now=NOW, progress=lambda *_: None)
     assert saved_identity(store) == ["sam@elsewhere.example"]
+
+
+def test_the_window_and_the_briefing_read_the_same_working_week(store: Store) -> None:
+    from daybrief.services.briefing import settings_of
+
+    save_preferences(
+        store, Preferences(working_days=(1, 2, 3, 4, 5), work_start=time(8), work_end=time(16))
+    )
+    briefing = settings_of(store)
+    assert briefing.working_days == frozenset({1, 2, 3, 4, 5})
+    assert (briefing.day_start, briefing.day_end) == (time(8), time(16))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from daybrief.core.events import zone_by_name
+from daybrief.services.briefing import DAY_END, DAY_START, WORKING_DAYS
 from daybrief.services.queries import IDENTITY_SETTING
 from daybrief.store.db import Store
 from daybrief.store.settings import Settings
@@ -86,7 +87,7 @@ def _time(value: object, default: time) -> time:
 def load_preferences(store: Store) -> Preferences:
     settings = Settings(store)
     defaults = Preferences()
-    raw_days = settings.get("working_days", list(defaults.working_days))
+    raw_days = settings.get(WORKING_DAYS, list(defaults.working_days))
     days = (
         tuple(sorted({int(d) for d in raw_days if isinstance(d, int) and 0 <= d <= 6}))
         if isinstance(raw_days, list)
@@ -97,8 +98,8 @@ def load_preferences(store: Store) -> Preferences:
         addresses=tuple(str(a) for a in addresses) if isinstance(addresses, list) else (),
         zone_name=settings.get_as("zone", str, ""),
         working_days=days,
-        work_start=_time(settings.get("work_start"), defaults.work_start),
-        work_end=_time(settings.get("work_end"), defaults.work_end),
+        work_start=_time(settings.get(DAY_START), defaults.work_start),
+        work_end=_time(settings.get(DAY_END), defaults.work_end),
         hygiene_days=max(1, settings.get_as("hygiene_days", int, defaults.hygiene_days)),
         reminder_lead_minutes=max(
             0, settings.get_as("reminder_lead_minutes", int, defaults.reminder_lead_minutes)
@@ -112,9 +113,9 @@ def save_preferences(store: Store, preferences: Preferences) -> None:
     with store.transaction():
         settings.set(IDENTITY_SETTING, list(preferences.addresses))
         settings.set("zone", preferences.zone_name)
-        settings.set("working_days", list(preferences.working_days))
-        settings.set("work_start", preferences.work_start.strftime("%H:%M"))
-        settings.set("work_end", preferences.work_end.strftime("%H:%M"))
+        settings.set(WORKING_DAYS, list(preferences.working_days))
+        settings.set(DAY_START, preferences.work_start.strftime("%H:%M"))
+        settings.set(DAY_END, preferences.work_end.strftime("%H:%M"))
         settings.set("hygiene_days", preferences.hygiene_days)
         settings.set("reminder_lead_minutes", preferences.reminder_lead_minutes)
         settings.set("close_to_tray", preferences.close_to_tray)
