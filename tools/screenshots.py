@@ -50,11 +50,12 @@ def main() -> int:
         window.agenda.selectRow(1)
 
     steps.append(demo)
-    steps.append(lambda: shot(window, "02-day-detail"))
-    steps.append(lambda: (window.tabs.setCurrentIndex(1), shot(window, "03-week")))
+    steps.append(lambda: shot(window, "02-briefing"))
+    steps.append(lambda: (window.tabs.setCurrentIndex(1), shot(window, "02-day-detail")))
+    steps.append(lambda: (window.tabs.setCurrentIndex(2), shot(window, "03-week")))
     steps.append(
         lambda: (
-            window.tabs.setCurrentIndex(2),
+            window.tabs.setCurrentIndex(3),
             window.hygiene.selectRow(0),
             shot(window, "04-hygiene"),
         )
@@ -108,7 +109,7 @@ def main() -> int:
             message="Acme quarterly business review at 10:00: Deck ready; Agenda sent 24 h before",
             meeting_key="demo-qbr",
         )
-        window.tabs.setCurrentIndex(0)
+        window.tabs.setCurrentIndex(1)
         window.reminder_bar.show_reminder(reminder, reminder.title, reminder.message)
         app.processEvents()
         shot(window, "10-reminder-in-window")

@@ -120,7 +120,7 @@ def test_first_import_seeds_templates_and_applies_them(store: Store, tmp_path: P
         "Notes from last meeting reviewed",
         "Deck ready",
         "Usage report",
-        "Agenda sent 24 h before",
+        "Success metrics reviewed",
     ]
     assert texts(ud, RENEWAL) == [
         "Agenda sent",
@@ -158,7 +158,7 @@ def test_items_the_user_deleted_are_not_added_again(store: Store, tmp_path: Path
     assert texts(ud, QBR) == [
         "Notes from last meeting reviewed",
         "Deck ready",
-        "Agenda sent 24 h before",
+        "Success metrics reviewed",
     ]
 
 
@@ -233,7 +233,7 @@ def test_without_identity_only_title_rules_fire(tmp_path: Path) -> None:
     with open_store(tmp_path / "anon.sqlite3") as anon:
         run_import(anon, write_calendar(tmp_path / "work.ics"))
         ud = UserData.of(anon)
-        assert texts(ud, QBR) == ["Deck ready", "Usage report", "Agenda sent 24 h before"]
+        assert texts(ud, QBR) == ["Deck ready", "Usage report", "Success metrics reviewed"]
         # Without knowing the user, the declined meeting is not known to be declined.
         assert texts(ud, "declined@umbrella.example") == texts(ud, QBR)
 

@@ -98,7 +98,7 @@ def test_first_start_offers_the_demo_and_it_shows_tomorrows_problems(window: Mai
         assert index.data(Qt.ItemDataRole.DecorationRole) is not None
         assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "Tomorrow" in window.day_title.text()
-    assert window.tabs.tabText(2).startswith("Hygiene (")
+    assert window.tabs.tabText(3).startswith("Hygiene (")
 
 
 def test_import_runs_on_a_worker_and_reports_skipped_events(
@@ -191,12 +191,12 @@ def test_hygiene_actions_are_remembered(
     _import(qtbot, window, tmp_path)
     model = window.hygiene_model
     assert model.rowCount() == 2 and model.open_count() == 2
-    assert window.tabs.tabText(2) == "Hygiene (2)"
+    assert window.tabs.tabText(3) == "Hygiene (2)"
     window.hygiene.selectRow(0)
     first = model.item_at(0)
     window.handled.click()
     assert problem_states(store) == {first.problem_key: "handled"}
-    assert window.tabs.tabText(2) == "Hygiene (1)"
+    assert window.tabs.tabText(3) == "Hygiene (1)"
     assert model.index(0, 4).data() == "Handled"
     window.hygiene.selectRow(0)
     window.reopen.click()
@@ -216,7 +216,7 @@ def test_hygiene_actions_are_remembered(
     window.hygiene.selectRow(1)
     assert window.detail.row is not None and window.detail.row.key == "renewal@test"
     window._hygiene_open()
-    assert window.tabs.currentIndex() == 0
+    assert window.tabs.currentIndex() == 1  # the Day tab
     assert window.detail.row is not None and window.detail.row.key == "renewal@test"
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 DEMO_USER = "sam.rivera@brightpath.example"
-_CLIENTS = [
+DEMO_CLIENTS = [
     ("Acme", "acme.example", "jordan.lee", "Jordan Lee"),
     ("Globex", "globex.example", "priya.nair", "Priya Nair"),
     ("Initech", "initech.example", "tom.becker", "Tom Becker"),
@@ -76,7 +76,7 @@ def _event(
     if location:
         lines.append(f"LOCATION:{location}")
     if client is not None:
-        _, domain, local, name = _CLIENTS[client]
+        _, domain, local, name = DEMO_CLIENTS[client]
         organizer = DEMO_USER if organizer_is_me else f"{local}@{domain}"
         lines.append(f"ORGANIZER;CN={'Sam Rivera' if organizer_is_me else name}:mailto:{organizer}")
         lines.append(
@@ -117,8 +117,8 @@ def demo_calendar(today: date) -> str:
     while day < first + timedelta(days=14):
         if day.weekday() < 5 and day != tomorrow:
             for slot, hour in enumerate((10, 13, 15)):
-                client = (index + slot) % len(_CLIENTS)
-                name = _CLIENTS[client][0]
+                client = (index + slot) % len(DEMO_CLIENTS)
+                name = DEMO_CLIENTS[client][0]
                 lines += _event(
                     f"demo-{day:%Y%m%d}-{slot}",
                     datetime.combine(day, time(hour)),
@@ -142,7 +142,7 @@ def demo_user_inputs(day: date) -> DemoUserData:
     return DemoUserData(
         checklists={
             "demo-qbr": [("Deck", True, True), ("Usage report", True, False),
-                         ("Agenda sent 24 h before", True, True)],
+                         ("Agenda sent", True, True)],
             "demo-initech-kickoff": [("Onboarding plan", True, False),
                                      ("Intro email to the Initech team", False, False)],
             "demo-globex-renewal": [("Pricing options", False, True)],

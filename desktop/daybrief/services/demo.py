@@ -6,10 +6,16 @@ any file, and made again on each start so "tomorrow" stays tomorrow.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from daybrief.core.demo import DEMO_USER, demo_calendar, next_working_day
+from daybrief.core.demo import (
+    DEMO_CLIENTS,
+    DEMO_USER,
+    demo_calendar,
+    demo_user_inputs,
+    next_working_day,
+)
 from daybrief.services.importer import ImportReport, import_file
 from daybrief.services.preferences import zone_label
 from daybrief.services.queries import save_identity, saved_identity
@@ -23,17 +29,6 @@ from daybrief.store.userdata import UserData
 DEMO_FILE = "demo-calendar.ics"
 DEMO_NAME = "Demo calendar"
 _SEEDED = "demo_seeded"
-
-# Items an account manager would have on the demo's next working day, some done.
-_DEMO_ITEMS: dict[str, list[tuple[str, bool, bool]]] = {
-    "demo-qbr": [
-        ("Deck ready", True, False),
-        ("Usage report", True, True),
-        ("Agenda sent 24 h before", True, False),
-    ],
-    "demo-globex-renewal": [("Pricing approved", True, False), ("Contract draft", False, True)],
-    "demo-initech-kickoff": [("Kick-off agenda", True, True), ("Onboarding plan", False, False)],
-}
 
 
 def demo_path(folder: Path) -> Path:
@@ -93,21 +88,24 @@ def load_demo(
 
 
 def _seed(store: Store, today: date) -> None:
+    """The demo user's own data: the same as ``daybrief brief --demo`` shows."""
+    day = next_working_day(today)
+    demo = demo_user_inputs(day)
+    domains = {name: domain for name, domain, _user, _person in DEMO_CLIENTS}
     data = UserData.of(store)
     with store.transaction():
-        for uid, items in _DEMO_ITEMS.items():
-            key = meeting_key(uid)
+        for uid, items in demo.checklists.items():
             for text, required, done in items:
-                item = data.checklists.add(key, text, required=required)
+                item = data.checklists.add(meeting_key(uid), text, required=required)
                 if done:
                     data.checklists.set_done(item.id, True)
-        acme = data.clients.ensure_for_domain("acme.example", "Acme")
-        globex = data.clients.ensure_for_domain("globex.example", "Globex")
-        data.follow_ups.add(
-            "Send Acme the SSO roll-out plan", due=next_working_day(today), client_id=acme.id
-        )
-        data.follow_ups.add(
-            "Share renewal pricing options with Globex",
-            due=today - timedelta(days=1),
-            client_id=globex.id,
-        )
+        for _id, text, due, client, uid in demo.follow_ups:
+            client_id = (
+                data.clients.ensure_for_domain(domains[client], client).id
+                if client in domains
+                else None
+            )
+            key = meeting_key(uid) if uid else None
+            data.follow_ups.add(text, due=due, client_id=client_id, meeting_key=key)
+        for text in demo.goals:
+            data.goals.add(day, text)

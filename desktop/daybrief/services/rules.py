@@ -50,7 +50,8 @@ FIRST_RUN_TEMPLATES: tuple[
     ),
     (
         "Quarterly business review",
-        (("Deck ready", True), ("Usage report", True), ("Agenda sent 24 h before", True)),
+        # The agenda comes from "Client meeting": a QBR with clients gets it once, not twice.
+        (("Deck ready", True), ("Usage report", True), ("Success metrics reviewed", False)),
         ((RuleKind.TITLE_KEYWORD, "QBR, quarterly business review"),),
     ),
     (

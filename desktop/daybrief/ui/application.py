@@ -89,7 +89,7 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
     tray.open_window.connect(window.raise_window)
     tray.open_briefing.connect(window.show_briefing)
     tray.open_meeting.connect(window.show_meeting)
-    tray.export_action.setVisible(False)  # shown once the briefing export is wired in
+    tray.export_briefing.connect(window.export_briefing)
     tray.quit_requested.connect(lambda: _quit(window))
     window.refreshed.connect(tray.replan)
 

@@ -57,6 +57,7 @@ from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import file_locations, remove_source
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
+from daybrief.ui.briefing_page import BriefingPage
 from daybrief.ui.detail import MeetingDetail
 from daybrief.ui.dialogs import (
     CalendarsDialog,
@@ -68,6 +69,7 @@ from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.tasks import Job, start
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
+TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE = range(4)
 
 
 def _table(model: object) -> QTableView:
@@ -246,10 +248,16 @@ class MainWindow(QMainWindow):
         actions.addStretch(1)
         hygiene_layout.addLayout(actions)
 
+        self.briefing = BriefingPage(store, clock)
+        self.briefing.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
         self.tabs = QTabWidget()
+        self.tabs.addTab(self.briefing, "Briefing")
         self.tabs.addTab(day_page, "Day")
         self.tabs.addTab(self.week, "Week")
         self.tabs.addTab(hygiene_page, "Hygiene")
+        self.tabs.setCurrentIndex(TAB_BRIEFING)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._shown_tab = TAB_BRIEFING
 
         self.detail = MeetingDetail(self.data, clock)
         self.detail.changed.connect(self._detail_changed)
@@ -346,7 +354,13 @@ class MainWindow(QMainWindow):
 
     def _week_open(self, index: QModelIndex) -> None:
         self.go_to(self.week_model.day_at(index.row()).day)
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentIndex(TAB_DAY)
+
+    def _tab_changed(self, index: int) -> None:
+        # Leaving the briefing counts as having read it: the next one shows what changed.
+        if self._shown_tab == TAB_BRIEFING and index != TAB_BRIEFING:
+            self.briefing.mark_seen()
+        self._shown_tab = index
 
     # --- showing ---
 
@@ -388,6 +402,7 @@ class MainWindow(QMainWindow):
             counts.append("no meetings")
         heading = f"{relative} — " if relative else ""
         self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
+        self.briefing.show_day(self.day, self.service.zone)
         monday = self.day - timedelta(days=self.day.weekday())
         self.week_model.set_days(self.service.week(monday), today)
         self._refresh_hygiene(today)
@@ -399,7 +414,7 @@ class MainWindow(QMainWindow):
         self.hygiene_model.set_items(items, problem_states(self.store))
         self.hygiene.resizeRowsToContents()
         open_count = self.hygiene_model.open_count()
-        self.tabs.setTabText(2, f"Hygiene ({open_count})" if open_count else "Hygiene")
+        self.tabs.setTabText(TAB_HYGIENE, f"Hygiene ({open_count})" if open_count else "Hygiene")
         days = self.preferences.hygiene_days
         self.hygiene_title.setText(
             f"<b>{open_count} open problem(s)</b> in the next {days} days — double-bookings, "
@@ -457,7 +472,7 @@ class MainWindow(QMainWindow):
             occurrence = item.occurrences[0]
             day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
             self.day = day
-            self.tabs.setCurrentIndex(0)
+            self.tabs.setCurrentIndex(TAB_DAY)
             self.refresh(select_key=key_of(occurrence))
         elif item.snapshot is not None and item.snapshot.start_utc is not None:
             self.go_to(item.snapshot.start_utc.astimezone(self.service.zone).date())
@@ -652,7 +667,7 @@ class MainWindow(QMainWindow):
         self.raise_window()
         if day is not None:
             self.day = day
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentIndex(TAB_DAY)
         self.refresh(select_key=key)
         if focus_follow_up and self.detail.row is not None:
             self.detail.new_follow_up.setFocus()
@@ -660,10 +675,18 @@ class MainWindow(QMainWindow):
     def show_briefing(self, day: date | None = None) -> None:
         self.raise_window()
         self.go_to(day or self.preferences.opening_day(self.clock()))
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentIndex(TAB_BRIEFING)
+
+    def export_briefing(self, day: date | None = None) -> None:
+        """The tray's "export tomorrow's briefing": the next working day, saved where asked."""
+        self.go_to(day or self.preferences.next_working_day(self.today()))
+        self.tabs.setCurrentIndex(TAB_BRIEFING)
+        self.briefing.export("html")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.show_row(None)  # flushes unsaved notes
+        if self.tabs.currentIndex() == TAB_BRIEFING and self.isVisible():
+            self.briefing.mark_seen()
         if self.keep_in_tray and self.preferences.close_to_tray and not self.quitting:
             event.ignore()
             self.hide()
