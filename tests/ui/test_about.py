@@ -22,7 +22,7 @@ METADATA_SAYS = {
     "PySide6_Essentials": ["LGPL-3.0"],
     "shiboken6": ["LGPL-3.0"],
     "icalendar": ["BSD"],
-    "python-dateutil": ["BSD", "Apache"],
+    "python-dateutil": ["BSD"],  # 2.9 says it in classifiers, 4.0 as BSD-3-Clause
     "keyring": ["MIT"],
     "tzlocal": ["MIT"],
     "tzdata": ["Apache"],

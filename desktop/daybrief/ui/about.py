@@ -52,12 +52,10 @@ BUNDLED: tuple[Component, ...] = (
     Component("PySide6", "PySide6_Essentials", "LGPL-3.0-only", PYSIDE_SOURCE_URL),
     Component("Shiboken6", "shiboken6", "LGPL-3.0-only", PYSIDE_SOURCE_URL),
     Component("icalendar", "icalendar", "BSD-2-Clause", "https://github.com/collective/icalendar"),
-    # Code before December 2017 is BSD-3-Clause, later contributions Apache-2.0 (its LICENSE).
+    # Its LICENSE: contributions since December 2017 are Apache-2.0 OR BSD-3-Clause, older
+    # ones BSD-3-Clause only, so BSD-3-Clause covers all of it (4.0's metadata says so).
     Component(
-        "python-dateutil",
-        "python-dateutil",
-        "Apache-2.0 AND BSD-3-Clause",
-        "https://github.com/dateutil/dateutil",
+        "python-dateutil", "python-dateutil", "BSD-3-Clause", "https://github.com/dateutil/dateutil"
     ),
     Component("keyring", "keyring", "MIT", "https://github.com/jaraco/keyring"),
     Component("tzlocal", "tzlocal", "MIT", "https://github.com/regebro/tz-local"),
@@ -174,7 +172,8 @@ def credits_html() -> str:
         f'<a href="{LGPL_URL}">GNU Lesser General Public License version 3</a>, '
         f'which adds permissions to the <a href="{GPL_URL}">GNU GPL version 3</a>. '
         "They are not modified and are linked dynamically: in the installed app they are "
-        "separate library files (libQt6*.so, Qt6*.dll, Qt*.framework) beside the program.</p>"
+        "separate library files (libQt6*.so, Qt6*.dll, Qt*.framework) beside the program, "
+        "and the app's <i>licenses</i> folder holds the GPL and LGPL texts.</p>"
         "<p>Their complete source code, for the versions listed above, is available from "
         f'<a href="{QT_SOURCE_URL}">{QT_SOURCE_URL}</a> and '
         f'<a href="{PYSIDE_SOURCE_URL}">{PYSIDE_SOURCE_URL}</a>.</p>'
