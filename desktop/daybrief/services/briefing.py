@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from importlib.resources import files
 
 from daybrief.core.briefing import (
     Briefing,
@@ -30,6 +29,7 @@ from daybrief.core.confirmation import identity
 from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
 from daybrief.core.model import Occurrence
+from daybrief.paths import resource_path
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.store.briefings import BriefingLooks
 from daybrief.store.db import Store
@@ -57,7 +57,7 @@ FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
 
 def load_freemail_domains() -> frozenset[str]:
     """The packaged list of free-mail providers (``resources/freemail_domains.txt``)."""
-    text = files("daybrief").joinpath("resources", "freemail_domains.txt").read_text("utf-8")
+    text = resource_path("freemail_domains.txt").read_text(encoding="utf-8")
     return frozenset(
         line.strip().lower()
         for line in text.splitlines()

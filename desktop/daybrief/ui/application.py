@@ -6,8 +6,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from daybrief.paths import app_icon_path
 from daybrief.services.agenda import AgendaService
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
@@ -25,6 +28,9 @@ def run_window(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Daybrief")
     app.setOrganizationName("Daybrief")
+    # Wayland matches the window to its .desktop entry (and icon) by this name.
+    app.setDesktopFileName("app.daybrief.Daybrief")
+    app.setWindowIcon(QIcon(str(app_icon_path())))
     path = store_path(data_dir)
     name = server_name(path)
     absolute = [str(Path(f).resolve()) for f in files]
@@ -49,6 +55,8 @@ def run_window(
             window.load_demo()
         tray = connect_tray(window)
         server.arguments_received.connect(lambda arguments: _handed(window, arguments))
+        opener = FileOpenFilter(window)  # macOS hands double-clicked files over as events
+        app.installEventFilter(opener)
         window.show()
         if absolute:
             window.import_files(absolute)
@@ -59,6 +67,18 @@ def run_window(
         tray.hide()
         server.close()
         return code
+
+
+class FileOpenFilter(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            _handed(self._window, [event.file()])
+            return True
+        return super().eventFilter(watched, event)
 
 
 def _handed(window: MainWindow, arguments: list[str]) -> None:

@@ -57,6 +57,7 @@ from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import file_locations, remove_source
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
+from daybrief.ui.about import AboutDialog
 from daybrief.ui.briefing_page import BriefingPage
 from daybrief.ui.detail import MeetingDetail
 from daybrief.ui.dialogs import (
@@ -334,6 +335,9 @@ class MainWindow(QMainWindow):
         bar.addAction(self.calendars_action)
         bar.addAction(self.templates_action)
         bar.addAction(self.settings_action)
+        self.about_action = QAction("About", self)
+        self.about_action.triggered.connect(lambda: AboutDialog(self).exec())
+        bar.addAction(self.about_action)
 
     # --- navigation ---
 
