@@ -11,6 +11,7 @@ import urllib.error
 from pathlib import Path
 
 import pytest
+from tests.network import CalendarServer, Reply, ics, tomorrow_at
 
 from daybrief.core.urls import UnusableAddress, next_hop, normalise_url, redact_url
 from daybrief.services.fetch import (
@@ -21,7 +22,6 @@ from daybrief.services.fetch import (
     fetch_ics,
     make_opener,
 )
-from tests.network import CalendarServer, Reply, ics, tomorrow_at
 
 SECRET_PATH = "/calendar/ical/me%40example.com/private-9f8e7d6c5b4a/basic.ics"
 CALENDAR = ics(("a-1", "Acme QBR", tomorrow_at(10)))
@@ -71,7 +71,7 @@ def test_redirect_policy_without_tls() -> None:
 
 def test_etag_is_sent_back_and_a_304_means_unchanged(calendar_server: CalendarServer) -> None:
     def reply(handler: object) -> Reply:
-        if getattr(handler, "headers").get("If-None-Match") == '"v1"':
+        if handler.headers.get("If-None-Match") == '"v1"':
             return Reply(304)
         return Reply(body=CALENDAR, headers={"ETag": '"v1"', "Content-Type": "text/calendar"})
 
@@ -87,7 +87,7 @@ def test_last_modified_is_sent_back(calendar_server: CalendarServer) -> None:
     stamp = "Mon, 23 Nov 2026 07:00:00 GMT"
 
     def reply(handler: object) -> Reply:
-        if getattr(handler, "headers").get("If-Modified-Since") == stamp:
+        if handler.headers.get("If-Modified-Since") == stamp:
             return Reply(304)
         return Reply(body=CALENDAR, headers={"Last-Modified": stamp})
 
