@@ -12,6 +12,7 @@ importer, with its incremental re-read, warnings and orphans, runs unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 from collections.abc import Iterable, Iterator
@@ -53,13 +54,13 @@ class Changes:
 
 
 def _client(secret: Secret, url: str | None = None) -> Any:
-    import caldav
+    from caldav.davclient import DAVClient
 
     try:
         address = normalise_url(url or secret.url)
     except UnusableAddress as error:
         raise FetchError("address", str(error)) from None
-    return caldav.DAVClient(
+    return DAVClient(
         url=address,
         username=secret.username,
         password=secret.password,
@@ -268,21 +269,15 @@ def _escape(text: str) -> str:
 # ---------------------------------------------------------------------------- errors
 
 
-class _translated:
+@contextlib.contextmanager
+def _translated(url: str) -> Iterator[None]:
     """Turns whatever the CalDAV stack raises into a redacted :class:`FetchError`."""
-
-    def __init__(self, url: str) -> None:
-        self.host = redact_url(url)
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
-    ) -> bool:
-        if error is None or isinstance(error, FetchError) or not isinstance(error, Exception):
-            return False
-        raise _reason(error, self.host) from None
+    try:
+        yield
+    except FetchError:
+        raise
+    except Exception as error:
+        raise _reason(error, redact_url(url)) from None
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:

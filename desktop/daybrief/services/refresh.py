@@ -83,8 +83,8 @@ def refresh_interval(store: Store) -> timedelta:
 def retry_delay(failures: int) -> timedelta:
     """2 min, 4, 8, … up to 6 h: a server that is down is not hammered, one that is back
     is noticed soon."""
-    delay = FIRST_RETRY * (2 ** max(failures - 1, 0))
-    return min(delay, LONGEST_RETRY)
+    doublings = min(max(failures - 1, 0), 16)  # past the cap anyway; keeps timedelta in range
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
 
 
 def due_sources(store: Store, now: datetime) -> list[int]:
@@ -183,6 +183,7 @@ def refresh_source(
 
     sync = SourceSync(store)
     state = sync.state(source_id)
+    report: ImportReport | None
     try:
         tell("fetching")
         if source.kind == "file":
