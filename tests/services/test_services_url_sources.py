@@ -270,3 +270,27 @@ def test_limits_reach_the_fetch(
     source_id = add(source_store, calendar_server)
     result = refresh(source_store, source_id, limits=Limits(max_bytes=100))
     assert result.failed and result.kind == "too-big"
+
+
+def test_the_window_job_refreshes_on_its_own_connection(
+    source_store: Store, calendar_server: CalendarServer, memory_keyring: MemoryKeyring
+) -> None:
+    from daybrief.services.jobs import refresh_sources
+
+    calendar_server.serve(PATH, FIRST)
+    source_id = add(source_store, calendar_server)
+    calendar_server.serve(PATH, ics(("qbr-1", "Acme QBR", tomorrow_at(12))))
+    steps: list[str] = []
+    [result] = refresh_sources(
+        source_store.path,
+        credentials=KeyringStore(),
+        now=NOW,
+        progress=lambda _done, _total, message: steps.append(message),
+        source_id=source_id,
+    )
+    assert result.outcome == "updated" and steps[-1] == "done"
+    assert summaries(source_store, source_id) == ["Acme QBR"]
+    assert refresh_sources(
+        source_store.path, credentials=KeyringStore(), now=NOW, progress=lambda *_: None,
+        only_due=True,
+    ) == []  # fmt: skip
