@@ -260,6 +260,16 @@ RADICALE_USER = "alice"
 RADICALE_PASSWORD = "correct-horse-7Qz"
 
 
+@pytest.fixture(autouse=True)
+def loopback_without_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy from the environment (CI) must not be asked for 127.0.0.1."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                 "ALL_PROXY"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     with keyring_backend(MemoryKeyring()) as backend:

@@ -3,6 +3,7 @@
 from tests.network import (  # noqa: F401  (fixtures are found by name)
     calendar_server,
     https_server,
+    loopback_without_proxy,
     memory_keyring,
     no_keyring,
     radicale,

@@ -197,7 +197,15 @@ def refresh_source(
                 checkpoint=tell,
             )
         elif state is None:
-            raise CredentialsUnavailable("this calendar was never set up for refreshing")
+            # Only a crash between importing and recording a new source leaves this.
+            return _fail(
+                store,
+                source,
+                now,
+                "its address was never stored: remove it and add it again",
+                "credentials",
+                needs_credentials=True,
+            )
         else:
             secret = secret or credentials.get(state.secret_ref)
             if secret is None:
