@@ -749,9 +749,10 @@ def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
 
 def _cmd_sources_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.credentials import CredentialsUnavailable, KeyringStore, Secret
+    from daybrief.services.credentials import CredentialsUnavailable, KeyringStore
+    from daybrief.services.fetch import FetchError
     from daybrief.services.refresh import refresh_all, refresh_source
-    from daybrief.store.source_sync import SourceSync
+    from daybrief.services.sources import secret_with_password
 
     password = _read_password(args)
     credentials = KeyringStore()
@@ -764,18 +765,13 @@ def _cmd_sources_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
         else:
             source = _one_source(store, args.source)
             secret = None
-            state = SourceSync(store).state(source.id)
-            if password is not None and state is not None:
+            if password is not None:
                 try:
-                    stored = credentials.get(state.secret_ref)
-                except CredentialsUnavailable as error:
-                    raise UsageError(str(error)) from None
-                if stored is None:
-                    raise UsageError(
-                        f"{source.name}: its address is not stored (no keyring when it was "
-                        "added): remove it and add it again"
-                    )
-                secret = Secret(stored.url, stored.username, password)
+                    secret = secret_with_password(store, source.id, credentials, password)
+                except KeyError:
+                    raise UsageError(f"{source.name}: a local file has no password") from None
+                except (CredentialsUnavailable, FetchError) as error:
+                    raise UsageError(f"{source.name}: {error}") from None
             results = [
                 refresh_source(store, source.id, now=now, credentials=credentials, secret=secret)
             ]

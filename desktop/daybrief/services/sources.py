@@ -289,3 +289,25 @@ def set_source_secret(
                 f"{state.display_url}: add it as a new calendar instead",
             )
     credentials.set(state.secret_ref, Secret(address, username, password))
+
+
+def secret_with_password(
+    store: Store, source_id: int, credentials: CredentialStore, password: str
+) -> Secret:
+    """The stored address and user with ``password`` instead, for one refresh (not stored).
+
+    Raises:
+        KeyError: not a network source.
+        FetchError: the address itself is not stored (added without a keyring).
+        CredentialsUnavailable: no keyring.
+    """
+    state = SourceSync(store).state(source_id)
+    if state is None:
+        raise KeyError(source_id)
+    stored = credentials.get(state.secret_ref)
+    if stored is None:
+        raise FetchError(
+            "address",
+            "its address is not stored (no keyring when it was added): remove it and add it again",
+        )
+    return Secret(stored.url, stored.username, password)
