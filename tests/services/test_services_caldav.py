@@ -213,3 +213,61 @@ def test_combine_keeps_each_zone_once_and_every_event_whole() -> None:
     assert text.index("END:VTIMEZONE") < text.index("BEGIN:VEVENT")
     assert text.endswith("END:VCALENDAR\r\n")
     assert combine([object_with("a", True)], "W") == combine([object_with("a", True)], "W")
+
+
+def test_a_server_without_sync_support_is_fetched_by_time_range_each_time(
+    running_radicale: Radicale,
+    source_store: Store,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Radicale has sync-collection; a server without it answers the REPORT with an error,
+    which is what this stands in for."""
+    from caldav.collection import Calendar
+    from caldav.lib import error as dav_error
+
+    def unsupported(*_args: object, **_kwargs: object) -> None:
+        raise dav_error.ReportError("sync-collection not supported")
+
+    monkeypatch.setattr(Calendar, "get_objects_by_sync_token", unsupported)
+    url = make_calendar(running_radicale, "nosync", ("n-1", "First", tomorrow_at(9)))
+    source_id = add(source_store, running_radicale, url, "No sync")
+    state = SourceSync(source_store).state(source_id)
+    assert state is not None and state.sync_token is None
+    assert refresh(source_store, source_id).outcome == "unchanged"
+    put(running_radicale, url, ("n-1", "First (renamed)", tomorrow_at(9)))
+    assert refresh(source_store, source_id).outcome == "updated"
+    assert summaries(source_store, source_id) == ["First (renamed)"]
+
+
+def test_server_stopped_between_the_sync_report_and_the_downloads(
+    running_radicale: Radicale,
+    source_store: Store,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server answers the sync REPORT, then goes away before the changed object is
+    downloaded: the half-fetched change is dropped and the token stays where it was."""
+    from caldav.calendarobjectresource import CalendarObjectResource
+
+    url = make_calendar(running_radicale, "midway", ("m-1", "Before", tomorrow_at(9)))
+    source_id = add(source_store, running_radicale, url, "Midway")
+    token = SourceSync(source_store).state(source_id).sync_token  # type: ignore[union-attr]
+    put(running_radicale, url, ("m-1", "After", tomorrow_at(9)))
+    original = CalendarObjectResource.load
+
+    def stop_then_load(self: CalendarObjectResource, *args: object, **kwargs: object) -> object:
+        running_radicale.stop()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CalendarObjectResource, "load", stop_then_load)
+    try:
+        result = refresh(source_store, source_id)
+    finally:
+        monkeypatch.setattr(CalendarObjectResource, "load", original)
+        running_radicale.start()
+    assert result.failed and result.kind in ("refused", "network"), result.reason
+    assert summaries(source_store, source_id) == ["Before"]
+    assert SourceSync(source_store).state(source_id).sync_token == token  # type: ignore[union-attr]
+    assert refresh(source_store, source_id).outcome == "updated"
+    assert summaries(source_store, source_id) == ["After"]
