@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import shutil
 import socket
 import ssl
 import subprocess
@@ -294,6 +295,8 @@ def calendar_server() -> Iterator[CalendarServer]:
 
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
     return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
