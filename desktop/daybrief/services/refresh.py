@@ -10,9 +10,9 @@ back-off; :func:`due_sources` tells the caller which sources to fetch at a given
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from daybrief.core.errors import InvalidCalendar
 from daybrief.services.caldav_source import Changes, combine, fetch_changes
@@ -370,11 +370,3 @@ def import_caldav_changes(
         fetched=changes.fetched,
     )
     return report
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def results_failed(results: Sequence[RefreshResult]) -> bool:
-    return any(r.failed for r in results)
