@@ -59,3 +59,14 @@ def test_ui_never_touches_sql() -> None:
     ]
     assert (PACKAGE / "ui" / "main_window.py").exists()
     assert not offenders, offenders
+
+
+def test_only_the_credentials_module_touches_the_keyring() -> None:
+    """Secrets have one door (services/credentials.py), so one place to audit."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "credentials.py"
+        and any(m.startswith("keyring") for m in imported_modules(path))
+    ]
+    assert not offenders, offenders

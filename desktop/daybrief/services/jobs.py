@@ -14,10 +14,12 @@ from pathlib import Path
 from daybrief.core.engine import suggest_identity_from
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.events import read_file
+from daybrief.services.credentials import CredentialStore
 from daybrief.services.demo import needs_identity
 from daybrief.services.importer import ImportReport, import_file
 from daybrief.services.preferences import zone_label
 from daybrief.services.queries import save_identity
+from daybrief.services.refresh import RefreshResult, refresh_all, refresh_source
 from daybrief.services.rules import RulesSummary, apply_rules_ahead
 from daybrief.store.db import open_store
 from daybrief.store.errors import StoreError
@@ -106,3 +108,29 @@ def import_paths(
             )
     progress(steps, steps, "done")
     return outcome
+
+
+def refresh_sources(
+    store_file: Path,
+    *,
+    credentials: CredentialStore,
+    now: datetime,
+    progress: ProgressFn,
+    source_id: int | None = None,
+    only_due: bool = False,
+) -> list[RefreshResult]:
+    """Refresh one source, every source, or those due (the timer), on a worker thread.
+
+    Failures come back as results (shown per source), never as exceptions; ``progress``
+    may raise to cancel between phases, leaving the source being refreshed as it was.
+    """
+    with open_store(store_file) as store:
+        if source_id is not None:
+            result = refresh_source(
+                store, source_id, now=now, credentials=credentials, progress=progress
+            )
+            progress(1, 1, "done")
+            return [result]
+        return refresh_all(
+            store, now=now, credentials=credentials, only_due=only_due, progress=progress
+        )

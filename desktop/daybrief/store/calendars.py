@@ -98,6 +98,23 @@ class Calendars:
                 (reason, now, now, source_id),
             )
 
+    def record_success(self, source_id: int) -> None:
+        """A refresh that found the calendar unchanged: it is current as of now."""
+        now = self.store.now()
+        with self.store.transaction():
+            self.store.execute(
+                "UPDATE sources SET last_success_at = ?, last_error = NULL, last_error_at = NULL, "
+                "updated_at = ? WHERE id = ?",
+                (now, now, source_id),
+            )
+
+    def rename(self, source_id: int, name: str) -> None:
+        with self.store.transaction():
+            self.store.execute(
+                "UPDATE sources SET name = ?, updated_at = ? WHERE id = ?",
+                (name, self.store.now(), source_id),
+            )
+
     def content(self, source_id: int) -> bytes | None:
         row = self.store.query_one(
             "SELECT data FROM source_content WHERE source_id = ?", (source_id,)
