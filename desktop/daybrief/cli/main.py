@@ -899,94 +899,36 @@ def _credentials(args: argparse.Namespace) -> Any:
 
 
 def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.caldav_source import discover_calendars
-    from daybrief.services.credentials import CredentialsUnavailable, Secret
+    from daybrief.services.credentials import CredentialsUnavailable
     from daybrief.services.fetch import FetchError
-    from daybrief.services.sources import SourceExists, add_url_source
+    from daybrief.services.sources import SourceExists, subscribe
 
     password = _read_password(args)
     credentials = _credentials(args)
-    now = datetime.now(UTC)
-    results = []
     with _open_store(args) as store:
         try:
-            if args.calendar is None:
-                try:
-                    results.append(
-                        add_url_source(
-                            store, args.url, credentials=credentials, now=now, name=args.name,
-                            username=args.user, password=password,
-                        )
-                    )  # fmt: skip
-                except FetchError as error:
-                    if error.kind not in ("not-calendar", "auth", "not-found", "http"):
-                        raise
-                    # Not an ICS file: perhaps a CalDAV account. If it is not one either,
-                    # the first reason is the one to show.
-                    try:
-                        calendars = discover_calendars(Secret(args.url, args.user, password))
-                    except FetchError as second:
-                        raise (second if second.kind == "auth" else error) from None
-                    results.extend(
-                        _add_calendars(store, args, calendars, credentials, password, now, err)
-                    )
-            else:
-                calendars = discover_calendars(Secret(args.url, args.user, password))
-                results.extend(
-                    _add_calendars(store, args, calendars, credentials, password, now, err)
-                )
-        except CredentialsUnavailable as error:
-            raise UsageError(str(error)) from None
-        except SourceExists as error:
-            raise UsageError(str(error)) from None
+            subscription = subscribe(
+                store, args.url, credentials=credentials, now=datetime.now(UTC),
+                name=args.name, username=args.user, password=password, calendar=args.calendar,
+            )  # fmt: skip
+        except (CredentialsUnavailable, SourceExists, LookupError) as error:
+            raise UsageError(str(error).strip("'\"")) from None
         except FetchError as error:
             print(f"daybrief: {error.reason} (nothing added)", file=err)
             return EXIT_SOURCE_FAILED
         except InvalidCalendar as error:
             raise UsageError(f"{error} (nothing added)") from None
-    for result in results:
+    if subscription.choices:
+        print("This CalDAV account has several calendars:", file=err)
+        for calendar in subscription.choices:
+            print(f"  {calendar.name}", file=err)
+        raise UsageError("pick one with --calendar NAME (or --calendar all)")
+    for result in subscription.added:
         print(f"Added {result.name!r} (id {result.source_id}): {result.summary()}", file=out)
         if result.report is not None:
             for warning in result.report.warnings:
                 print(f"  skipped: {warning}", file=err)
     return EXIT_OK
-
-
-def _add_calendars(
-    store: Any,
-    args: argparse.Namespace,
-    calendars: list[Any],
-    credentials: Any,
-    password: str | None,
-    now: datetime,
-    err: TextIO,
-) -> list[Any]:
-    from daybrief.services.caldav_source import pick_calendar
-    from daybrief.services.sources import add_caldav_source
-
-    if not calendars:
-        raise UsageError("the CalDAV account has no calendars")
-    chosen = pick_calendar(calendars, args.calendar, args.url)
-    names = ", ".join(repr(c.name) for c in calendars)
-    if chosen is None:
-        print("This CalDAV account has several calendars:", file=err)
-        for calendar in calendars:
-            print(f"  {calendar.name}", file=err)
-        raise UsageError("pick one with --calendar NAME (or --calendar all)")
-    if not chosen:
-        raise UsageError(f"no calendar named {args.calendar!r}; the account has {names}")
-    return [
-        add_caldav_source(
-            store,
-            calendar,
-            username=args.user,
-            password=password,
-            credentials=credentials,
-            now=now,
-            name=args.name if len(chosen) == 1 else None,
-        )
-        for calendar in chosen
-    ]
 
 
 def _cmd_sources_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -15,7 +15,12 @@ from datetime import datetime, tzinfo
 
 from daybrief.core.errors import DaybriefError
 from daybrief.core.urls import UnusableAddress, normalise_url, redact_url
-from daybrief.services.caldav_source import RemoteCalendar, fetch_changes
+from daybrief.services.caldav_source import (
+    RemoteCalendar,
+    discover_calendars,
+    fetch_changes,
+    pick_calendar,
+)
 from daybrief.services.credentials import CredentialStore, CredentialsUnavailable, Secret
 from daybrief.services.fetch import FetchError, Limits, Opener, fetch_ics
 from daybrief.services.importer import default_window, refresh_snapshots
@@ -311,3 +316,74 @@ def secret_with_password(
             "its address is not stored (no keyring when it was added): remove it and add it again",
         )
     return Secret(stored.url, stored.username, password)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What adding an address came to: sources added, or CalDAV calendars to choose from."""
+
+    added: tuple[RefreshResult, ...] = ()
+    choices: tuple[RemoteCalendar, ...] = ()
+    """Set when a CalDAV account has several calendars and none was named."""
+
+
+def subscribe(
+    store: Store,
+    url: str,
+    *,
+    credentials: CredentialStore,
+    now: datetime,
+    name: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    calendar: str | None = None,
+) -> Subscription:
+    """Add any address: an ICS file (webcal/https/http), else a CalDAV account's calendars.
+
+    ``calendar``: a CalDAV calendar's name, or ``all``; None tries the address as an ICS
+    file first and, when it is not one, as a CalDAV account.
+
+    Raises:
+        FetchError: neither worked (the first reason, unless the password was refused).
+        InvalidCalendar, CredentialsUnavailable, SourceExists: nothing was added.
+        LookupError: ``calendar`` names no calendar of the account.
+    """
+    if calendar is None:
+        try:
+            result = add_url_source(
+                store, url, credentials=credentials, now=now, name=name,
+                username=username, password=password,
+            )  # fmt: skip
+            return Subscription(added=(result,))
+        except FetchError as error:
+            if error.kind not in ("not-calendar", "auth", "not-found", "http"):
+                raise
+            # Not an ICS file: perhaps a CalDAV account. If it is not one either, the first
+            # reason is the one to show.
+            try:
+                calendars = discover_calendars(Secret(url, username, password))
+            except FetchError as second:
+                raise (second if second.kind == "auth" else error) from None
+    else:
+        calendars = discover_calendars(Secret(url, username, password))
+    if not calendars:
+        raise LookupError("the CalDAV account has no calendars")
+    chosen = pick_calendar(calendars, calendar, url)
+    if chosen is None:
+        return Subscription(choices=tuple(calendars))
+    if not chosen:
+        names = ", ".join(repr(c.name) for c in calendars)
+        raise LookupError(f"no calendar named {calendar!r}; the account has {names}")
+    added = tuple(
+        add_caldav_source(
+            store,
+            remote,
+            username=username,
+            password=password,
+            credentials=credentials,
+            now=now,
+            name=name if len(chosen) == 1 else None,
+        )
+        for remote in chosen
+    )
+    return Subscription(added=added)
