@@ -14,13 +14,14 @@ from pathlib import Path
 from daybrief.core.engine import suggest_identity_from
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.events import read_file
-from daybrief.services.credentials import CredentialStore
+from daybrief.services.credentials import CredentialStore, CredentialsUnavailable
 from daybrief.services.demo import needs_identity
 from daybrief.services.importer import ImportReport, import_file
 from daybrief.services.preferences import zone_label
 from daybrief.services.queries import save_identity
 from daybrief.services.refresh import RefreshResult, refresh_all, refresh_source
 from daybrief.services.rules import RulesSummary, apply_rules_ahead
+from daybrief.services.sources import Subscription, subscribe
 from daybrief.store.db import open_store
 from daybrief.store.errors import StoreError
 
@@ -108,6 +109,78 @@ def import_paths(
             )
     progress(steps, steps, "done")
     return outcome
+
+
+@dataclass
+class RefreshOutcome:
+    results: list[RefreshResult] = field(default_factory=list)
+    rules: RulesSummary | None = None
+
+    @property
+    def failed(self) -> list[RefreshResult]:
+        return [r for r in self.results if r.failed]
+
+
+def refresh_and_apply(
+    store_file: Path,
+    *,
+    credentials: CredentialStore,
+    zone: tzinfo,
+    now: datetime,
+    progress: ProgressFn,
+    only_due: bool = False,
+) -> RefreshOutcome:
+    """Every source read again (files, addresses, CalDAV), then the rules applied."""
+    results = refresh_sources(
+        store_file, credentials=credentials, now=now, progress=progress, only_due=only_due
+    )
+    outcome = RefreshOutcome(results)
+    if any(r.report is not None and not r.report.unchanged for r in results):
+        with open_store(store_file) as store:
+            outcome.rules = apply_rules_ahead(
+                store, user_zone=zone, zone_name=zone_label(zone), now=now
+            )
+    return outcome
+
+
+@dataclass
+class SubscribeOutcome:
+    subscription: Subscription | None = None
+    no_keyring: str = ""
+    """Set when no keyring could keep the secret: the user chooses what to do."""
+    rules: RulesSummary | None = None
+
+
+def subscribe_and_apply(
+    store_file: Path,
+    values: dict[str, str | None],
+    *,
+    credentials: CredentialStore,
+    zone: tzinfo,
+    now: datetime,
+    calendar: str | None = None,
+) -> SubscribeOutcome:
+    """Add an address (see :func:`daybrief.services.sources.subscribe`) on a worker."""
+    with open_store(store_file) as store:
+        try:
+            subscription = subscribe(
+                store,
+                str(values["url"]),
+                credentials=credentials,
+                now=now,
+                name=values.get("name"),
+                username=values.get("username"),
+                password=values.get("password"),
+                calendar=calendar,
+            )
+        except CredentialsUnavailable as error:
+            return SubscribeOutcome(no_keyring=str(error))
+        outcome = SubscribeOutcome(subscription)
+        if subscription.added:
+            outcome.rules = apply_rules_ahead(
+                store, user_zone=zone, zone_name=zone_label(zone), now=now
+            )
+        return outcome
 
 
 def refresh_sources(

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.errors import ReadWarning
+from daybrief.services.credentials import CredentialStore
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
 from daybrief.services.sources import list_sources, remove_source
 from daybrief.store.db import Store
@@ -389,12 +390,20 @@ class CalendarsDialog(QDialog):
 
     import_requested = Signal()
     reimport_requested = Signal()
+    subscribe_requested = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        credentials: CredentialStore | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Calendars")
-        self.resize(780, 360)
+        self.resize(820, 360)
         self._store = store
+        self._credentials = credentials
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
             ["Calendar", "File", "Meetings", "Last import", "Problem"]
@@ -405,7 +414,9 @@ class CalendarsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         add = QPushButton("Add a file…")
         add.clicked.connect(self._add)
-        again = QPushButton("Import all again")
+        subscribe = QPushButton("Add an address…")
+        subscribe.clicked.connect(self._subscribe)
+        again = QPushButton("Refresh all")
         again.clicked.connect(self._again)
         self.remove = QPushButton("Remove")
         self.remove.clicked.connect(self._remove)
@@ -416,7 +427,7 @@ class CalendarsDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color:#6b7280")
         buttons = QHBoxLayout()
-        for button in (add, again, self.remove):
+        for button in (add, subscribe, again, self.remove):
             buttons.addWidget(button)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -435,13 +446,17 @@ class CalendarsDialog(QDialog):
             source = status.source
             when = _local_time(source.last_success_at)
             for column, text in enumerate(
-                (source.name, source.location, str(status.occurrences), when, status.problem)
+                (source.name, status.address, str(status.occurrences), when, status.problem)
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
 
     def _add(self) -> None:
         self.import_requested.emit()
+        self.accept()
+
+    def _subscribe(self) -> None:
+        self.subscribe_requested.emit()
         self.accept()
 
     def _again(self) -> None:
@@ -459,5 +474,55 @@ class CalendarsDialog(QDialog):
             f"Stop reading \u201c{source.name}\u201d? Your own notes and checklists stay.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            remove_source(self._store, source.id)
+            remove_source(self._store, source.id, self._credentials)
             self.reload()
+
+
+class SubscribeDialog(QDialog):
+    """An address to follow: an ICS address (webcal/https) or a CalDAV account."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add a calendar address")
+        self.url = QLineEdit(placeholderText="webcal://… or https://… (ICS), or a CalDAV server")
+        self.name = QLineEdit(placeholderText="optional: e.g. Work")
+        self.user = QLineEdit(placeholderText="only if the server asks for one")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        note = QLabel(
+            "Google and Outlook offer a \u201csecret address in iCal format\u201d; Nextcloud, "
+            "Fastmail and others a CalDAV address. The address and the password are kept "
+            "in your system\u2019s keyring, never in Daybrief\u2019s files."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#6b7280")
+        form = QFormLayout()
+        form.addRow("Address", self.url)
+        form.addRow("Name", self.name)
+        form.addRow("User", self.user)
+        form.addRow("Password", self.password)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(560, 240)
+
+    def _accept(self) -> None:
+        if not self.url.text().strip():
+            QMessageBox.information(self, "Add a calendar address", "Paste the address first.")
+            return
+        self.accept()
+
+    def values(self) -> dict[str, str | None]:
+        return {
+            "url": self.url.text().strip(),
+            "name": self.name.text().strip() or None,
+            "username": self.user.text().strip() or None,
+            "password": self.password.text() or None,
+        }

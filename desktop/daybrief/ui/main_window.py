@@ -8,7 +8,7 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.engine import suggest_identity_from
 from daybrief.services.agenda import AgendaService, HygieneItem, key_of
+from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import (
     demo_path,
     demo_source_id,
@@ -50,12 +52,21 @@ from daybrief.services.demo import (
 )
 from daybrief.services.drafts import draft_for
 from daybrief.services.hygiene import problem_states, set_problem_state
-from daybrief.services.jobs import ImportOutcome, import_paths
+from daybrief.services.jobs import (
+    ImportOutcome,
+    RefreshOutcome,
+    SubscribeOutcome,
+    import_paths,
+    refresh_and_apply,
+    subscribe_and_apply,
+)
 from daybrief.services.preferences import load_preferences, save_preferences, zone_label
 from daybrief.services.queries import has_calendars, stored_calendars
+from daybrief.services.refresh import DEFAULT_REFRESH_MINUTES, REFRESH_MINUTES_SETTING
 from daybrief.services.rules import apply_rules_ahead
-from daybrief.services.sources import file_locations, remove_source
+from daybrief.services.sources import remove_source
 from daybrief.store.db import Store, utc_now
+from daybrief.store.settings import Settings
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
 from daybrief.ui.briefing_page import BriefingPage
@@ -64,6 +75,7 @@ from daybrief.ui.dialogs import (
     CalendarsDialog,
     ImportReportDialog,
     SettingsDialog,
+    SubscribeDialog,
     TemplatesDialog,
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
@@ -91,6 +103,7 @@ class EmptyState(QWidget):
 
     open_file = Signal()
     try_demo = Signal()
+    subscribe = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,8 +117,11 @@ class EmptyState(QWidget):
         text.setWordWrap(True)
         self.open_button = QPushButton("Open a calendar file…")
         self.subscribe_button = QPushButton("Add a subscription…")
-        self.subscribe_button.setEnabled(False)
-        self.subscribe_button.setToolTip("Subscription URLs and CalDAV accounts are coming next.")
+        self.subscribe_button.setToolTip(
+            "A calendar address (Google's or Outlook's secret iCal address, webcal://…) "
+            "or a CalDAV account (Nextcloud, Fastmail, …)"
+        )
+        self.subscribe_button.clicked.connect(self.subscribe)
         self.demo_button = QPushButton("Try the demo calendar")
         self.open_button.clicked.connect(self.open_file)
         self.demo_button.clicked.connect(self.try_demo)
@@ -174,8 +190,12 @@ class MainWindow(QMainWindow):
         *,
         clock: Callable[[], datetime] = utc_now,
         demo_folder: Path | None = None,
+        credentials: CredentialStore | None = None,
     ) -> None:
         super().__init__()
+        self.credentials: CredentialStore = credentials or KeyringStore()
+        self.last_refresh: RefreshOutcome | None = None
+        self._subscribing: dict[str, str | None] = {}
         self.store = store
         self.store_file = store_file
         self.clock = clock
@@ -290,6 +310,7 @@ class MainWindow(QMainWindow):
         self.empty = EmptyState()
         self.empty.open_file.connect(self.choose_files)
         self.empty.try_demo.connect(self.load_demo)
+        self.empty.subscribe.connect(self.subscribe_address)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
         self.pages.addWidget(working)
@@ -301,6 +322,12 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_job)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
+        minutes = max(
+            5, Settings(store).get_as(REFRESH_MINUTES_SETTING, int, DEFAULT_REFRESH_MINUTES)
+        )
+        self.refresh_timer = QTimer(self, interval=minutes * 60 * 1000)
+        self.refresh_timer.timeout.connect(self._timer_refresh)
+        self.refresh_timer.start()
         self.refresh()
 
     # --- building ---
@@ -518,9 +545,10 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def edit_calendars(self) -> None:
-        dialog = CalendarsDialog(self.store, self)
+        dialog = CalendarsDialog(self.store, self, credentials=self.credentials)
         dialog.import_requested.connect(self.choose_files)
-        dialog.reimport_requested.connect(self.reimport_files)
+        dialog.reimport_requested.connect(lambda: self.refresh_sources())
+        dialog.subscribe_requested.connect(self.subscribe_address)
         dialog.exec()
         self.refresh()
 
@@ -564,28 +592,105 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def reimport_files(self) -> Job | None:
-        """Read the local calendar files again (only what changed is re-read); quiet."""
-        demo = str(demo_path(self.demo_folder).resolve())
-        paths = [p for p in file_locations(self.store) if p != demo]
-        return self.import_files(paths, quiet=True) if paths else None
+        """Read every calendar again (files, addresses, CalDAV); only what changed is re-read.
 
-    def import_files(self, paths: Sequence[str], *, quiet: bool = False) -> Job | None:
-        """Import on a worker with progress and Cancel; the report follows.
-
-        ``quiet``: report only failures (a refresh at start, not something the user asked).
+        Quiet: only failures are reported, since the user did not ask for it.
         """
-        self.quiet_import = quiet
-        if self.job is not None:
-            QMessageBox.information(self, "Import", "An import is already running.")
+        return self.refresh_sources(quiet=True)
+
+    def refresh_sources(self, *, quiet: bool = False, only_due: bool = False) -> Job | None:
+        if self.job is not None or not has_calendars(self.store):
             return None
-        zone, now = self.service.zone, self.clock()
-        job = Job(
-            lambda progress: import_paths(
-                self.store_file, list(paths), zone=zone, now=now, progress=progress
-            )
+        zone, now, credentials = self.service.zone, self.clock(), self.credentials
+        self.quiet_import = quiet
+        return self._run(
+            lambda progress: refresh_and_apply(
+                self.store_file,
+                credentials=credentials,
+                zone=zone,
+                now=now,
+                progress=progress,
+                only_due=only_due,
+            ),
+            self._refresh_finished,
+            "Refreshing your calendars…",
         )
+
+    def _refresh_finished(self, outcome: RefreshOutcome) -> None:
+        self._job_done()
+        self.last_refresh = outcome
+        self.refresh()
+        failed = outcome.failed
+        if failed:
+            self.statusBar().showMessage("; ".join(result.summary() for result in failed), 15000)
+        elif outcome.results and not self.quiet_import:
+            self.statusBar().showMessage("Calendars refreshed", 4000)
+
+    def _timer_refresh(self) -> None:
+        self.refresh_sources(quiet=True, only_due=True)
+
+    def subscribe_address(self) -> None:
+        dialog = SubscribeDialog(self)
+        if dialog.exec():
+            self._subscribe(dialog.values())
+
+    def _subscribe(self, values: dict[str, str | None], calendar: str | None = None) -> Job | None:
+        if self.job is not None:
+            QMessageBox.information(self, "Add an address", "Wait for the import running now.")
+            return None
+        zone, now, credentials = self.service.zone, self.clock(), self.credentials
+        self._subscribing = values
+        return self._run(
+            lambda _progress: subscribe_and_apply(
+                self.store_file,
+                values,
+                credentials=credentials,
+                zone=zone,
+                now=now,
+                calendar=calendar,
+            ),
+            self._subscribe_finished,
+            "Fetching the calendar…",
+        )
+
+    def _subscribe_finished(self, outcome: SubscribeOutcome) -> None:
+        self._job_done()
+        values = self._subscribing
+        if outcome.no_keyring:
+            answer = QMessageBox.question(
+                self,
+                "No keyring",
+                f"{outcome.no_keyring}\n\nUse this calendar for this session only? Nothing "
+                "is stored; you will add it again next time.",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.credentials = SessionCredentials()
+                self._subscribe(values)
+            return
+        subscription = outcome.subscription
+        if subscription is not None and subscription.choices:
+            names = [c.name for c in subscription.choices]
+            chosen, ok = QInputDialog.getItem(
+                self, "Which calendar?", "This account has several calendars:",
+                [*names, "All of them"], 0, False,
+            )  # fmt: skip
+            if ok:
+                self._subscribe(values, "all" if chosen == "All of them" else chosen)
+            return
+        self.preferences = load_preferences(self.store)
+        self.service = AgendaService(self.store, self.preferences)
+        self.refresh()
+        if subscription is not None:
+            lines = [f"Added {r.name}: {r.summary()}" for r in subscription.added]
+            if outcome.rules is not None and outcome.rules.items:
+                lines.append(outcome.rules.text())
+            QMessageBox.information(self, "Calendar added", "\n".join(lines))
+
+    def _run(self, work: Callable[..., object], finished: Callable[..., None], message: str) -> Job:
+        """Run ``work`` on the thread pool with the progress bar and Cancel showing."""
+        job = Job(work)
         job.signals.progress.connect(self._job_progress)
-        job.signals.finished.connect(self._import_finished)
+        job.signals.finished.connect(finished)
         job.signals.failed.connect(self._import_failed)
         job.signals.cancelled.connect(self._import_cancelled)
         self.job = job
@@ -594,8 +699,26 @@ class MainWindow(QMainWindow):
         self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
         self.import_action.setEnabled(False)
-        self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
+        self.statusBar().showMessage(message)
         return start(job)
+
+    def import_files(self, paths: Sequence[str], *, quiet: bool = False) -> Job | None:
+        """Import on a worker with progress and Cancel; the report follows.
+
+        ``quiet``: report only failures (a refresh at start, not something the user asked).
+        """
+        if self.job is not None:
+            QMessageBox.information(self, "Import", "An import is already running.")
+            return None
+        self.quiet_import = quiet
+        zone, now = self.service.zone, self.clock()
+        return self._run(
+            lambda progress: import_paths(
+                self.store_file, list(paths), zone=zone, now=now, progress=progress
+            ),
+            self._import_finished,
+            f"Importing {len(paths)} file(s)…",
+        )
 
     def cancel_job(self) -> None:
         if self.job is not None:
