@@ -62,6 +62,13 @@ def fill(ud: UserData) -> None:
     ud.rules.add("client", str(globex.id), template.id, enabled=False)
     ud.follow_ups.add("Send deck", due=date(2026, 3, 6), client_id=acme.id, meeting_key=QBR)
     done = ud.follow_ups.add("Call back", client_id=globex.id)
+    ud.follow_ups.add(
+        "Usage numbers before the next Globex call",
+        due=date(2026, 3, 9),
+        client_id=globex.id,
+        due_before=SERIES,
+        ical_uid="task-17@tasks.example",
+    )
     ud.follow_ups.set_done(done.id)
     ud.notes.set(QBR, "Renewal is in May.\n\tTabs, 'quotes' and \"more\".")
     ud.goals.add(date(2026, 3, 5), "Close Acme")

@@ -1,6 +1,6 @@
 """Backup: all the user's data as one JSON file, and back, exactly.
 
-Format: ``{"format": "daybrief-user-data", "version": 2, "tables": {table: [row, ...]}}``,
+Format: ``{"format": "daybrief-user-data", "version": 3, "tables": {table: [row, ...]}}``,
 each row a dict of the table's columns (booleans as JSON booleans, settings values as JSON),
 rows in primary-key order. Calendar data is not in it: calendars re-import.
 
@@ -30,7 +30,7 @@ from daybrief.store.errors import BackupError, StoreError
 from daybrief.store.settings import canonical_json
 
 FORMAT = "daybrief-user-data"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
@@ -115,7 +115,10 @@ USER_TABLES: tuple[TableSpec, ...] = (
             ("done", "bool"),
             ("done_at", "ts?"),
             *_STAMPS,
+            ("due_before", "str?"),
+            ("ical_uid", "str?"),
         ),
+        added=(("due_before", 3, None), ("ical_uid", 3, None)),
     ),
     TableSpec("notes", "meeting_key", (("meeting_key", "str"), ("text", "str"), *_STAMPS)),
     TableSpec(

@@ -22,6 +22,8 @@ def _follow_up(row: sqlite3.Row) -> FollowUp:
         done_at=ts_or_none(row["done_at"]),
         created_at=ts(row["created_at"]),
         updated_at=ts(row["updated_at"]),
+        due_before=row["due_before"],
+        ical_uid=row["ical_uid"],
     )
 
 
@@ -44,17 +46,43 @@ class FollowUps:
         due: date | None = None,
         client_id: int | None = None,
         meeting_key: str | None = None,
+        due_before: str | None = None,
+        ical_uid: str | None = None,
     ) -> FollowUp:
         with self._store.transaction():
-            if meeting_key is not None:
-                ensure_meeting(self._store, meeting_key)
+            for key in (meeting_key, due_before):
+                if key is not None:
+                    ensure_meeting(self._store, key)
             now = self._store.now()
             cursor = self._store.execute(
                 "INSERT INTO follow_ups (text, due_date, client_id, meeting_key, done,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-                (text, day_text(due), client_id, meeting_key, now, now),
+                " created_at, updated_at, due_before, ical_uid)"
+                " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                (text, day_text(due), client_id, meeting_key, now, now, due_before, ical_uid),
             )
             return self.get(int(cursor.lastrowid or 0))
+
+    def by_ical_uid(self, uid: str) -> FollowUp | None:
+        row = self._store.query_one("SELECT * FROM follow_ups WHERE ical_uid = ?", (uid,))
+        return None if row is None else _follow_up(row)
+
+    def anchored(self) -> list[FollowUp]:
+        """Open follow-ups whose due date follows a meeting."""
+        rows = self._store.query(
+            "SELECT * FROM follow_ups WHERE due_before IS NOT NULL AND done = 0 ORDER BY id"
+        )
+        return [_follow_up(row) for row in rows]
+
+    def set_anchor(self, follow_up_id: int, meeting: str | None, due: date | None) -> FollowUp:
+        """Tie the due date to a meeting (or untie it with None), with its current date."""
+        with self._store.transaction():
+            if meeting is not None:
+                ensure_meeting(self._store, meeting)
+            self._store.execute(
+                "UPDATE follow_ups SET due_before = ?, due_date = ?, updated_at = ? WHERE id = ?",
+                (meeting, day_text(due), self._store.now(), follow_up_id),
+            )
+            return self.get(follow_up_id)
 
     def update(
         self,

@@ -63,6 +63,7 @@ _HAS_USER_DATA = """
     EXISTS (SELECT 1 FROM checklist_items c WHERE c.meeting_key = m.meeting_key)
     OR EXISTS (SELECT 1 FROM notes n WHERE n.meeting_key = m.meeting_key)
     OR EXISTS (SELECT 1 FROM follow_ups f WHERE f.meeting_key = m.meeting_key)
+    OR EXISTS (SELECT 1 FROM follow_ups f WHERE f.due_before = m.meeting_key AND f.done = 0)
 """
 
 

@@ -64,6 +64,10 @@ class FollowUp:
     done_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    due_before: str | None = None
+    """A meeting's key: due on that meeting's day, and following it when it moves."""
+    ical_uid: str | None = None
+    """The UID of the task (VTODO) it was imported from, if any."""
 
 
 @dataclass(frozen=True, slots=True)
