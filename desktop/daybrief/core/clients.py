@@ -14,7 +14,7 @@ Warning:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from daybrief.core.confirmation import normalize_email
@@ -42,9 +42,9 @@ def registrable_domain(domain: str) -> str:
     return ".".join(labels[-2:])
 
 
-def default_name(domain: str) -> str:
+def default_name(domain: str, registrable_of: Callable[[str], str] | None = None) -> str:
     """A readable client name from its domain: ``acme-corp.example`` → "Acme Corp"."""
-    registrable = registrable_domain(domain)
+    registrable = (registrable_of or registrable_domain)(domain)
     first = registrable.split(".", 1)[0] if registrable else domain
     words = [w for w in first.replace("_", "-").split("-") if w]
     return " ".join(w[:1].upper() + w[1:] for w in words) or domain
@@ -70,6 +70,8 @@ class ClientDirectory:
     own_domains: frozenset[str] = frozenset()
     freemail: frozenset[str] = frozenset()
     names: Mapping[str, str] = field(default_factory=dict)
+    registrable: Callable[[str], str] = registrable_domain
+    """Folds a domain to the one a company registers; services pass the Public Suffix List."""
 
     @classmethod
     def for_user(
@@ -78,6 +80,7 @@ class ClientDirectory:
         freemail: Iterable[str] = (),
         names: Mapping[str, str] | None = None,
         extra_own_domains: Iterable[str] = (),
+        registrable: Callable[[str], str] = registrable_domain,
     ) -> ClientDirectory:
         """A directory whose own domains are those of the user's addresses (and ``extra``)."""
         free = frozenset(d.strip().lower() for d in freemail if d.strip())
@@ -87,11 +90,12 @@ class ClientDirectory:
         # A gmail user's "own domain" must not make every gmail attendee a colleague-free
         # non-client: it is free mail either way, so keeping it out of own changes nothing.
         own = {d for d in own if d and not _covered(d, free)}
-        folded = {registrable_domain(d) for d in own}
+        folded = {registrable(d) for d in own}
         return cls(
             own_domains=frozenset(own | folded),
             freemail=free,
             names={k.strip().lower(): v for k, v in (names or {}).items()},
+            registrable=registrable,
         )
 
     def client_of(self, email: str) -> str | None:
@@ -103,8 +107,15 @@ class ClientDirectory:
             return None
         named = self.names.get(domain)
         if named is None:
-            named = self.names.get(registrable_domain(domain))
-        return named if named else default_name(domain)
+            named = self.names.get(self.registrable(domain))
+        return named if named else default_name(domain, self.registrable)
+
+    def domain_of_client(self, email: str) -> str | None:
+        """The domain a client is known by for this address (to name or merge it)."""
+        domain = domain_of(email)
+        if self.client_of(email) is None:
+            return None
+        return domain if domain in self.names else self.registrable(domain)
 
     def clients_of(self, attendees: Iterable[Attendee], organizer: str | None = None) -> list[str]:
         """Distinct client names of a meeting's people, in order of appearance."""

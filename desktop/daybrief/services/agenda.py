@@ -11,15 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from daybrief.core.clients import ClientDirectory
 from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, identity
 from daybrief.core.conflicts import Conflict, find_double_bookings, is_busy
 from daybrief.core.model import Occurrence
+from daybrief.services.clients import client_directory
 from daybrief.services.hygiene import conflict_problem_key, unconfirmed_problem_key
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import occurrences_in_store, orphaned_meetings
 from daybrief.services.rules import instance_key
 from daybrief.store.checklists import Checklists
-from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.models import MeetingSnapshot
 
@@ -140,30 +141,18 @@ def domain_of(address: str) -> str:
     return address.rpartition("@")[2].lower().strip()
 
 
-def meeting_clients(
-    occurrence: Occurrence, own_domains: set[str], client_names: dict[str, str]
-) -> dict[str, str]:
-    """Clients in a meeting, name → first domain seen: attendee domains not the user's own."""
-    names: dict[str, str] = {}
-    addresses = [a.email for a in occurrence.event.attendees]
-    if occurrence.event.organizer:
-        addresses.append(occurrence.event.organizer)
+def meeting_clients(occurrence: Occurrence, directory: ClientDirectory) -> dict[str, str]:
+    """Clients in a meeting, name → the domain it is known by (SPEC §2 Client)."""
+    event = occurrence.event
+    found: dict[str, str] = {}
+    addresses = [event.organizer] if event.organizer else []
+    addresses += [a.email for a in event.attendees if a.cutype.upper() not in ("ROOM", "RESOURCE")]
     for address in addresses:
-        domain = domain_of(address)
-        if not domain or domain in own_domains:
-            continue
-        name = client_names.get(domain) or _name_from_domain(domain)
-        names.setdefault(name, domain)
-    return names
-
-
-def _name_from_domain(domain: str) -> str:
-    labels = domain.split(".")
-    # acme.example, mail.acme.com, acme.co.uk: the label before the public suffix.
-    core = (
-        labels[-3] if len(labels) >= 3 and len(labels[-2]) <= 3 else labels[max(0, len(labels) - 2)]
-    )
-    return core.replace("-", " ").title()
+        name = directory.client_of(address)
+        domain = directory.domain_of_client(address)
+        if name is not None and domain is not None:
+            found.setdefault(name, domain)
+    return found
 
 
 def _organiser_time(occurrence: Occurrence, zone: tzinfo) -> str | None:
@@ -207,13 +196,8 @@ class AgendaService:
     def _me(self) -> frozenset[str]:
         return identity(self.preferences.addresses)
 
-    def _own_domains(self) -> set[str]:
-        return {domain_of(a) for a in self.preferences.addresses if "@" in a}
-
-    def _client_names(self) -> dict[str, str]:
-        return {
-            domain: client.name for client in Clients(self.store).all() for domain in client.domains
-        }
+    def directory(self) -> ClientDirectory:
+        return client_directory(self.store, self.preferences.addresses)
 
     def day(self, day: date) -> DayAgenda:
         zone = self.zone
@@ -226,13 +210,13 @@ class AgendaService:
             partners[id(conflict.a)].append(conflict.b)
             partners[id(conflict.b)].append(conflict.a)
         reasons = {id(item.occurrence): item for item in unconfirmed}
-        own, names = self._own_domains(), self._client_names()
+        directory = self.directory()
         checklists = Checklists(self.store)
         rows = []
         for occurrence in sorted(occurrences, key=lambda o: (not o.all_day, o.start, o.summary)):
             key = key_of(occurrence)
             start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
-            clients = meeting_clients(occurrence, own, names)
+            clients = meeting_clients(occurrence, directory)
             rows.append(
                 AgendaRow(
                     occurrence=occurrence,

@@ -55,6 +55,12 @@ TIME_OFF_UIDS = "calendar/time_off_uids"
 FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
 
 
+def registrable(domain: str) -> str:
+    from daybrief.services.clients import registrable as by_public_suffix_list
+
+    return by_public_suffix_list(domain)
+
+
 def load_freemail_domains() -> frozenset[str]:
     """The packaged list of free-mail providers (``resources/freemail_domains.txt``)."""
     text = resource_path("freemail_domains.txt").read_text(encoding="utf-8")
@@ -190,6 +196,7 @@ def user_inputs_from_store(
             load_freemail_domains(),
             names,
             [str(d) for d in own] if isinstance(own, list) else [],
+            registrable=registrable,
         ),
         checklists=checklists,
         follow_ups=tuple(follow_ups),
@@ -237,7 +244,10 @@ def briefing_from_calendars(
     addresses = identity(me)
     if user is None:
         user = UserInputs(
-            me=addresses, clients=ClientDirectory.for_user(addresses, load_freemail_domains())
+            me=addresses,
+            clients=ClientDirectory.for_user(
+                addresses, load_freemail_domains(), registrable=registrable
+            ),
         )
     briefing = build_briefing(
         day, expansion.occurrences, zone, clock, user, settings, redact=redact
@@ -258,7 +268,7 @@ def demo_briefing(
     me = identity([DEMO_USER])
     user = UserInputs(
         me=me,
-        clients=ClientDirectory.for_user(me, load_freemail_domains()),
+        clients=ClientDirectory.for_user(me, load_freemail_domains(), registrable=registrable),
         checklists={
             uid: [ChecklistEntry(text, required, done) for text, required, done in items]
             for uid, items in data.checklists.items()

@@ -26,7 +26,6 @@ from daybrief.core.checklists import (
     fresh_since,
     missing_label,
     needs_client,
-    own_domains,
     substitute_client,
 )
 from daybrief.core.confirmation import identity
@@ -234,8 +233,7 @@ def check_file_items(
     items = [item for item in checklists.with_file_patterns() if item.meeting_key in by_key]
     if not items:
         return []
-    mine = own_domains(identity(saved_identity(store) if me is None else me))
-    names = ClientNames(store, mine)
+    names = ClientNames(store, identity(saved_identity(store) if me is None else me))
     starts = [by_key[item.meeting_key].start for item in items]
     history = _ClientHistory(
         [*Calendars(store).between(min(starts) - HISTORY, max(starts)), *by_key.values()], names

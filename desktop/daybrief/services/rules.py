@@ -18,7 +18,6 @@ from datetime import datetime, tzinfo
 
 from daybrief.core.checklists import (
     MeetingFacts,
-    domain_of,
     meeting_facts,
     own_domains,
     rule_matches,
@@ -103,36 +102,16 @@ def seed_first_run_templates(store: Store) -> list[Template]:
 
 
 class ClientNames:
-    """Client names of a meeting from its attendees' domains and the store's clients.
+    """Client names of a meeting, by the app's one client directory (services/clients.py)."""
 
-    A deliberately small derivation (a domain the user has put under a client); the
-    shared one in ``core/clients.py`` replaces it. Looks each domain up once.
-    """
+    def __init__(self, store: Store, me: Collection[str]) -> None:
+        from daybrief.services.clients import client_directory
 
-    def __init__(self, store: Store, mine: Collection[str]) -> None:
-        self._clients = Clients(store)
-        self._mine = mine
-        self._by_domain: dict[str, str | None] = {}
-
-    def name_for(self, domain: str) -> str | None:
-        if domain not in self._by_domain:
-            try:
-                client = self._clients.for_domain(domain)
-            except StoreError:  # a malformed address has no client
-                client = None
-            self._by_domain[domain] = None if client is None else client.name
-        return self._by_domain[domain]
+        self._directory = client_directory(store, me)
 
     def of(self, occurrence: Occurrence) -> frozenset[str]:
-        domains = {
-            domain_of(a.email)
-            for a in occurrence.event.attendees
-            if a.cutype.upper() not in ("ROOM", "RESOURCE")
-        }
-        if occurrence.event.organizer:
-            domains.add(domain_of(occurrence.event.organizer))
-        names = {self.name_for(d) for d in domains if d and d not in self._mine}
-        return frozenset(n for n in names if n)
+        event = occurrence.event
+        return frozenset(self._directory.clients_of(event.attendees, event.organizer))
 
 
 def instance_key(occurrence: Occurrence) -> str | None:
@@ -177,7 +156,7 @@ def apply_rules(
     mine = own_domains(addresses)
     templates = Templates(store)
     clients = Clients(store)
-    names = ClientNames(store, mine)
+    names = ClientNames(store, addresses)
     values = {rule.id: _rule_value(rule, clients) for rule in rules}
     done = templates.applications()
     applied: list[tuple[str, int]] = []
