@@ -9,15 +9,26 @@ names, merges and splits are the store's clients table.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from functools import cache
 
 from publicsuffixlist import PublicSuffixList
 
 from daybrief.core.clients import ClientDirectory, registrable_domain
+from daybrief.core.confirmation import find_unconfirmed, identity
+from daybrief.core.conflicts import find_double_bookings
+from daybrief.core.model import Occurrence
 from daybrief.services.briefing import OWN_DOMAINS, load_freemail_domains
-from daybrief.services.queries import saved_identity
+from daybrief.services.preferences import Preferences, zone_label
+from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.rules import instance_key as key_of
+from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
+from daybrief.store.followups import FollowUps
+from daybrief.store.models import FollowUp
+from daybrief.store.notes import Notes
 from daybrief.store.settings import Settings
 
 
@@ -53,3 +64,159 @@ def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDir
         [str(d) for d in own] if isinstance(own, list) else [],
         registrable=registrable,
     )
+
+
+PAST_DAYS = 30
+AHEAD_DAYS = 60
+
+
+@dataclass(frozen=True)
+class ClientMeeting:
+    occurrence: Occurrence
+    key: str | None
+    start: datetime
+    """In the user's zone."""
+    open_items: tuple[str, ...] = ()
+    """Required checklist items not done (upcoming meetings)."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    name: str
+    domains: tuple[str, ...]
+    client_id: int | None
+    """The store's client, when the user named, merged or gave it a follow-up."""
+    upcoming: tuple[ClientMeeting, ...]
+    past: tuple[ClientMeeting, ...]
+    follow_ups: tuple[FollowUp, ...]
+    problems: int
+    """Double-bookings and unconfirmed meetings among the upcoming ones (hygiene horizon)."""
+
+    @property
+    def next_meeting(self) -> ClientMeeting | None:
+        return self.upcoming[0] if self.upcoming else None
+
+
+def clients_overview(store: Store, preferences: Preferences, now: datetime) -> list[ClientSummary]:
+    """Every client met in the last month or the next two, by next meeting (then name)."""
+    zone = preferences.zone()
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today - timedelta(days=PAST_DAYS), time(), zone)
+    end = datetime.combine(today + timedelta(days=AHEAD_DAYS), time(), zone)
+    occurrences = [
+        o
+        for o in occurrences_in_store(store, start, end, zone, zone_label(zone))
+        if o.event.status != "CANCELLED"
+    ]
+    directory = client_directory(store, preferences.addresses)
+    me = identity(preferences.addresses)
+    horizon = now + timedelta(days=preferences.hygiene_days)
+    ahead = [o for o in occurrences if now <= o.end and o.start < horizon]
+    troubled: dict[int, int] = {}
+    for conflict in find_double_bookings(ahead, me):
+        for occurrence in (conflict.a, conflict.b):
+            troubled[id(occurrence)] = troubled.get(id(occurrence), 0) + 1
+    for item in find_unconfirmed(ahead, me):
+        troubled[id(item.occurrence)] = troubled.get(id(item.occurrence), 0) + 1
+    stored = {client.name: client for client in Clients(store).all()}
+    by_name: dict[str, list[Occurrence]] = {}
+    domains: dict[str, set[str]] = {}
+    for occurrence in occurrences:
+        event = occurrence.event
+        for address in [event.organizer or "", *(a.email for a in event.attendees)]:
+            name = directory.client_of(address) if address else None
+            if name is None:
+                continue
+            domain = directory.domain_of_client(address)
+            if domain:
+                domains.setdefault(name, set()).add(domain)
+            meetings = by_name.setdefault(name, [])
+            if occurrence not in meetings:
+                meetings.append(occurrence)
+    follow_ups = FollowUps(store).query(include_undated=True)
+    open_by_client: dict[int, list[FollowUp]] = {}
+    for item in follow_ups:
+        if item.client_id is not None:
+            open_by_client.setdefault(item.client_id, []).append(item)
+    for name, client in stored.items():  # a client with follow-ups but no meetings shows too
+        if open_by_client.get(client.id):
+            by_name.setdefault(name, [])
+    checklists = Checklists(store)
+    notes = Notes(store)
+    summaries = []
+    for name, meetings in by_name.items():
+        client = stored.get(name)
+        upcoming, past = [], []
+        for occurrence in sorted(meetings, key=lambda o: o.start):
+            key = key_of(occurrence)
+            local = occurrence.start.astimezone(zone)
+            if occurrence.end >= now:
+                items = checklists.items(key) if key else []
+                upcoming.append(
+                    ClientMeeting(
+                        occurrence,
+                        key,
+                        local,
+                        tuple(i.text for i in items if i.required and not i.done),
+                    )
+                )
+            else:
+                note = notes.get(key) if key else None
+                past.append(ClientMeeting(occurrence, key, local, note=note.text if note else ""))
+        summaries.append(
+            ClientSummary(
+                name=name,
+                domains=tuple(
+                    sorted(set(client.domains if client else ()) | domains.get(name, set()))
+                ),
+                client_id=client.id if client else None,
+                upcoming=tuple(upcoming),
+                past=tuple(reversed(past)),
+                follow_ups=tuple(open_by_client.get(client.id, [])) if client else (),
+                problems=sum(troubled.get(id(m.occurrence), 0) for m in upcoming),
+            )
+        )
+    summaries.sort(
+        key=lambda s: (
+            s.next_meeting is None,
+            s.next_meeting.start if s.next_meeting else now,
+            s.name,
+        )
+    )
+    return summaries
+
+
+def rename_client(store: Store, summary: ClientSummary, name: str) -> int:
+    """Give a client the user's name (making it a stored client if it was only derived)."""
+    clients = Clients(store)
+    with store.transaction():
+        if summary.client_id is not None:
+            return clients.rename(summary.client_id, name).id
+        client = clients.create(name, list(summary.domains))
+        return client.id
+
+
+def merge_clients(store: Store, source: ClientSummary, into: ClientSummary) -> int:
+    """``source``'s domains (and follow-ups) become ``into``'s: acme.com + acme.co.uk → Acme."""
+    clients = Clients(store)
+    with store.transaction():
+        target = into.client_id
+        if target is None:
+            target = clients.create(into.name, list(into.domains)).id
+        if source.client_id is not None:
+            return clients.merge(source.client_id, target).id
+        for domain in source.domains:
+            clients.assign_domain(domain, target)
+        return target
+
+
+def split_client(store: Store, summary: ClientSummary, domain: str, name: str) -> int:
+    """Take ``domain`` out of a (merged) client into a new client called ``name``."""
+    clients = Clients(store)
+    with store.transaction():
+        if summary.client_id is None:
+            clients.create(summary.name, [d for d in summary.domains if d != domain])
+        new = clients.create(name)
+        clients.assign_domain(domain, new.id)
+        return new.id

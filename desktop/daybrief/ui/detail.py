@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +34,13 @@ from PySide6.QtWidgets import (
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow
 from daybrief.services.files import FileSystem, check_file_items
+from daybrief.services.followups import (
+    NextMeeting,
+    due_end_of_week,
+    due_next_working_day,
+    due_tomorrow,
+)
+from daybrief.services.preferences import Preferences
 from daybrief.store.models import ChecklistItem, FollowUp
 from daybrief.store.userdata import UserData
 from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
@@ -115,6 +124,16 @@ class MeetingDetail(QWidget):
         self.follow_up_due = QDateEdit(calendarPopup=True)
         self.follow_up_due.setDisplayFormat("ddd d MMM yyyy")
         self.follow_up_client = QComboBox()
+        self.due_picks = QToolButton(text="…")
+        self.due_picks.setToolTip("Quick due dates")
+        self.due_picks.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.due_picks.setMenu(QMenu(self.due_picks))
+        self.due_picks.menu().aboutToShow.connect(self._fill_due_picks)
+        self.follow_up_due.dateChanged.connect(self._due_edited)
+        self._anchor: NextMeeting | None = None
+        self.preferences = Preferences()
+        self.next_meeting_with: Callable[[str, datetime], NextMeeting | None] | None = None
+        """Set by the window: the user's next meeting with a client after a moment."""
         delete_follow_up = QPushButton("Delete")
         delete_follow_up.clicked.connect(self._delete_follow_up)
 
@@ -156,6 +175,7 @@ class MeetingDetail(QWidget):
         follow_details = QHBoxLayout()
         follow_details.addWidget(QLabel("Due"))
         follow_details.addWidget(self.follow_up_due)
+        follow_details.addWidget(self.due_picks)
         follow_details.addWidget(QLabel("Client"))
         follow_details.addWidget(self.follow_up_client, 1)
         layout.addLayout(follow_details)
@@ -206,6 +226,7 @@ class MeetingDetail(QWidget):
             self.follow_ups,
             self.new_follow_up,
             self.follow_up_due,
+            self.due_picks,
             self.follow_up_client,
             self.notes,
         ):
@@ -430,9 +451,45 @@ class MeetingDetail(QWidget):
             client_id = self._data.clients.ensure_for_domain(domain, client).id if domain else None
         else:
             client_id = client
-        self._data.follow_ups.add(text, due=due, client_id=client_id, meeting_key=key)
+        anchor = self._anchor.key if self._anchor is not None and self._anchor.day == due else None
+        self._data.follow_ups.add(
+            text, due=due, client_id=client_id, meeting_key=key, due_before=anchor
+        )
+        self._anchor = None
         self.new_follow_up.clear()
         self._edited()
+
+    def _fill_due_picks(self) -> None:
+        menu = self.due_picks.menu()
+        menu.clear()
+        row = self._row
+        if row is None:
+            return
+        today = row.start.date()
+        picks: list[tuple[str, date, NextMeeting | None]] = [
+            ("Tomorrow", due_tomorrow(today), None),
+            ("Next working day", due_next_working_day(today, self.preferences), None),
+            ("End of the week", due_end_of_week(today, self.preferences), None),
+        ]
+        client = self.follow_up_client.currentText()
+        if self.next_meeting_with is not None and client and client != "No client":
+            meeting = self.next_meeting_with(client, row.end)
+            if meeting is not None:
+                picks.append(
+                    (f"Before my next meeting with {client} ({meeting.day:%a %d %b})",
+                     meeting.day, meeting)
+                )  # fmt: skip
+            else:
+                menu.addAction(f"No later meeting with {client} yet").setEnabled(False)
+        for label, day, anchor in picks:
+            menu.addAction(label, lambda d=day, a=anchor: self._pick_due(d, a))
+
+    def _pick_due(self, day: date, anchor: NextMeeting | None) -> None:
+        self.follow_up_due.setDate(QDate(day))
+        self._anchor = anchor  # after setDate: a date typed by hand clears it again
+
+    def _due_edited(self, _date: QDate) -> None:
+        self._anchor = None
 
     def _domain_for(self, client_name: str) -> str | None:
         row = self._row

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.engine import suggest_identity_from
 from daybrief.services.agenda import AgendaService, HygieneItem, key_of
+from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import (
     demo_path,
@@ -51,6 +52,7 @@ from daybrief.services.demo import (
     load_demo,
 )
 from daybrief.services.drafts import draft_for
+from daybrief.services.followups import NextMeeting, next_meeting_with, sync_anchored_due_dates
 from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.jobs import (
     ImportOutcome,
@@ -61,7 +63,7 @@ from daybrief.services.jobs import (
     subscribe_and_apply,
 )
 from daybrief.services.preferences import load_preferences, save_preferences, zone_label
-from daybrief.services.queries import has_calendars, stored_calendars
+from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
 from daybrief.services.refresh import DEFAULT_REFRESH_MINUTES, REFRESH_MINUTES_SETTING
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
@@ -79,10 +81,11 @@ from daybrief.ui.dialogs import (
     TemplatesDialog,
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
+from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
 from daybrief.ui.tasks import Job, start
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
-TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE = range(4)
+TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS = range(6)
 
 
 def _table(model: object) -> QTableView:
@@ -276,12 +279,20 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(day_page, "Day")
         self.tabs.addTab(self.week, "Week")
         self.tabs.addTab(hygiene_page, "Hygiene")
+        self.clients_page = ClientsPage(store)
+        self.clients_page.changed.connect(lambda: self.refresh())
+        self.tabs.addTab(self.clients_page, "Clients")
+        self.follow_ups_page = FollowUpsPage(store, self.today)
+        self.follow_ups_page.changed.connect(lambda: self.refresh())
+        self.tabs.addTab(self.follow_ups_page, "Follow-ups")
         self.tabs.setCurrentIndex(TAB_BRIEFING)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._shown_tab = TAB_BRIEFING
 
         self.detail = MeetingDetail(self.data, clock)
         self.detail.changed.connect(self._detail_changed)
+        self.detail.preferences = self.preferences
+        self.detail.next_meeting_with = self._next_meeting_with
         splitter = QSplitter()
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.detail)
@@ -392,6 +403,9 @@ class MainWindow(QMainWindow):
         if self._shown_tab == TAB_BRIEFING and index != TAB_BRIEFING:
             self.briefing.mark_seen()
         self._shown_tab = index
+        if index == TAB_CLIENTS:
+            # Two months of meetings: only worked out when the page is looked at.
+            self.clients_page.show_clients(self.preferences, self.clock())
 
     # --- showing ---
 
@@ -433,7 +447,11 @@ class MainWindow(QMainWindow):
             counts.append("no meetings")
         heading = f"{relative} — " if relative else ""
         self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
+        sync_anchored_due_dates(self.store, self.service.zone)
         self.briefing.show_day(self.day, self.service.zone)
+        self.follow_ups_page.reload(self.preferences)
+        if self.tabs.currentIndex() == TAB_CLIENTS:
+            self.clients_page.show_clients(self.preferences, self.clock())
         monday = self.day - timedelta(days=self.day.weekday())
         self.week_model.set_days(self.service.week(monday), today)
         self._refresh_hygiene(today)
@@ -471,6 +489,13 @@ class MainWindow(QMainWindow):
             link = index.data(LINK_ROLE)
             if link:
                 QDesktopServices.openUrl(QUrl(link))
+
+    def _next_meeting_with(self, client: str, after: datetime) -> NextMeeting | None:
+        zone = self.service.zone
+        horizon = after + timedelta(days=AHEAD_DAYS)
+        occurrences = occurrences_in_store(self.store, after, horizon, zone, zone_label(zone))
+        directory = client_directory(self.store, self.preferences.addresses)
+        return next_meeting_with(client, occurrences, directory, after, zone)
 
     def _detail_changed(self) -> None:
         row = self.detail.row
@@ -541,6 +566,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.result_preferences is not None:
             save_preferences(self.store, dialog.result_preferences)
             self.preferences = dialog.result_preferences
+            self.detail.preferences = self.preferences
             self.service = AgendaService(self.store, self.preferences)
             self.refresh()
 
