@@ -61,6 +61,15 @@ def main() -> int:
         )
     )
     steps.append(lambda: dialog_shot(SettingsDialog(window.preferences, [], window), "05-settings"))
+    steps.append(lambda: (window.tabs.setCurrentIndex(4), shot(window, "04b-clients")))
+    steps.append(lambda: (window.tabs.setCurrentIndex(5), shot(window, "04c-follow-ups")))
+
+    def subscribe() -> None:
+        from daybrief.ui.dialogs import SubscribeDialog
+
+        dialog_shot(SubscribeDialog(window), "05b-add-address")
+
+    steps.append(subscribe)
 
     def templates() -> None:
         data = window.data

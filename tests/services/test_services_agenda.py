@@ -292,7 +292,7 @@ def test_demo_gives_tomorrow_problems_clients_and_open_items(store: Store, tmp_p
     texts = [item.text for item in UserData.of(store).checklists.items("demo-qbr")]
     # The demo user's own items (as `daybrief brief --demo` has them), then the starter
     # templates' (QBR and client meeting), each text once.
-    assert texts[:3] == ["Deck", "Usage report", "Agenda sent"]
+    assert texts[:3] == ["Deck ready", "Usage report", "Agenda sent"]
     assert len(texts) == len(set(texts)) == qbr.checklist.total
     assert "Success metrics reviewed" in texts
     assert len(UserData.of(store).goals.for_day(date(2026, 3, 10))) == 2

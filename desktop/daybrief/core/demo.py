@@ -141,7 +141,7 @@ def demo_user_inputs(day: date) -> DemoUserData:
     open required items, follow-ups due and overdue for several clients, two goals."""
     return DemoUserData(
         checklists={
-            "demo-qbr": [("Deck", True, True), ("Usage report", True, False),
+            "demo-qbr": [("Deck ready", True, True), ("Usage report", True, False),
                          ("Agenda sent", True, True)],
             "demo-initech-kickoff": [("Onboarding plan", True, False),
                                      ("Intro email to the Initech team", False, False)],

@@ -44,7 +44,8 @@ FIRST_RUN_TEMPLATES: tuple[
 ] = (
     (
         "Client meeting",
-        (("Agenda sent", True), ("Notes from last meeting reviewed", False)),
+        # Optional: every client meeting gets it, and a weekly sync should not nag.
+        (("Agenda sent", False), ("Notes from last meeting reviewed", False)),
         ((RuleKind.EXTERNAL_ATTENDEES, ""),),
     ),
     (
