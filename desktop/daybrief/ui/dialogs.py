@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.errors import ReadWarning
+from daybrief.services import autostart
 from daybrief.services.credentials import CredentialStore
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
 from daybrief.services.sources import list_sources, remove_source
@@ -86,6 +87,8 @@ class SettingsDialog(QDialog):
         self.lead.setValue(preferences.reminder_lead_minutes)
         self.close_to_tray = QCheckBox("Keep running in the tray when the window closes")
         self.close_to_tray.setChecked(preferences.close_to_tray)
+        self.autostart = QCheckBox("Start Daybrief when I log in")
+        self.autostart.setChecked(autostart.is_enabled())
 
         form = QFormLayout()
         form.addRow("My email addresses", self.addresses)
@@ -96,6 +99,7 @@ class SettingsDialog(QDialog):
         form.addRow("Look for problems", self.horizon)
         form.addRow("Remind before meetings", self.lead)
         form.addRow("", self.close_to_tray)
+        form.addRow("", self.autostart)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -136,6 +140,11 @@ class SettingsDialog(QDialog):
             reminder_lead_minutes=self.lead.value(),
             close_to_tray=self.close_to_tray.isChecked(),
         )
+        if self.autostart.isChecked() != autostart.is_enabled():
+            try:
+                autostart.set_enabled(self.autostart.isChecked())
+            except (autostart.AutostartUnsupported, OSError) as error:
+                QMessageBox.information(self, "Start at login", str(error))
         self.accept()
 
 
