@@ -71,6 +71,14 @@ def main() -> int:
 
     steps.append(subscribe)
 
+    def welcome() -> None:
+        dialog = window.welcome()
+        app.processEvents()
+        shot(dialog, "05c-welcome")
+        dialog.reject()
+
+    steps.append(welcome)
+
     def templates() -> None:
         data = window.data
         if not data.templates.all():

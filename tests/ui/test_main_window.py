@@ -404,3 +404,39 @@ def test_an_item_tied_to_a_file_says_missing_then_ticks_itself(
     window.refresh()
     assert model.index(0).data() == "Deck  (required) — found Acme QBR Q1.pptx"
     assert data.checklists.get(item.id).done
+
+
+def test_the_welcome_asks_who_i_am_and_keeps_the_answer(
+    qtbot, window: MainWindow, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from daybrief.services.preferences import load_preferences
+    from daybrief.ui.dialogs import WelcomeDialog
+
+    save_preferences(store, Preferences(zone_name="Europe/Berlin"))  # a first start
+    window.load_demo()  # shown behind the welcome, with its made-up Sam as "me"
+    opened: list[bool] = []
+    monkeypatch.setattr(MainWindow, "choose_files", lambda self: opened.append(True))
+    dialog = window.welcome()
+    assert dialog.addresses.text() == ""  # not the demo's made-up Sam
+    dialog.addresses.setText("jo@agency.example")
+    dialog.days[5].setChecked(True)  # works Saturdays
+    open_button = next(b for b in dialog.buttons.buttons() if b.text().startswith("Open my"))
+    open_button.click()
+    assert dialog.next_step == WelcomeDialog.OPEN
+    qtbot.waitUntil(lambda: bool(opened))
+    saved = load_preferences(store)
+    assert saved.addresses == ("jo@agency.example",)
+    assert saved.working_days == (0, 1, 2, 3, 4, 5)
+
+
+def test_a_welcome_left_without_addresses_keeps_the_known_ones(
+    qtbot, window: MainWindow, store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    from daybrief.services.preferences import load_preferences
+
+    dialog = window.welcome()
+    assert dialog.addresses.text() == ME
+    demo = next(b for b in dialog.buttons.buttons() if b.text() == "Explore the demo")
+    demo.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert load_preferences(store).addresses == (ME,)

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -63,6 +63,8 @@ def run_window(
         else:
             window.reimport_files()
         tray.start()
+        if first:
+            QTimer.singleShot(0, window.welcome)
         code = app.exec()
         tray.hide()
         server.close()

@@ -105,9 +105,10 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addLayout(form)
+        self.layout_.addWidget(buttons)
+        self.buttons = buttons
         self._base = preferences
         self.result_preferences: Preferences | None = None
 
@@ -535,3 +536,45 @@ class SubscribeDialog(QDialog):
             "username": self.user.text().strip() or None,
             "password": self.password.text() or None,
         }
+
+
+class WelcomeDialog(SettingsDialog):
+    """The first start: who you are, your hours and zone, then your calendar or the demo."""
+
+    OPEN, SUBSCRIBE, DEMO = "open", "subscribe", "demo"
+
+    def __init__(
+        self, preferences: Preferences, suggested: Sequence[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(preferences, suggested, parent)
+        self.setWindowTitle("Welcome to Daybrief")
+        self.next_step = self.DEMO
+        welcome = QLabel(
+            "<h2>Welcome to Daybrief</h2><p>Every evening it tells you which of tomorrow's "
+            "meetings are double-booked or unconfirmed, which clients you will see and what "
+            "each meeting needs. Tell it who you are, so it knows which answers are yours "
+            "and who your clients are; you can change all this later in Settings.</p>"
+        )
+        welcome.setWordWrap(True)
+        self.layout_.insertWidget(0, welcome)
+        self.buttons.clear()
+        for label, step in (
+            ("Open my calendar file…", self.OPEN),
+            ("Add a calendar address…", self.SUBSCRIBE),
+            ("Explore the demo", self.DEMO),
+        ):
+            # Action buttons: the step is known before the dialog closes (accepted() would
+            # come before a button's own clicked()).
+            button = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda _=False, s=step: self._choose(s))
+        self.resize(640, 520)
+
+    def _choose(self, step: str) -> None:
+        self.next_step = step
+        self._accept()
+
+    def _accept(self) -> None:
+        # Addresses may stay empty here: the first calendar suggests them.
+        if not self.addresses.text().strip():
+            self.addresses.setText(", ".join(self._base.addresses))
+        super()._accept()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from html import escape
@@ -50,6 +51,7 @@ from daybrief.services.demo import (
     forget_demo_identity,
     has_demo,
     load_demo,
+    needs_identity,
 )
 from daybrief.services.drafts import draft_for
 from daybrief.services.followups import NextMeeting, next_meeting_with, sync_anchored_due_dates
@@ -79,6 +81,7 @@ from daybrief.ui.dialogs import (
     SettingsDialog,
     SubscribeDialog,
     TemplatesDialog,
+    WelcomeDialog,
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
@@ -587,6 +590,34 @@ class MainWindow(QMainWindow):
         self.preferences = load_preferences(self.store)
         self.service = AgendaService(self.store, self.preferences)
         self.refresh()
+
+    def welcome(self) -> WelcomeDialog:
+        """The first start's questions (non-blocking: the demo stays visible behind them)."""
+        shown = replace(
+            self.preferences,
+            addresses=() if needs_identity(self.store) else self.preferences.addresses,
+        )
+        dialog = WelcomeDialog(shown, [], self)
+        dialog.finished.connect(lambda _code: self._welcomed(dialog))
+        dialog.open()
+        self.welcome_dialog = dialog
+        return dialog
+
+    def _welcomed(self, dialog: WelcomeDialog) -> None:
+        chosen = dialog.result_preferences
+        if chosen is None:
+            return
+        if not chosen.addresses:  # keep what is known; the first calendar will suggest
+            chosen = replace(chosen, addresses=self.preferences.addresses)
+        save_preferences(self.store, chosen)
+        self.preferences = chosen
+        self.detail.preferences = chosen
+        self.service = AgendaService(self.store, chosen)
+        self.refresh()
+        if dialog.next_step == WelcomeDialog.OPEN:
+            self.choose_files()
+        elif dialog.next_step == WelcomeDialog.SUBSCRIBE:
+            self.subscribe_address()
 
     def edit_templates(self) -> None:
         TemplatesDialog(self.data, self).exec()
