@@ -141,3 +141,27 @@ def test_refresh_keeps_the_last_good_data_when_the_server_fails(
     assert "server error" in window.statusBar().currentMessage()
     (source,) = Calendars(store).sources()
     assert [o.event.summary for o in Calendars(store).occurrences_of(source.id)] == ["Acme QBR"]
+
+
+def test_a_source_is_renamed_and_signed_in_again(
+    qtbot,
+    store: Store,
+    calendar_server: CalendarServer,
+    memory_keyring: MemoryKeyring,
+    answers: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    calendar_server.serve(PATH, ics(("qbr-1", "Acme QBR", tomorrow_at(10))))
+    window = make_window(qtbot, store, KeyringStore())
+    window._subscribe({"url": calendar_server.url(PATH), "name": "Work"})
+    wait(qtbot, window)
+    dialog = CalendarsDialog(store, credentials=window.credentials)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    replies = iter([("Work (Google)", True), ("me@example.com", True), ("n3w-pass", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: next(replies))
+    dialog._rename()
+    assert Calendars(store).sources()[0].name == "Work (Google)"
+    dialog.table.selectRow(0)
+    dialog._sign_in()
+    assert any("n3w-pass" in value for value in memory_keyring.entries.values())

@@ -37,7 +37,8 @@ from daybrief.core.errors import ReadWarning
 from daybrief.services import autostart
 from daybrief.services.credentials import CredentialStore
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
-from daybrief.services.sources import list_sources, remove_source
+from daybrief.services.sources import list_sources, remove_source, set_source_secret
+from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
 from daybrief.store.models import RuleKind
@@ -430,6 +431,11 @@ class CalendarsDialog(QDialog):
         again.clicked.connect(self._again)
         self.remove = QPushButton("Remove")
         self.remove.clicked.connect(self._remove)
+        self.rename = QPushButton("Rename…")
+        self.rename.clicked.connect(self._rename)
+        self.password = QPushButton("Sign in again…")
+        self.password.setToolTip("A changed password, or a keyring that lost it")
+        self.password.clicked.connect(self._sign_in)
         note = QLabel(
             "Removing a calendar keeps your checklists, follow-ups and notes; its meetings "
             "show as \u201cno longer in your calendar\u201d until you dismiss them."
@@ -437,7 +443,7 @@ class CalendarsDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color:#6b7280")
         buttons = QHBoxLayout()
-        for button in (add, subscribe, again, self.remove):
+        for button in (add, subscribe, again, self.rename, self.password, self.remove):
             buttons.addWidget(button)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -470,6 +476,46 @@ class CalendarsDialog(QDialog):
         self.accept()
 
     def _again(self) -> None:
+        self.reimport_requested.emit()
+        self.accept()
+
+    def _current(self) -> Source | None:
+        row = self.table.currentRow()
+        return self.statuses[row].source if 0 <= row < len(self.statuses) else None
+
+    def _rename(self) -> None:
+        source = self._current()
+        if source is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename calendar", "Name:", text=source.name)
+        if ok and name.strip():
+            Calendars(self._store).rename(source.id, name.strip())
+            self.reload()
+
+    def _sign_in(self) -> None:
+        source = self._current()
+        if source is None or source.kind == "file" or self._credentials is None:
+            QMessageBox.information(self, "Sign in", "Only a calendar address has a password.")
+            return
+        user, ok = QInputDialog.getText(self, "Sign in again", "User (empty: none):")
+        if not ok:
+            return
+        password, ok = QInputDialog.getText(
+            self, "Sign in again", "Password:", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return
+        try:
+            set_source_secret(
+                self._store,
+                source.id,
+                self._credentials,
+                username=user.strip() or None,
+                password=password or None,
+            )
+        except Exception as error:  # the keyring's or the source's reason, shown as it is
+            QMessageBox.warning(self, "Sign in again", str(error))
+            return
         self.reimport_requested.emit()
         self.accept()
 
