@@ -233,6 +233,7 @@ def test_preferences_round_trip_and_survive_bad_values(store: Store) -> None:
         hygiene_days=21,
         reminder_lead_minutes=45,
         close_to_tray=False,
+        refresh_minutes=15,
     )
     save_preferences(store, wanted)
     assert load_preferences(store) == wanted

@@ -125,3 +125,24 @@ def test_redacted_briefing_drops_addresses(window: MainWindow) -> None:
     assert "@acme.example" not in window.briefing.view.toHtml()
     window.briefing.redact.setChecked(False)
     assert "jordan.lee@acme.example" in window.briefing.view.toHtml()
+
+
+def test_only_the_chosen_prep_slots_are_exported(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    briefing = window.briefing.briefing
+    assert briefing is not None and len(briefing.prep_slots) >= 2
+
+    def untick_all_but_first(dialog: QDialog) -> int:
+        slots = window.briefing.prep_dialog
+        for row in range(1, slots.count()):
+            slots.item(row).setCheckState(Qt.CheckState.Unchecked)
+        return 1
+
+    monkeypatch.setattr(QDialog, "exec", untick_all_but_first)
+    chosen = window.briefing.choose_prep_slots()
+    assert chosen == [briefing.prep_slots[0]]
+    path = window.briefing.export_to("prep-ics", tmp_path / "prep.ics", slots=chosen)
+    assert path is not None and path.read_text().count("BEGIN:VEVENT") == 1

@@ -15,6 +15,9 @@ from daybrief.services.queries import IDENTITY_SETTING
 from daybrief.store.db import Store
 from daybrief.store.settings import Settings
 
+REFRESH_MINUTES = "refresh_minutes"
+"""How often sources are read again; the refresh service reads the same key."""
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -31,6 +34,8 @@ class Preferences:
     hygiene_days: int = 14
     """How far ahead the hygiene panel looks for double-bookings and unconfirmed meetings."""
     reminder_lead_minutes: int = 30
+    refresh_minutes: int = 30
+    """How often calendar addresses and files are read again."""
     close_to_tray: bool = True
 
     def zone(self) -> tzinfo:
@@ -105,6 +110,7 @@ def load_preferences(store: Store) -> Preferences:
             0, settings.get_as("reminder_lead_minutes", int, defaults.reminder_lead_minutes)
         ),
         close_to_tray=settings.get_as("close_to_tray", bool, defaults.close_to_tray),
+        refresh_minutes=max(5, settings.get_as(REFRESH_MINUTES, int, defaults.refresh_minutes)),
     )
 
 
@@ -119,3 +125,4 @@ def save_preferences(store: Store, preferences: Preferences) -> None:
         settings.set("hygiene_days", preferences.hygiene_days)
         settings.set("reminder_lead_minutes", preferences.reminder_lead_minutes)
         settings.set("close_to_tray", preferences.close_to_tray)
+        settings.set(REFRESH_MINUTES, preferences.refresh_minutes)

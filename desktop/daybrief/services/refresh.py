@@ -19,13 +19,13 @@ from daybrief.services.caldav_source import Changes, combine, fetch_changes
 from daybrief.services.credentials import CredentialStore, CredentialsUnavailable, Secret
 from daybrief.services.fetch import FetchError, Limits, Opener, Validators, fetch_ics
 from daybrief.services.importer import ImportReport, default_window, import_bytes, import_file
-from daybrief.services.preferences import load_preferences, zone_label
+from daybrief.services.preferences import REFRESH_MINUTES, load_preferences, zone_label
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
 from daybrief.store.settings import Settings
 from daybrief.store.source_sync import SourceSync, SyncState, merged_objects
 
-REFRESH_MINUTES_SETTING = "refresh_minutes"
+REFRESH_MINUTES_SETTING = REFRESH_MINUTES
 DEFAULT_REFRESH_MINUTES = 30
 FIRST_RETRY = timedelta(minutes=2)
 LONGEST_RETRY = timedelta(hours=6)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daybrief.core.briefing import Briefing, suggest_goals
+from daybrief.core.briefing import Briefing, PrepSlot, suggest_goals
 from daybrief.services.briefing import briefing_from_store, mark_seen, render
 from daybrief.services.export.html import render_html
+from daybrief.services.export.ics import prep_slots_ics
 from daybrief.store.db import Store
 from daybrief.store.userdata import UserData
 
@@ -213,18 +214,63 @@ class BriefingPage(QWidget):
         briefing = self.briefing
         if briefing is None:
             return None
+        slots = None
+        if fmt == "prep-ics":
+            slots = self.choose_prep_slots()
+            if slots is None:
+                return None
         suffix = next(s for f, _l, s in EXPORTS if f == fmt)
         default = Path.home() / f"briefing-{briefing.day.isoformat()}.{suffix}"
         name, _ = QFileDialog.getSaveFileName(self, "Export the briefing", str(default))
         if not name:
             return None
-        return self.export_to(fmt, Path(name))
+        return self.export_to(fmt, Path(name), slots=slots)
 
-    def export_to(self, fmt: str, path: Path) -> Path | None:
+    def choose_prep_slots(self) -> list[PrepSlot] | None:
+        """Which suggested prep slots to export (all are ticked to begin with)."""
+        briefing = self.briefing
+        if briefing is None or not briefing.prep_slots:
+            QMessageBox.information(self, "Prep time", "No prep time to suggest for this day.")
+            return None
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Prep time to block")
+        slots = QListWidget()
+        for slot in briefing.prep_slots:
+            label = f"{slot.start:%H:%M}–{slot.end:%H:%M} before {slot.title}"
+            if slot.open_items:
+                label += f" ({', '.join(slot.open_items)})"
+            item = QListWidgetItem(label)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            slots.addItem(item)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Export these as events to add to your calendar:"))
+        layout.addWidget(slots)
+        layout.addWidget(buttons)
+        self.prep_dialog = slots
+        if not dialog.exec():
+            return None
+        return [
+            slot
+            for row, slot in enumerate(briefing.prep_slots)
+            if slots.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def export_to(
+        self, fmt: str, path: Path, *, slots: Sequence[PrepSlot] | None = None
+    ) -> Path | None:
         briefing = self.briefing
         if briefing is None:
             return None
         try:
+            if fmt == "prep-ics":
+                path.write_text(prep_slots_ics(briefing, slots), encoding="utf-8", newline="")
+                return path
             path.write_bytes(export_bytes(briefing, fmt))
         except (OSError, RuntimeError, ValueError) as error:
             QMessageBox.warning(self, "Export", f"Could not write {path}: {error}")

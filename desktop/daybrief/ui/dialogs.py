@@ -86,6 +86,8 @@ class SettingsDialog(QDialog):
         self.horizon.setValue(preferences.hygiene_days)
         self.lead = QSpinBox(minimum=0, maximum=24 * 60, suffix=" min")
         self.lead.setValue(preferences.reminder_lead_minutes)
+        self.refresh = QSpinBox(minimum=5, maximum=24 * 60, suffix=" min")
+        self.refresh.setValue(preferences.refresh_minutes)
         self.close_to_tray = QCheckBox("Keep running in the tray when the window closes")
         self.close_to_tray.setChecked(preferences.close_to_tray)
         self.autostart = QCheckBox("Start Daybrief when I log in")
@@ -99,6 +101,7 @@ class SettingsDialog(QDialog):
         form.addRow("Working hours", hours)
         form.addRow("Look for problems", self.horizon)
         form.addRow("Remind before meetings", self.lead)
+        form.addRow("Read calendars again every", self.refresh)
         form.addRow("", self.close_to_tray)
         form.addRow("", self.autostart)
         buttons = QDialogButtonBox(
@@ -140,6 +143,7 @@ class SettingsDialog(QDialog):
             work_end=end,  # type: ignore[arg-type]
             hygiene_days=self.horizon.value(),
             reminder_lead_minutes=self.lead.value(),
+            refresh_minutes=self.refresh.value(),
             close_to_tray=self.close_to_tray.isChecked(),
         )
         if self.autostart.isChecked() != autostart.is_enabled():

@@ -66,11 +66,9 @@ from daybrief.services.jobs import (
 )
 from daybrief.services.preferences import load_preferences, save_preferences, zone_label
 from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
-from daybrief.services.refresh import DEFAULT_REFRESH_MINUTES, REFRESH_MINUTES_SETTING
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
 from daybrief.store.db import Store, utc_now
-from daybrief.store.settings import Settings
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
 from daybrief.ui.briefing_page import BriefingPage
@@ -336,10 +334,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_job)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
-        minutes = max(
-            5, Settings(store).get_as(REFRESH_MINUTES_SETTING, int, DEFAULT_REFRESH_MINUTES)
-        )
-        self.refresh_timer = QTimer(self, interval=minutes * 60 * 1000)
+        self.refresh_timer = QTimer(self, interval=self.preferences.refresh_minutes * 60 * 1000)
         self.refresh_timer.timeout.connect(self._timer_refresh)
         self.refresh_timer.start()
         self.refresh()
@@ -570,6 +565,7 @@ class MainWindow(QMainWindow):
             save_preferences(self.store, dialog.result_preferences)
             self.preferences = dialog.result_preferences
             self.detail.preferences = self.preferences
+            self.refresh_timer.setInterval(self.preferences.refresh_minutes * 60 * 1000)
             self.service = AgendaService(self.store, self.preferences)
             self.refresh()
 
