@@ -440,3 +440,23 @@ def test_a_welcome_left_without_addresses_keeps_the_known_ones(
     demo.click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert load_preferences(store).addresses == (ME,)
+
+
+def test_a_calendar_change_reaches_the_hygiene_panel_and_the_week(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _import(qtbot, window, tmp_path)
+    assert window.hygiene_model.open_count() == 2
+    window.tabs.setTabText(3, "stale")  # recomputed below, or the test fails
+    moved = CALENDAR.replace(
+        "DTSTART;TZID=Europe/Berlin:20260310T110000", "DTSTART;TZID=Europe/Berlin:20260310T130000"
+    )
+    moved = moved.replace(
+        "DTEND;TZID=Europe/Berlin:20260310T120000", "DTEND;TZID=Europe/Berlin:20260310T140000"
+    )
+    (tmp_path / "work.ics").write_text(moved, encoding="utf-8")
+    window.import_files([str(tmp_path / "work.ics")])
+    qtbot.waitUntil(lambda: window.job is None, timeout=20000)
+    assert window.hygiene_model.open_count() == 1  # no double-booking any more
+    assert window.tabs.tabText(3) == "Hygiene (1)"
+    assert window.week_model.index(1, 4).data() == ""

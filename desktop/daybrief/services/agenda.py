@@ -181,6 +181,11 @@ class AgendaService:
     def __init__(self, store: Store, preferences: Preferences) -> None:
         self.store = store
         self.preferences = preferences
+        # What depends on the calendars alone, kept for this service's life: the window
+        # makes a new service whenever calendars or preferences change, and a ticked
+        # checklist item then costs one day's query, not the whole horizon again.
+        self._week_cache: dict[tuple[date, int], list[DaySummary]] = {}
+        self._hygiene_cache: dict[date, list[HygieneItem]] = {}
 
     @property
     def zone(self) -> tzinfo:
@@ -250,6 +255,12 @@ class AgendaService:
         )
 
     def week(self, first: date, days: int = 7) -> list[DaySummary]:
+        cached = self._week_cache.get((first, days))
+        if cached is None:
+            cached = self._week_cache[(first, days)] = self._week(first, days)
+        return cached
+
+    def _week(self, first: date, days: int) -> list[DaySummary]:
         zone = self.zone
         occurrences = self.occurrences(first, days)
         me = self._me()
@@ -277,6 +288,12 @@ class AgendaService:
 
     def hygiene(self, today: date) -> list[HygieneItem]:
         """Every double-booking and unconfirmed meeting ahead, then meetings that vanished."""
+        problems = self._hygiene_cache.get(today)
+        if problems is None:
+            problems = self._hygiene_cache[today] = self._calendar_problems(today)
+        return [*problems, *self._gone()]
+
+    def _calendar_problems(self, today: date) -> list[HygieneItem]:
         zone = self.zone
         occurrences = [
             o
@@ -323,6 +340,12 @@ class AgendaService:
                 )
             )
         items.sort(key=lambda i: (i.when or datetime.max.replace(tzinfo=UTC), i.kind))
+        return items
+
+    def _gone(self) -> list[HygieneItem]:
+        """Meetings with the user's data that left every calendar (user data: never cached)."""
+        zone = self.zone
+        items = []
         for snapshot in orphaned_meetings(self.store):
             items.append(
                 HygieneItem(

@@ -407,6 +407,12 @@ class MainWindow(QMainWindow):
 
     # --- showing ---
 
+    def calendars_changed(self) -> None:
+        """Calendars, sources or preferences changed: what was worked out from them is stale."""
+        self.preferences = load_preferences(self.store)
+        self.detail.preferences = self.preferences
+        self.service = AgendaService(self.store, self.preferences)
+
     def refresh(self, select_key: str | None = None) -> None:
         """Reload every view from the store; keeps the selected meeting when it is still there."""
         if not has_calendars(self.store):
@@ -575,6 +581,7 @@ class MainWindow(QMainWindow):
         dialog.reimport_requested.connect(lambda: self.refresh_sources())
         dialog.subscribe_requested.connect(self.subscribe_address)
         dialog.exec()
+        self.calendars_changed()
         self.refresh()
 
     def remove_demo(self) -> None:
@@ -672,6 +679,7 @@ class MainWindow(QMainWindow):
     def _refresh_finished(self, outcome: RefreshOutcome) -> None:
         self._job_done()
         self.last_refresh = outcome
+        self.calendars_changed()
         self.refresh()
         failed = outcome.failed
         if failed:
@@ -730,8 +738,7 @@ class MainWindow(QMainWindow):
             if ok:
                 self._subscribe(values, "all" if chosen == "All of them" else chosen)
             return
-        self.preferences = load_preferences(self.store)
-        self.service = AgendaService(self.store, self.preferences)
+        self.calendars_changed()
         self.refresh()
         if subscription is not None:
             lines = [f"Added {r.name}: {r.summary()}" for r in subscription.added]
