@@ -33,16 +33,20 @@ from daybrief.store.settings import Settings
 
 
 @cache
-def _suffixes() -> PublicSuffixList:
+def _suffixes() -> PublicSuffixList | None:
     # ICANN section only: mail domains under private suffixes (github.io) are rare, and
     # folding a cloud host's customer domain to the host would merge unrelated clients.
-    return PublicSuffixList(only_icann=True)
+    try:
+        return PublicSuffixList(only_icann=True)
+    except OSError:  # a broken install without the list: the built-in approximation
+        return None
 
 
 def registrable(domain: str) -> str:
     """``mail.eu.acme.co.uk`` → ``acme.co.uk`` by the Public Suffix List."""
     domain = domain.strip().lower().rstrip(".")
-    private = _suffixes().privatesuffix(domain)
+    suffixes = _suffixes()
+    private = suffixes.privatesuffix(domain) if suffixes is not None else None
     return private if private else registrable_domain(domain)
 
 
