@@ -121,8 +121,8 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
     for conflict in find_double_bookings(ahead, me):
         for occurrence in (conflict.a, conflict.b):
             troubled[id(occurrence)] = troubled.get(id(occurrence), 0) + 1
-    for item in find_unconfirmed(ahead, me):
-        troubled[id(item.occurrence)] = troubled.get(id(item.occurrence), 0) + 1
+    for unconfirmed in find_unconfirmed(ahead, me):
+        troubled[id(unconfirmed.occurrence)] = troubled.get(id(unconfirmed.occurrence), 0) + 1
     stored = {client.name: client for client in Clients(store).all()}
     by_name: dict[str, list[Occurrence]] = {}
     domains: dict[str, set[str]] = {}
@@ -143,8 +143,8 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
     for item in follow_ups:
         if item.client_id is not None:
             open_by_client.setdefault(item.client_id, []).append(item)
-    for name, client in stored.items():  # a client with follow-ups but no meetings shows too
-        if open_by_client.get(client.id):
+    for name, known in stored.items():  # a client with follow-ups but no meetings shows too
+        if open_by_client.get(known.id):
             by_name.setdefault(name, [])
     checklists = Checklists(store)
     notes = Notes(store)

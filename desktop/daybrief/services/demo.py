@@ -99,13 +99,13 @@ def _seed(store: Store, today: date) -> None:
                 item = data.checklists.add(meeting_key(uid), text, required=required)
                 if done:
                     data.checklists.set_done(item.id, True)
-        for _id, text, due, client, uid in demo.follow_ups:
+        for _id, text, due, client_name, meeting_uid in demo.follow_ups:
             client_id = (
-                data.clients.ensure_for_domain(domains[client], client).id
-                if client in domains
+                data.clients.ensure_for_domain(domains[client_name], client_name).id
+                if client_name in domains
                 else None
             )
-            key = meeting_key(uid) if uid else None
+            key = meeting_key(meeting_uid) if meeting_uid else None
             data.follow_ups.add(text, due=due, client_id=client_id, meeting_key=key)
         for text in demo.goals:
             data.goals.add(day, text)

@@ -316,7 +316,7 @@ def _ours(store: Store, follow_ups: FollowUps, uid: str, text: str) -> FollowUp 
     return item if item.text.casefold() == text.casefold() else None
 
 
-def _due(todo: icalendar.Todo) -> date | None:
+def _due(todo: icalendar.cal.Component) -> date | None:
     value = todo.get("DUE")
     if value is None:
         return None

@@ -65,7 +65,7 @@ def has_calendars(store: Store) -> bool:
 
 
 def save_identity(store: Store, addresses: list[str]) -> None:
-    Settings(store).set(IDENTITY_SETTING, addresses)
+    Settings(store).set(IDENTITY_SETTING, [str(address) for address in addresses])
 
 
 def saved_identity(store: Store) -> list[str]:

@@ -14,7 +14,7 @@ from daybrief.paths import app_icon_path
 from daybrief.services.agenda import AgendaService
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
-from daybrief.services.reminders import ReminderService
+from daybrief.services.reminders import Reminder, ReminderService
 from daybrief.store import StoreError, StoreLocked, open_store, store_path
 from daybrief.ui.main_window import MainWindow
 from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
@@ -25,7 +25,8 @@ def run_window(
     files: Sequence[str] = (), data_dir: str | None = None, *, demo: bool = False
 ) -> int:
     """Open the window (importing ``files``); returns the process exit code."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Daybrief")
     app.setOrganizationName("Daybrief")
     # Wayland matches the window to its .desktop entry (and icon) by this name.
@@ -121,9 +122,12 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
 
     tray.reminder_shown.connect(show_in_window)
     window.reminder_bar.open_requested.connect(tray.open_reminder)
-    window.reminder_bar.snooze_requested.connect(
-        lambda reminder, minutes: (setattr(tray, "last_reminder", reminder), tray.snooze(minutes))
-    )
+
+    def snooze_from_bar(reminder: Reminder, minutes: int) -> None:
+        tray.last_reminder = reminder
+        tray.snooze(minutes)
+
+    window.reminder_bar.snooze_requested.connect(snooze_from_bar)
     window.tray = tray
     return tray
 
