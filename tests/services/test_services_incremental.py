@@ -67,6 +67,12 @@ def materialised(store) -> list[tuple[object, ...]]:
     )
 
 
+def stored_content(store) -> bytes | None:
+    calendars = Calendars(store)
+    (source,) = calendars.sources()
+    return calendars.content(source.id)
+
+
 def write(path: Path, text: str) -> None:
     path.write_bytes(text.replace("\n", "\r\n").encode())
 
@@ -100,6 +106,7 @@ def test_incremental_import_equals_a_full_import(change: str, tmp_path: Path) ->
         assert report.changed_events is not None, "expected the incremental path"
         assert report.changed_events + report.gone_events <= 4
         incremental = materialised(store)
+        assert stored_content(store) == path.read_bytes()
     with open_store(tmp_path / "full.sqlite3") as store:
         run(store, path)
         full = materialised(store)
@@ -128,3 +135,67 @@ def test_many_changes_take_the_full_path(tmp_path: Path) -> None:
         report = run(store, path)
         assert report.changed_events is None
         assert all(o[4].startswith(("Call", "Weekly")) for o in materialised(store))
+
+
+def test_the_content_stays_exact_over_many_incremental_imports(tmp_path: Path) -> None:
+    path = tmp_path / "work.ics"
+    events = list(BASE)
+    write(path, calendar(events))
+    with open_store(tmp_path / "s.sqlite3") as store:
+        run(store, path)
+        for step in range(6):
+            events[step * 7] = events[step * 7].replace("Meeting", f"Call {step}")
+            events.append(events[step])  # a second copy of a block
+            write(path, calendar(events))
+            assert run(store, path).changed_events is not None
+            assert stored_content(store) == path.read_bytes()
+        events = events[: len(BASE)]  # every copy removed again
+        write(path, calendar(events))
+        assert run(store, path).changed_events is not None
+        assert stored_content(store) == path.read_bytes()
+
+
+def test_content_written_before_schema_4_survives_and_is_split_on_the_next_import(
+    tmp_path: Path,
+) -> None:
+    """A schema-3 store kept each source's content as one blob; it must read the same
+    after the migration, and the next import (a full one) keeps it block by block."""
+    from daybrief.core.ics_reader import split_blocks
+    from daybrief.services.importer import frame_digest
+    from daybrief.store import UserData, export_user_data
+    from daybrief.store.db import bundled_migrations
+
+    path = tmp_path / "work.ics"
+    write(path, calendar(BASE))
+    data = path.read_bytes()
+    blocks = split_blocks(data)
+    assert blocks is not None
+    store_path = tmp_path / "s.sqlite3"
+    with open_store(store_path, migrations=bundled_migrations()[:3]) as store:
+        UserData.of(store).notes.set("e1@x", "Bring the numbers")
+        with store.transaction():
+            store.execute(
+                "INSERT INTO sources (kind, location, name, content_hash, window_start, "
+                "window_end, user_zone, created_at, updated_at, frame_digest) VALUES "
+                "('file', ?, 'work', 'old', '2026-10-24T00:00:00Z', '2027-05-22T00:00:00Z', "
+                "'Europe/Berlin', 'x', 'x', ?)",
+                (str(path.resolve()), frame_digest(data, blocks)),
+            )
+            store.execute("INSERT INTO source_content (source_id, data) VALUES (1, ?)", (data,))
+            store.executemany(
+                "INSERT INTO source_blocks (source_id, digest, uid) VALUES (1, ?, ?)",
+                [(b.digest, "e0@x" if i == 0 else None) for i, b in enumerate(blocks)],
+            )
+        user_data = export_user_data(store)
+    with open_store(store_path) as store:
+        assert export_user_data(store) == user_data
+        assert stored_content(store) == data
+        assert Calendars(store).block_digests(1) is None
+        write(path, calendar([BASE[0].replace("T08", "T16"), *BASE[1:]]))
+        report = run(store, path)
+        assert report.changed_events is None  # no block layout yet: a full import
+        assert stored_content(store) == path.read_bytes()
+        assert Calendars(store).block_digests(1) is not None
+        notes = export_user_data(store)["tables"]["notes"]
+        assert notes == user_data["tables"]["notes"] and len(notes) == 1
+        assert store.integrity_check() == ["ok"]

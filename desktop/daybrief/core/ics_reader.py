@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 
@@ -527,24 +527,37 @@ _BLOCK_UID = re.compile(rb"^UID(?:\r*\n[ \t])?[;:]", re.M)
 def split_blocks(data: bytes) -> list[Block] | None:
     """The top-level VEVENT blocks of a tidy calendar, found without parsing it.
 
-    The same blocks, with the same digests, as :class:`Scanner` lists for such a file;
-    None when BEGIN and END lines do not pair up. Whatever this misses (lower-case
-    names, say) lands in the frame digest, so the caller compares that before trusting
-    the blocks.
+    The same blocks, with the same digests, as :class:`Scanner` lists for such a file
+    (but line 0: see :func:`with_lines`); None when BEGIN and END lines do not pair up.
+    Whatever this misses (lower-case names, say) lands in the frame digest, so the caller
+    compares that before trusting the blocks.
     """
     begins = _line_starts(data, b"BEGIN:VEVENT")
     ends = _line_starts(data, b"END:VEVENT")
     if len(begins) != len(ends):
         return None
-    lines = _LineNumbers(data)
     blocks = []
     for index, (begin, end) in enumerate(zip(begins, ends, strict=True)):
         if end < begin or (index + 1 < len(begins) and begins[index + 1] < end):
             return None  # an END before its BEGIN, or a VEVENT left open
         newline = data.find(b"\n", end)
         stop = len(data) if newline < 0 else newline + 1
-        blocks.append(Block(block_digest(data[begin:stop]), begin, stop, lines.at(begin)))
+        # Line 0: counting lines for every block costs more than hashing them; the few
+        # blocks that get read have theirs counted by with_lines.
+        blocks.append(Block(block_digest(data[begin:stop]), begin, stop, 0))
     return blocks
+
+
+def with_lines(data: bytes, blocks: list[Block]) -> list[Block]:
+    """``blocks`` (in file order) with their line numbers filled in."""
+    lines = _LineNumbers(data)
+    return [replace(block, line=lines.at(block.start)) for block in blocks]
+
+
+def offsets_are_in(data: bytes) -> bool:
+    """Whether block offsets found by reading ``data`` are offsets in ``data`` itself
+    (not so when a BOM was stripped or UTF-16 converted first)."""
+    return _to_utf8_bytes(data) is data
 
 
 def _line_starts(data: bytes, needle: bytes) -> list[int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.events import read_calendar
-from daybrief.core.ics_reader import Block, block_uid, split_blocks
+from daybrief.core.ics_reader import Block, block_uid, offsets_are_in, split_blocks, with_lines
 from daybrief.core.model import Occurrence, recurrence_key
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
@@ -167,6 +167,7 @@ def import_bytes(
     report.occurrences = len(expansion.occurrences)
     previous = calendars.occurrences_of(source.id) if source is not None else []
     compare(previous, expansion.occurrences, report)
+    uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
     with store.transaction():
         if source is None:
             source = calendars.add_source(kind, location, calendar.name or label)
@@ -174,6 +175,10 @@ def import_bytes(
             source,
             data=data,
             content_hash=digest,
+            blocks=calendar.blocks,
+            block_uids=uid_by_digest,
+            frame_digest=frame_digest(data, calendar.blocks),
+            by_block=offsets_are_in(data),
             occurrences=expansion.occurrences,
             warnings=expansion.warnings,
             window=window,
@@ -183,11 +188,6 @@ def import_bytes(
         # Previous first: a meeting about to vanish keeps how it last looked.
         refresh_snapshots(store, previous)
         refresh_snapshots(store, expansion.occurrences, reappeared=True)
-        uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
-        calendars.replace_blocks(
-            source.id, [(b.digest, uid_by_digest.get(b.digest)) for b in calendar.blocks]
-        )
-        calendars.set_frame_digest(source.id, frame_digest(data, calendar.blocks))
     return report
 
 
@@ -232,15 +232,14 @@ def _import_changed_blocks(
     Returns None when a full import is the right thing (no block list yet, the frame
     changed, too much changed, or a changed block has no UID to tie it to).
     """
-    stored = calendars.blocks(source.id)
+    stored = calendars.block_digests(source.id)
     previous_frame = calendars.frame_digest(source.id)
     if not stored or previous_frame is None:
         return None
     blocks = split_blocks(data)
     if blocks is None or frame_digest(data, blocks) != previous_frame:
         return None
-    remaining = Counter(d for d, _ in stored)
-    uid_of = dict(stored)
+    remaining = Counter(stored)
     new_blocks: list[Block] = []
     for block in blocks:
         if remaining[block.digest] > 0:
@@ -251,6 +250,7 @@ def _import_changed_blocks(
     if len(new_blocks) + len(removed) > INCREMENTAL_SHARE * max(len(blocks), 1):
         return None
     affected: set[str] = set()
+    uid_of = calendars.block_uids(source.id, removed)
     for block_digest in removed:
         uid = uid_of.get(block_digest)
         if uid is None:
@@ -262,7 +262,11 @@ def _import_changed_blocks(
             return None
         affected.add(uid)
     new_digests = {b.digest for b in new_blocks}
-    spans = [b for b in blocks if b.digest in new_digests or uid_of.get(b.digest) in affected]
+    # The unchanged blocks of an affected series are read again with the changed ones.
+    series_digests = calendars.digests_of_uids(source.id, affected)
+    spans = with_lines(
+        data, [b for b in blocks if b.digest in new_digests or b.digest in series_digests]
+    )
     calendar = read_calendar(data, label, name, spans=spans)
     events = list(calendar.events)
     warnings = list(calendar.warnings)
@@ -280,12 +284,11 @@ def _import_changed_blocks(
             occurrences=expansion.occurrences,
             data=data,
             content_hash=digest,
+            blocks=blocks,
+            removed=removed,
+            added=new_blocks,
+            block_uids={e.digest: e.uid for e in calendar.events if e.digest in new_digests},
             warnings=expansion.warnings,
-        )
-        calendars.update_blocks(
-            source.id,
-            removed,
-            [(e.digest, e.uid) for e in calendar.events if e.digest in new_digests],
         )
         refresh_snapshots(store, previous)
         refresh_snapshots(store, expansion.occurrences, reappeared=True)

@@ -7,15 +7,18 @@ repositories and is never touched by what happens here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import struct
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from daybrief.core.errors import ReadWarning
+from daybrief.core.ics_reader import Block
 from daybrief.core.model import Attendee, EventInfo, Occurrence, format_utc, recurrence_key
 from daybrief.store.db import Store
+from daybrief.store.errors import StoreError
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +102,75 @@ class Calendars:
             )
 
     def content(self, source_id: int) -> bytes | None:
+        """The source's last good content, byte for byte as it was imported."""
         row = self.store.query_one(
-            "SELECT data FROM source_content WHERE source_id = ?", (source_id,)
+            "SELECT data, layout FROM source_content WHERE source_id = ?", (source_id,)
         )
-        return bytes(row["data"]) if row else None
+        if row is None:
+            return None
+        if row["layout"] is None:
+            return bytes(row["data"])
+        blocks = {
+            bytes(r["digest"]): bytes(r["data"])
+            for r in self.store.query(
+                "SELECT digest, data FROM source_blocks WHERE source_id = ? AND data IS NOT NULL",
+                (source_id,),
+            )
+        }
+        outside = bytes(row["data"])
+        parts: list[bytes] = []
+        previous = 0
+        for offset, digest in _LAYOUT.iter_unpack(row["layout"]):
+            block = blocks.get(digest)
+            if block is None:
+                raise StoreError(
+                    f"{self.store.path}: a calendar block of source {source_id} is missing"
+                )
+            parts += (outside[previous:offset], block)
+            previous = offset
+        parts.append(outside[previous:])
+        return b"".join(parts)
+
+    def block_digests(self, source_id: int) -> list[bytes] | None:
+        """Digests of the VEVENT blocks of the last good content, in file order.
+
+        None when the content is stored whole (written before schema 4, or not splittable).
+        """
+        row = self.store.query_one(
+            "SELECT layout FROM source_content WHERE source_id = ?", (source_id,)
+        )
+        if row is None or row["layout"] is None:
+            return None
+        layout = bytes(row["layout"])
+        size = _LAYOUT.size
+        return [layout[i + 4 : i + size] for i in range(0, len(layout), size)]
+
+    def block_uids(self, source_id: int, digests: Iterable[bytes]) -> dict[bytes, str | None]:
+        """The UID of each of these blocks that the source has."""
+        found: dict[bytes, str | None] = {}
+        wanted = list(dict.fromkeys(digests))
+        for chunk in _chunks(wanted):
+            for r in self.store.query(
+                "SELECT digest, uid FROM source_blocks WHERE source_id = ? "
+                f"AND digest IN ({', '.join('?' for _ in chunk)})",
+                (source_id, *chunk),
+            ):
+                found[bytes(r["digest"])] = r["uid"]
+        return found
+
+    def digests_of_uids(self, source_id: int, uids: Iterable[str]) -> set[bytes]:
+        """Digests of every block of the source carrying one of these UIDs."""
+        found: set[bytes] = set()
+        for chunk in _chunks(list(uids)):
+            found.update(
+                bytes(r["digest"])
+                for r in self.store.query(
+                    "SELECT digest FROM source_blocks WHERE source_id = ? "
+                    f"AND uid IN ({', '.join('?' for _ in chunk)})",
+                    (source_id, *chunk),
+                )
+            )
+        return found
 
     def warnings(self, source_id: int, location: str) -> list[ReadWarning]:
         return [
@@ -119,36 +187,38 @@ class Calendars:
         *,
         data: bytes,
         content_hash: str,
-        occurrences: Sequence[Occurrence],
+        blocks: Sequence[Block],
+        block_uids: Mapping[bytes, str | None],
+        frame_digest: bytes,
+        by_block: bool,
+        occurrences: Iterable[Occurrence],
         warnings: Iterable[ReadWarning],
         window: tuple[datetime, datetime],
         user_zone: str,
         name: str,
     ) -> None:
-        """A successful import, all at once: the old content is replaced in one transaction."""
+        """A successful import, all at once: the old content is replaced in one transaction.
+
+        ``blocks``: the VEVENT blocks of ``data`` in file order; ``by_block``: whether their
+        offsets are offsets in ``data`` (so the content may be kept block by block).
+        """
         now = self.store.now()
-        rows = [_occurrence_row(source.id, o) for o in occurrences]
         with self.store.transaction():
             self.store.execute("DELETE FROM occurrences WHERE source_id = ?", (source.id,))
-            self.store.executemany(
-                f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                rows,
-            )
+            self._insert_occurrences(source.id, occurrences)
             self.store.execute("DELETE FROM source_warnings WHERE source_id = ?", (source.id,))
             self.store.executemany(
                 "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
                 [(source.id, w.line, w.uid, w.message) for w in warnings],
             )
-            self.store.execute(
-                "INSERT INTO source_content (source_id, data) VALUES (?, ?) "
-                "ON CONFLICT (source_id) DO UPDATE SET data = excluded.data",
-                (source.id, data),
-            )
+            layout = _layout(data, blocks) if by_block else None
+            self.store.execute("DELETE FROM source_blocks WHERE source_id = ?", (source.id,))
+            self._insert_blocks(source.id, data if layout is not None else None, blocks, block_uids)
+            self._write_content(source.id, data, layout)
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, window_start = ?, window_end = ?, "
                 "user_zone = ?, name = ?, last_success_at = ?, last_error = NULL, "
-                "last_error_at = NULL, updated_at = ? WHERE id = ?",
+                "last_error_at = NULL, updated_at = ?, frame_digest = ? WHERE id = ?",
                 (
                     content_hash,
                     format_utc(window[0]),
@@ -157,19 +227,53 @@ class Calendars:
                     name,
                     now,
                     now,
+                    frame_digest,
                     source.id,
                 ),
             )
 
+    def _insert_occurrences(self, source_id: int, occurrences: Iterable[Occurrence]) -> None:
+        # A generator: rows are made as SQLite takes them, never all held at once.
+        self.store.executemany(
+            f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+            (_occurrence_row(source_id, o) for o in occurrences),
+        )
+
+    def _insert_blocks(
+        self,
+        source_id: int,
+        data: bytes | None,
+        blocks: Iterable[Block],
+        block_uids: Mapping[bytes, str | None],
+    ) -> None:
+        view = memoryview(data) if data is not None else None
+        self.store.executemany(
+            "INSERT INTO source_blocks (source_id, digest, uid, data) VALUES (?, ?, ?, ?)",
+            (
+                (
+                    source_id,
+                    b.digest,
+                    block_uids.get(b.digest),
+                    view[b.start : b.end] if view is not None else None,
+                )
+                for b in blocks
+            ),
+        )
+
+    def _write_content(
+        self, source_id: int, data: bytes, layout: tuple[bytes, bytes] | None
+    ) -> None:
+        outside, packed = layout if layout is not None else (data, None)
+        self.store.execute(
+            "INSERT INTO source_content (source_id, data, layout) VALUES (?, ?, ?) "
+            "ON CONFLICT (source_id) DO UPDATE SET data = excluded.data, layout = excluded.layout",
+            (source_id, outside, packed),
+        )
+
     def frame_digest(self, source_id: int) -> bytes | None:
         row = self.store.query_one("SELECT frame_digest FROM sources WHERE id = ?", (source_id,))
         return bytes(row["frame_digest"]) if row and row["frame_digest"] is not None else None
-
-    def set_frame_digest(self, source_id: int, digest: bytes) -> None:
-        with self.store.transaction():
-            self.store.execute(
-                "UPDATE sources SET frame_digest = ? WHERE id = ?", (digest, source_id)
-            )
 
     def count_occurrences(self, source_id: int) -> int:
         row = self.store.query_one(
@@ -177,61 +281,30 @@ class Calendars:
         )
         return int(row["n"]) if row else 0
 
-    def blocks(self, source_id: int) -> list[tuple[bytes, str | None]]:
-        """(digest, UID) of every VEVENT block of the source's last good content."""
-        return [
-            (bytes(r["digest"]), r["uid"])
-            for r in self.store.query(
-                "SELECT digest, uid FROM source_blocks WHERE source_id = ?", (source_id,)
-            )
-        ]
-
-    def replace_blocks(self, source_id: int, blocks: Iterable[tuple[bytes, str | None]]) -> None:
-        with self.store.transaction():
-            self.store.execute("DELETE FROM source_blocks WHERE source_id = ?", (source_id,))
-            self.store.executemany(
-                "INSERT INTO source_blocks (source_id, digest, uid) VALUES (?, ?, ?)",
-                [(source_id, digest, uid) for digest, uid in blocks],
-            )
-
-    def update_blocks(
-        self,
-        source_id: int,
-        removed: Iterable[bytes],
-        added: Iterable[tuple[bytes, str | None]],
-    ) -> None:
-        with self.store.transaction():
-            self.store.executemany(
-                "DELETE FROM source_blocks WHERE source_id = ? AND digest = ?",
-                [(source_id, digest) for digest in removed],
-            )
-            self.store.executemany(
-                "INSERT INTO source_blocks (source_id, digest, uid) VALUES (?, ?, ?)",
-                [(source_id, digest, uid) for digest, uid in added],
-            )
-
     def replace_series(
         self,
         source: Source,
         *,
         uids: Sequence[str],
-        occurrences: Sequence[Occurrence],
+        occurrences: Iterable[Occurrence],
         data: bytes,
         content_hash: str,
+        blocks: Sequence[Block],
+        removed: Iterable[bytes],
+        added: Iterable[Block],
+        block_uids: Mapping[bytes, str | None],
         warnings: Iterable[ReadWarning],
     ) -> None:
-        """An incremental import: only the occurrences of ``uids`` are replaced."""
+        """An incremental import: only the occurrences of ``uids`` are replaced, and only
+        the ``removed`` and ``added`` blocks of the content (``blocks`` is all of them, in
+        file order, with offsets in ``data``)."""
         now = self.store.now()
         with self.store.transaction():
             self.store.executemany(
                 "DELETE FROM occurrences WHERE source_id = ? AND uid = ?",
                 [(source.id, uid) for uid in uids],
             )
-            self.store.executemany(
-                f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                [_occurrence_row(source.id, o) for o in occurrences],
-            )
+            self._insert_occurrences(source.id, occurrences)
             self.store.executemany(
                 "DELETE FROM source_warnings WHERE source_id = ? AND uid = ?",
                 [(source.id, uid) for uid in uids],
@@ -240,9 +313,14 @@ class Calendars:
                 "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
                 [(source.id, w.line, w.uid, w.message) for w in warnings],
             )
-            self.store.execute(
-                "UPDATE source_content SET data = ? WHERE source_id = ?", (data, source.id)
+            # One row per removed block: a block that is in the file twice has two rows.
+            self.store.executemany(
+                "DELETE FROM source_blocks WHERE rowid = (SELECT rowid FROM source_blocks "
+                "WHERE source_id = ? AND digest = ? LIMIT 1)",
+                [(source.id, digest) for digest in removed],
             )
+            self._insert_blocks(source.id, data, added, block_uids)
+            self._write_content(source.id, data, _layout(data, blocks))
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, last_success_at = ?, last_error = NULL, "
                 "last_error_at = NULL, updated_at = ? WHERE id = ?",
@@ -384,3 +462,31 @@ def _occurrence(row: Any, calendars: dict[int, str]) -> Occurrence:
         orphan=row["orphan"],
         range="THISANDFUTURE" if row["range_future"] else None,
     )
+
+
+_LAYOUT = struct.Struct("<I16s")
+"""One block in ``source_content.layout``: outside bytes before it, its digest (schema 4)."""
+_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
+
+
+def _layout(data: bytes, blocks: Sequence[Block]) -> tuple[bytes, bytes] | None:
+    """(the bytes outside ``blocks``, the packed layout), or None if blocks overlap."""
+    outside: list[bytes] = []
+    entries: list[bytes] = []
+    position = 0
+    offset = 0
+    for block in blocks:
+        if block.start < position or block.end > len(data) or len(block.digest) != 16:
+            return None
+        gap = data[position : block.start]
+        outside.append(gap)
+        offset += len(gap)
+        entries.append(_LAYOUT.pack(offset, block.digest))
+        position = block.end
+    outside.append(data[position:])
+    return b"".join(outside), b"".join(entries)
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
