@@ -17,7 +17,14 @@ from pathlib import Path
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.events import read_calendar
-from daybrief.core.ics_reader import Block, block_uid, offsets_are_in, split_blocks, with_lines
+from daybrief.core.ics_reader import (
+    Block,
+    block_uid,
+    offsets_are_in,
+    outside_blocks,
+    split_blocks,
+    with_lines,
+)
 from daybrief.core.model import Occurrence, recurrence_key
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
@@ -138,7 +145,7 @@ def import_bytes(
     """Import calendar bytes for a source (file, URL, CalDAV); see :func:`import_file`."""
     calendars = Calendars(store)
     window = window or default_window(now)
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     source = calendars.find_source(kind, location)
     report = ImportReport(label)
     if source is not None and _still_current(source, digest, zone_name, window):
@@ -168,6 +175,9 @@ def import_bytes(
     previous = calendars.occurrences_of(source.id) if source is not None else []
     compare(previous, expansion.occurrences, report)
     uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
+    # Offsets of a file read after dropping a BOM (or from UTF-16) are not offsets in
+    # ``data``: such content is kept whole.
+    outside = outside_blocks(data, calendar.blocks) if offsets_are_in(data) else None
     with store.transaction():
         if source is None:
             source = calendars.add_source(kind, location, calendar.name or label)
@@ -177,8 +187,12 @@ def import_bytes(
             content_hash=digest,
             blocks=calendar.blocks,
             block_uids=uid_by_digest,
-            frame_digest=frame_digest(data, calendar.blocks),
-            by_block=offsets_are_in(data),
+            frame_digest=(
+                _digest_outside(outside[0])
+                if outside is not None
+                else frame_digest(data, calendar.blocks)
+            ),
+            outside=outside,
             occurrences=expansion.occurrences,
             warnings=expansion.warnings,
             window=window,
@@ -197,6 +211,9 @@ INCREMENTAL_SHARE = 0.2
 
 def frame_digest(data: bytes, blocks: list[Block]) -> bytes:
     """Digest of all bytes outside the VEVENT blocks (zones, calendar properties)."""
+    outside = outside_blocks(data, blocks)
+    if outside is not None:
+        return _digest_outside(outside[0])
     digest = hashlib.blake2b(digest_size=16)
     position = 0
     for block in sorted(blocks, key=lambda b: b.start):
@@ -204,6 +221,10 @@ def frame_digest(data: bytes, blocks: list[Block]) -> bytes:
         position = max(position, block.end)
     digest.update(data[position:])
     return digest.digest()
+
+
+def _digest_outside(outside: bytes) -> bytes:
+    return hashlib.blake2b(outside, digest_size=16).digest()
 
 
 def _same_frame(source: Source, zone_name: str, window: tuple[datetime, datetime]) -> bool:
@@ -237,7 +258,8 @@ def _import_changed_blocks(
     if not stored or previous_frame is None:
         return None
     blocks = split_blocks(data)
-    if blocks is None or frame_digest(data, blocks) != previous_frame:
+    outside = outside_blocks(data, blocks) if blocks is not None else None
+    if blocks is None or outside is None or _digest_outside(outside[0]) != previous_frame:
         return None
     remaining = Counter(stored)
     new_blocks: list[Block] = []
@@ -285,6 +307,7 @@ def _import_changed_blocks(
             data=data,
             content_hash=digest,
             blocks=blocks,
+            outside=outside,
             removed=removed,
             added=new_blocks,
             block_uids={e.digest: e.uid for e in calendar.events if e.digest in new_digests},

@@ -120,7 +120,7 @@ class Calendars:
         outside = bytes(row["data"])
         parts: list[bytes] = []
         previous = 0
-        for offset, digest in _LAYOUT.iter_unpack(row["layout"]):
+        for offset, digest in zip(*_unpack_layout(bytes(row["layout"])), strict=True):
             block = blocks.get(digest)
             if block is None:
                 raise StoreError(
@@ -141,9 +141,7 @@ class Calendars:
         )
         if row is None or row["layout"] is None:
             return None
-        layout = bytes(row["layout"])
-        size = _LAYOUT.size
-        return [layout[i + 4 : i + size] for i in range(0, len(layout), size)]
+        return _unpack_layout(bytes(row["layout"]))[1]
 
     def block_uids(self, source_id: int, digests: Iterable[bytes]) -> dict[bytes, str | None]:
         """The UID of each of these blocks that the source has."""
@@ -190,7 +188,7 @@ class Calendars:
         blocks: Sequence[Block],
         block_uids: Mapping[bytes, str | None],
         frame_digest: bytes,
-        by_block: bool,
+        outside: tuple[bytes, list[int]] | None,
         occurrences: Iterable[Occurrence],
         warnings: Iterable[ReadWarning],
         window: tuple[datetime, datetime],
@@ -199,8 +197,9 @@ class Calendars:
     ) -> None:
         """A successful import, all at once: the old content is replaced in one transaction.
 
-        ``blocks``: the VEVENT blocks of ``data`` in file order; ``by_block``: whether their
-        offsets are offsets in ``data`` (so the content may be kept block by block).
+        ``blocks``: the VEVENT blocks in file order; ``outside``: the bytes of ``data``
+        outside them and where each block goes among them (see ``ics_reader.outside_blocks``),
+        or None to keep ``data`` whole (when the block offsets are not offsets in ``data``).
         """
         now = self.store.now()
         with self.store.transaction():
@@ -211,10 +210,11 @@ class Calendars:
                 "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
                 [(source.id, w.line, w.uid, w.message) for w in warnings],
             )
-            layout = _layout(data, blocks) if by_block else None
             self.store.execute("DELETE FROM source_blocks WHERE source_id = ?", (source.id,))
-            self._insert_blocks(source.id, data if layout is not None else None, blocks, block_uids)
-            self._write_content(source.id, data, layout)
+            self._insert_blocks(
+                source.id, data if outside is not None else None, blocks, block_uids
+            )
+            self._write_content(source.id, data, blocks, outside)
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, window_start = ?, window_end = ?, "
                 "user_zone = ?, name = ?, last_success_at = ?, last_error = NULL, "
@@ -262,13 +262,19 @@ class Calendars:
         )
 
     def _write_content(
-        self, source_id: int, data: bytes, layout: tuple[bytes, bytes] | None
+        self,
+        source_id: int,
+        data: bytes,
+        blocks: Sequence[Block],
+        outside: tuple[bytes, list[int]] | None,
     ) -> None:
-        outside, packed = layout if layout is not None else (data, None)
+        stored, layout = (
+            (data, None) if outside is None else (outside[0], _layout(blocks, outside[1]))
+        )
         self.store.execute(
             "INSERT INTO source_content (source_id, data, layout) VALUES (?, ?, ?) "
             "ON CONFLICT (source_id) DO UPDATE SET data = excluded.data, layout = excluded.layout",
-            (source_id, outside, packed),
+            (source_id, stored, layout),
         )
 
     def frame_digest(self, source_id: int) -> bytes | None:
@@ -290,6 +296,7 @@ class Calendars:
         data: bytes,
         content_hash: str,
         blocks: Sequence[Block],
+        outside: tuple[bytes, list[int]],
         removed: Iterable[bytes],
         added: Iterable[Block],
         block_uids: Mapping[bytes, str | None],
@@ -297,7 +304,7 @@ class Calendars:
     ) -> None:
         """An incremental import: only the occurrences of ``uids`` are replaced, and only
         the ``removed`` and ``added`` blocks of the content (``blocks`` is all of them, in
-        file order, with offsets in ``data``)."""
+        file order, with offsets in ``data``; ``outside`` as for :meth:`replace_content`)."""
         now = self.store.now()
         with self.store.transaction():
             self.store.executemany(
@@ -320,7 +327,7 @@ class Calendars:
                 [(source.id, digest) for digest in removed],
             )
             self._insert_blocks(source.id, data, added, block_uids)
-            self._write_content(source.id, data, _layout(data, blocks))
+            self._write_content(source.id, data, blocks, outside)
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, last_success_at = ?, last_error = NULL, "
                 "last_error_at = NULL, updated_at = ? WHERE id = ?",
@@ -464,27 +471,21 @@ def _occurrence(row: Any, calendars: dict[int, str]) -> Occurrence:
     )
 
 
-_LAYOUT = struct.Struct("<I16s")
-"""One block in ``source_content.layout``: outside bytes before it, its digest (schema 4)."""
 _CHUNK = 500  # bound parameters per statement, well under SQLite's limit
+_DIGEST = 16  # bytes of a block digest (ics_reader.block_digest)
 
 
-def _layout(data: bytes, blocks: Sequence[Block]) -> tuple[bytes, bytes] | None:
-    """(the bytes outside ``blocks``, the packed layout), or None if blocks overlap."""
-    outside: list[bytes] = []
-    entries: list[bytes] = []
-    position = 0
-    offset = 0
-    for block in blocks:
-        if block.start < position or block.end > len(data) or len(block.digest) != 16:
-            return None
-        gap = data[position : block.start]
-        outside.append(gap)
-        offset += len(gap)
-        entries.append(_LAYOUT.pack(offset, block.digest))
-        position = block.end
-    outside.append(data[position:])
-    return b"".join(outside), b"".join(entries)
+def _layout(blocks: Sequence[Block], offsets: list[int]) -> bytes:
+    """``source_content.layout`` (schema 4): every block's offset among the outside bytes
+    (8 bytes each, little-endian), then every block's digest."""
+    return struct.pack(f"<{len(offsets)}Q", *offsets) + b"".join(b.digest for b in blocks)
+
+
+def _unpack_layout(layout: bytes) -> tuple[tuple[int, ...], list[bytes]]:
+    count = len(layout) // (8 + _DIGEST)
+    offsets = struct.unpack_from(f"<{count}Q", layout)
+    start = 8 * count
+    return offsets, [layout[i : i + _DIGEST] for i in range(start, len(layout), _DIGEST)]
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
