@@ -256,22 +256,41 @@ class _LineNumbers:
         return self._line
 
 
-def _property_pattern(names: frozenset[str] | None) -> re.Pattern[bytes]:
+class _LinePattern:
+    """A regular expression for lines, matched from the newline before each.
+
+    ``^`` under ``re.M`` makes the regex engine try the pattern at every byte; a leading
+    newline lets it skip from newline to newline, three times faster over a big file.
+    Group 1 always starts where the line starts.
+    """
+
+    __slots__ = ("_first", "_rest")
+
+    def __init__(self, body: bytes, flags: int = 0) -> None:
+        self._first = re.compile(body, flags)
+        self._rest = re.compile(rb"\n" + body, flags)
+
+    def finditer(self, data: bytes, start: int, end: int) -> Iterator[re.Match[bytes]]:
+        if start == 0 or data[start - 1] == 0x0A:  # a line starts right at ``start``
+            first = self._first.match(data, start, end)
+            if first is not None:
+                yield first
+        yield from self._rest.finditer(data, start, end)
+
+
+def _property_pattern(names: frozenset[str] | None) -> _LinePattern:
     """Lines (with their folds) of the named properties, or of any property for None."""
     if names is None:
         head = rb"[A-Za-z0-9-]+"
     else:
         head = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
     # Old Mozilla calendars fold right after the name ("UID" / " :value").
-    return re.compile(
-        rb"^(" + head + rb")(?=(?:\r*\n[ \t])?[;:])([^\n]*(?:\n[ \t][^\n]*)*)",
-        re.M | re.I,
-    )
+    return _LinePattern(rb"(" + head + rb")(?=(?:\r*\n[ \t])?[;:])([^\n]*(?:\n[ \t][^\n]*)*)", re.I)
 
 
 # Line ends may be LF, CRLF, or CRCRLF (CRLF files converted once more by a mail gateway).
-_STRUCTURE = re.compile(rb"^(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
-_MALFORMED = re.compile(rb"^(?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+", re.M)
+_STRUCTURE = _LinePattern(rb"(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
+_MALFORMED = _LinePattern(rb"((?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+)")
 _EVENT_LINES = _property_pattern(EVENT_TIMING_PROPERTIES)
 _DETAIL_LINES = _property_pattern(EVENT_DETAIL_PROPERTIES)
 _CALENDAR_LINES = _property_pattern(CALENDAR_PROPERTIES)
@@ -354,13 +373,14 @@ class Scanner:
         for match in _STRUCTURE.finditer(data, start, end):
             kind = match.group(1).upper()
             name = match.group(2).decode("ascii", errors="replace").strip().upper()
+            line_start = match.start(1)
             if stack:
                 top = stack[-1]
-                top.segments.append((top.segment_start, match.start()))
+                top.segments.append((top.segment_start, line_start))
             if kind == b"BEGIN":
-                self._begin(name, stack, match.start(), match.end())
+                self._begin(name, stack, line_start, match.end())
             else:
-                self._end(name, stack, match.start(), _line_end(data, match.end(), end))
+                self._end(name, stack, line_start, _line_end(data, match.end(), end))
             if stack:
                 stack[-1].segment_start = match.end()
         while stack:
@@ -461,12 +481,11 @@ class Scanner:
             if end <= start:
                 continue
             for match in pattern.finditer(data, start, end):
-                line = lines.at(match.start())
+                line = lines.at(match.start(1))
                 parts = _split_property(match.group(2))
                 if parts is None:
-                    sink.add(
-                        line, f"parameters without a value, skipped: {_excerpt(match.group())}"
-                    )
+                    whole = data[match.start(1) : match.end()]
+                    sink.add(line, f"parameters without a value, skipped: {_excerpt(whole)}")
                     continue
                 raw_params, raw_value = parts
                 params = self._decode(raw_params, line) if raw_params is not None else None
@@ -475,8 +494,8 @@ class Scanner:
             if component.name != "VCALENDAR":
                 for bad in _MALFORMED.finditer(data, start, end):
                     sink.add(
-                        lines.at(bad.start()),
-                        f"not a valid content line, skipped: {_excerpt(bad.group())}",
+                        lines.at(bad.start(1)),
+                        f"not a valid content line, skipped: {_excerpt(bad.group(1))}",
                     )
 
 
