@@ -536,7 +536,11 @@ def expand_calendar(
     out = result.occurrences
     groups = [(master, overrides.pop(uid, [])) for uid, master in masters.items()]
     groups.extend((event, []) for event in anonymous)
+    utc_start = window_start.astimezone(UTC).replace(tzinfo=None)
+    utc_end = window_end.astimezone(UTC).replace(tzinfo=None)
     for master, own_overrides in groups:
+        if not own_overrides and _far_outside(master, utc_start, utc_end):
+            continue
         try:
             series = _Series(master, own_overrides, floating_zone, user_zone, floating_label)
             series.expand(window_start, window_end, out, warn)
@@ -553,6 +557,36 @@ def expand_calendar(
             except (ValueError, OverflowError, TypeError) as error:
                 warn(override, f"event not expanded: {error}")
     return result
+
+
+_DAY = timedelta(days=1)
+
+
+def _far_outside(event: ParsedEvent, utc_start: datetime, utc_end: datetime) -> bool:
+    """A one-off event whose wall-clock times keep it days clear of the window (naive UTC).
+
+    No zone moves a wall time by a day or more (Python refuses such offsets), so this
+    needs no zone conversion; most events of a big calendar are thus passed over cheaply.
+    Edge years are left to the full path, which warns when they cannot be placed.
+    """
+    if event.rules or event.rdates or event.rdate_periods:
+        return False
+    start = _as_datetime(event.start.value)
+    try:
+        if not 1 < start.year < 9999:
+            return False
+        if start > utc_end + _MARGIN:
+            return True
+        # The latest the event could end, over-estimated: a nominal day more than it says.
+        if event.end is not None:
+            latest = max(start, _as_datetime(event.end.value)) + _DAY
+        elif event.duration is not None:
+            latest = start + timedelta(days=event.duration.days) + event.duration.exact + _DAY
+        else:
+            latest = start + _DAY
+        return latest < utc_start - _MARGIN
+    except OverflowError:
+        return False
 
 
 def _latest_per_rid(events: list[ParsedEvent]) -> list[ParsedEvent]:
