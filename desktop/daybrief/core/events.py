@@ -437,6 +437,34 @@ def _person_address(prop: Prop) -> str:
     return address
 
 
+_ATTENDEES: dict[tuple[str | None, str], Attendee] = {}
+"""The same people answer the same way in event after event: each distinct ATTENDEE line
+is read once. Attendees are immutable, so sharing them is safe; the cap bounds memory."""
+_ATTENDEES_KEPT = 20_000
+
+
+def _attendee(prop: Prop) -> Attendee:
+    key = (prop.params_text, prop.value)
+    found = _ATTENDEES.get(key)
+    if found is not None:
+        return found
+    params = prop.params
+    partstat = (params.get("PARTSTAT") or "").strip().upper()
+    role = (params.get("ROLE") or "").strip().upper()
+    found = Attendee(
+        email=_person_address(prop),
+        cn=(params.get("CN") or None),
+        partstat=partstat or "NEEDS-ACTION",
+        explicit=bool(partstat),
+        role=role or "REQ-PARTICIPANT",
+        cutype=(params.get("CUTYPE") or "").strip().upper() or "INDIVIDUAL",
+    )
+    if len(_ATTENDEES) >= _ATTENDEES_KEPT:
+        _ATTENDEES.clear()
+    _ATTENDEES[key] = found
+    return found
+
+
 def _info(
     props: dict[str, list[Prop]], uid: str | None, calendar: str, line: int | None, sequence: int
 ) -> EventInfo:
@@ -445,20 +473,7 @@ def _info(
         return found[0] if found else None
 
     organizer_prop = first("ORGANIZER")
-    attendees = []
-    for prop in props.get("ATTENDEE", ()):
-        partstat = (prop.param("PARTSTAT") or "").strip().upper()
-        role = (prop.param("ROLE") or "").strip().upper()
-        attendees.append(
-            Attendee(
-                email=_person_address(prop),
-                cn=(prop.param("CN") or None),
-                partstat=partstat or "NEEDS-ACTION",
-                explicit=bool(partstat),
-                role=role or "REQ-PARTICIPANT",
-                cutype=(prop.param("CUTYPE") or "").strip().upper() or "INDIVIDUAL",
-            )
-        )
+    attendees = [_attendee(prop) for prop in props.get("ATTENDEE", ())]
     status = first("STATUS")
     transp = first("TRANSP")
     busy = first("X-MICROSOFT-CDO-BUSYSTATUS")

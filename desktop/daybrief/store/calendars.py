@@ -386,16 +386,31 @@ _COLUMNS = (
 )  # fmt: skip
 
 
+_ATTENDEES_JSON: dict[tuple[Attendee, ...], str] = {}
+"""Every occurrence of a series, and many meetings of one team, share their attendees."""
+_ATTENDEES_JSON_KEPT = 5_000
+
+
+def _attendees_json(attendees: tuple[Attendee, ...]) -> str:
+    found = _ATTENDEES_JSON.get(attendees)
+    if found is None:
+        found = json.dumps(
+            [
+                {"email": a.email, "cn": a.cn, "partstat": a.partstat, "explicit": a.explicit,
+                 "role": a.role, "cutype": a.cutype}
+                for a in attendees
+            ],
+            ensure_ascii=False,
+        )  # fmt: skip
+        if len(_ATTENDEES_JSON) >= _ATTENDEES_JSON_KEPT:
+            _ATTENDEES_JSON.clear()
+        _ATTENDEES_JSON[attendees] = found
+    return found
+
+
 def _occurrence_row(source_id: int, occurrence: Occurrence) -> tuple[Any, ...]:
     event = occurrence.event
-    attendees = json.dumps(
-        [
-            {"email": a.email, "cn": a.cn, "partstat": a.partstat, "explicit": a.explicit,
-             "role": a.role, "cutype": a.cutype}
-            for a in event.attendees
-        ],
-        ensure_ascii=False,
-    )  # fmt: skip
+    attendees = _attendees_json(event.attendees)
     zone = occurrence.zone
     zone_name = zone.key if isinstance(zone, ZoneInfo) else None
     return (
