@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from types import MappingProxyType
 from typing import NamedTuple
 
 from daybrief.core.errors import InvalidCalendar, ReadWarning
@@ -61,6 +63,11 @@ _PARAM = re.compile(r'([^=;]+)=((?:"[^"]*"|[^;"])*)')
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+_PARAMS_SEEN: dict[str, Mapping[str, str]] = {}
+_PARAMS_KEPT = 10_000
+
+
 @dataclass(slots=True)
 class Prop:
     """One content line: NAME;PARAMS:VALUE, with the line it started on."""
@@ -69,13 +76,26 @@ class Prop:
     params_text: str | None
     value: str
     line: int
-    _params: dict[str, str] | None = None
+    _params: Mapping[str, str] | None = None
 
     @property
-    def params(self) -> dict[str, str]:
-        """Parameters by upper-case name; values unquoted (multi-values stay comma-joined)."""
+    def params(self) -> Mapping[str, str]:
+        """Parameters by upper-case name; values unquoted (multi-values stay comma-joined).
+
+        Shared by every line with the same parameter text (``TZID=Europe/Berlin`` on
+        half the lines of a calendar): read-only.
+        """
         if self._params is None:
-            self._params = parse_params(self.params_text) if self.params_text else {}
+            text = self.params_text
+            if not text:
+                self._params = _NO_PARAMS
+            else:
+                found = _PARAMS_SEEN.get(text)
+                if found is None:
+                    if len(_PARAMS_SEEN) >= _PARAMS_KEPT:
+                        _PARAMS_SEEN.clear()
+                    found = _PARAMS_SEEN[text] = MappingProxyType(parse_params(text))
+                self._params = found
         return self._params
 
     def param(self, key: str) -> str | None:
@@ -271,11 +291,12 @@ class _LinePattern:
         self._rest = re.compile(rb"\n" + body, flags)
 
     def finditer(self, data: bytes, start: int, end: int) -> Iterator[re.Match[bytes]]:
+        rest = self._rest.finditer(data, start, end)
         if start == 0 or data[start - 1] == 0x0A:  # a line starts right at ``start``
             first = self._first.match(data, start, end)
             if first is not None:
-                yield first
-        yield from self._rest.finditer(data, start, end)
+                return chain((first,), rest)
+        return rest
 
 
 def _property_pattern(names: frozenset[str] | None) -> _LinePattern:
@@ -360,9 +381,6 @@ class Scanner:
         self.blocks: list[Block] = []
         self._data = b""
         self._lines = _LineNumbers(b"")
-
-    def _decode(self, raw: bytes, line: int) -> str:
-        return _lenient(raw)
 
     def scan(self, data: bytes, start: int = 0, end: int | None = None, line: int = 1) -> None:
         """Scan ``data[start:end]``, whose first line is line ``line`` of the file."""
@@ -454,7 +472,7 @@ class Scanner:
         component = current.component
         top_level = not stack or stack[-1].component.name == "VCALENDAR"
         if top_level and component.name == "VEVENT":
-            digest = block_digest(self._data[current.begin : end])
+            digest = block_digest(memoryview(self._data)[current.begin : end])
             self.blocks.append(Block(digest, current.begin, end, component.line))
             if self.wanted is not None and not self.wanted(digest):
                 return
@@ -477,20 +495,32 @@ class Scanner:
             pattern = _CALENDAR_LINES
         else:
             pattern = _ANY_LINES
+        props = component.props
+        # The loop below runs for every kept line of the file: lookups hoisted, calls inlined.
         for start, end in current.segments:
             if end <= start:
                 continue
             for match in pattern.finditer(data, start, end):
                 line = lines.at(match.start(1))
-                parts = _split_property(match.group(2))
+                raw_name, rest = match.group(1, 2)
+                parts = _split_property(rest)
                 if parts is None:
                     whole = data[match.start(1) : match.end()]
                     sink.add(line, f"parameters without a value, skipped: {_excerpt(whole)}")
                     continue
                 raw_params, raw_value = parts
-                params = self._decode(raw_params, line) if raw_params is not None else None
-                name = match.group(1).decode("ascii").upper()
-                component.add(Prop(name, params, self._decode(raw_value, line), line))
+                try:
+                    value = raw_value.decode("utf-8")
+                except UnicodeDecodeError:
+                    value = _lenient(raw_value)
+                params = _lenient(raw_params) if raw_params is not None else None
+                name = raw_name.decode("ascii").upper()
+                prop = Prop(name, params, value, line)
+                bucket = props.get(name)
+                if bucket is None:
+                    props[name] = [prop]
+                else:
+                    bucket.append(prop)
             if component.name != "VCALENDAR":
                 for bad in _MALFORMED.finditer(data, start, end):
                     sink.add(
