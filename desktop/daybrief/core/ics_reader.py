@@ -298,6 +298,9 @@ class _LinePattern:
                 return chain((first,), rest)
         return rest
 
+    def search(self, data: bytes, start: int, end: int) -> re.Match[bytes] | None:
+        return next(iter(self.finditer(data, start, end)), None)
+
 
 def _property_pattern(names: frozenset[str] | None) -> _LinePattern:
     """Lines (with their folds) of the named properties, or of any property for None."""
@@ -381,12 +384,16 @@ class Scanner:
         self.blocks: list[Block] = []
         self._data = b""
         self._lines = _LineNumbers(b"")
+        self._any_malformed = False
 
     def scan(self, data: bytes, start: int = 0, end: int | None = None, line: int = 1) -> None:
         """Scan ``data[start:end]``, whose first line is line ``line`` of the file."""
         end = len(data) if end is None else end
         self._data = data
         self._lines = _LineNumbers(data, start, line)
+        # One pass over the whole range is far cheaper than one per component, and real
+        # files almost never have a malformed line: then no component looks again.
+        self._any_malformed = _MALFORMED.search(data, start, end) is not None
         stack: list[_Open] = []
         for match in _STRUCTURE.finditer(data, start, end):
             kind = match.group(1).upper()
@@ -521,7 +528,7 @@ class Scanner:
                     props[name] = [prop]
                 else:
                     bucket.append(prop)
-            if component.name != "VCALENDAR":
+            if self._any_malformed and component.name != "VCALENDAR":
                 for bad in _MALFORMED.finditer(data, start, end):
                     sink.add(
                         lines.at(bad.start(1)),
