@@ -81,10 +81,12 @@ class ParsedEvent:
     calendar: str = ""
     end: Moment | None = None
     duration: Duration | None = None
-    rules: list[RecurrenceRule] = field(default_factory=list)
-    rdates: list[Moment] = field(default_factory=list)
-    rdate_periods: list[tuple[Moment, Moment | Duration]] = field(default_factory=list)
-    exdates: list[Moment] = field(default_factory=list)
+    # Empty tuples by default, shared: most events of a big calendar have none of these,
+    # and four empty lists each cost 22 MB per 100,000 events.
+    rules: Sequence[RecurrenceRule] = ()
+    rdates: Sequence[Moment] = ()
+    rdate_periods: Sequence[tuple[Moment, Moment | Duration]] = ()
+    exdates: Sequence[Moment] = ()
     recurrence_id: Moment | None = None
     range_future: bool = False
     source: Source | None = None
@@ -322,6 +324,7 @@ def _parse_event(
             warn(duration_prop.line, "negative DURATION ignored")
             event.duration = None
 
+    rules: list[RecurrenceRule] = []
     for rule_prop in component.all("RRULE"):
         if not rule_prop.value.strip():
             continue  # an empty RRULE line is what some exporters write for "none"
@@ -332,12 +335,23 @@ def _parse_event(
             continue
         for note in rule.notes:
             warn(rule_prop.line, note)
-        event.rules.append(replace(rule, line=rule_prop.line))
+        rules.append(replace(rule, line=rule_prop.line))
+    if rules:
+        event.rules = rules
 
+    rdates: list[Moment] = []
+    periods: list[tuple[Moment, Moment | Duration]] = []
     for rdate_prop in component.all("RDATE"):
-        _read_rdates(rdate_prop, event, resolver, warn)
+        _read_rdates(rdate_prop, start, rdates, periods, resolver, warn)
+    if rdates:
+        event.rdates = rdates
+    if periods:
+        event.rdate_periods = periods
+    exdates: list[Moment] = []
     for exdate_prop in component.all("EXDATE"):
-        event.exdates.extend(_moment_list(exdate_prop, resolver, warn, like=start))
+        exdates.extend(_moment_list(exdate_prop, resolver, warn, like=start))
+    if exdates:
+        event.exdates = exdates
 
     rid_prop = component.first("RECURRENCE-ID")
     if rid_prop is not None:
@@ -398,7 +412,14 @@ def _moment_list(prop: Prop, resolver: ZoneResolver, warn: _Warn, like: Moment) 
     return moments
 
 
-def _read_rdates(prop: Prop, event: ParsedEvent, resolver: ZoneResolver, warn: _Warn) -> None:
+def _read_rdates(
+    prop: Prop,
+    like: Moment,
+    rdates: list[Moment],
+    periods: list[tuple[Moment, Moment | Duration]],
+    resolver: ZoneResolver,
+    warn: _Warn,
+) -> None:
     for item in split_list(prop.value):
         start_text, slash, end_text = item.partition("/")
         try:
@@ -406,20 +427,20 @@ def _read_rdates(prop: Prop, event: ParsedEvent, resolver: ZoneResolver, warn: _
         except ValueError as error:
             warn(prop.line, f"RDATE: {error}")
             continue
-        start = _with_zone(value, is_utc, prop, resolver, warn, event.start)
+        start = _with_zone(value, is_utc, prop, resolver, warn, like)
         if not slash:
-            event.rdates.append(start)
+            rdates.append(start)
             continue
         try:
             if end_text.strip().upper().lstrip("+-").startswith("P"):
-                event.rdate_periods.append((start, parse_duration(end_text)))
+                periods.append((start, parse_duration(end_text)))
             else:
                 end_value, end_utc = parse_date_time(end_text)
-                end = _with_zone(end_value, end_utc, prop, resolver, warn, event.start)
-                event.rdate_periods.append((start, end))
+                end = _with_zone(end_value, end_utc, prop, resolver, warn, like)
+                periods.append((start, end))
         except ValueError as error:
             warn(prop.line, f"RDATE period end ignored: {error}")
-            event.rdates.append(start)
+            rdates.append(start)
 
 
 def _text(prop: Prop | None) -> str:
