@@ -153,19 +153,27 @@ def read_details(source: Source, line: int) -> dict[str, list[Prop]]:
     Details carry no warnings of their own, so their props take the event's ``line``.
     """
     props: dict[str, list[Prop]] = {}
+    data = source.data
     for start, end in source.segments:
         if end <= start:
             continue
-        for match in _DETAIL_LINES.finditer(source.data, start, end):
-            parts = _split_property(match.group(2))
+        for match in _DETAIL_LINES.finditer(data, start, end):
+            raw_name, rest = match.group(1, 2)
+            parts = _split_property(rest)
             if parts is None:
                 continue
-            params, value = parts
-            name = match.group(1).decode("ascii").upper()
-            prop = Prop(
-                name, _lenient(params) if params is not None else None, _lenient(value), line
-            )
-            props.setdefault(name, []).append(prop)
+            raw_params, raw_value = parts
+            try:
+                value = raw_value.decode("utf-8")
+            except UnicodeDecodeError:
+                value = _lenient(raw_value)
+            name = raw_name.decode("ascii").upper()
+            prop = Prop(name, _lenient(raw_params) if raw_params is not None else None, value, line)
+            bucket = props.get(name)
+            if bucket is None:
+                props[name] = [prop]
+            else:
+                bucket.append(prop)
     return props
 
 
