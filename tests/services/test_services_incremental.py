@@ -3,7 +3,7 @@ what a fresh full import of the same file gives (a differential test)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -199,3 +199,75 @@ def test_content_written_before_schema_4_survives_and_is_split_on_the_next_impor
         notes = export_user_data(store)["tables"]["notes"]
         assert notes == user_data["tables"]["notes"] and len(notes) == 1
         assert store.integrity_check() == ["ok"]
+
+
+def at_edges() -> list[str]:
+    """Events around both ends of the default window for NOW (2026-10-24 .. 2027-05-22)."""
+    found = []
+    for n, day in enumerate(["20261022", "20261023", "20261024", "20261025", "20261026"]):
+        found.append(
+            f"BEGIN:VEVENT\nUID:past{n}@x\nDTSTART;TZID=Europe/Berlin:{day}T233000\n"
+            "DURATION:PT2H\nSUMMARY:Past edge\nEND:VEVENT\n"
+        )
+    for n, day in enumerate(range(19, 29)):
+        found.append(
+            f"BEGIN:VEVENT\nUID:next{n}@x\nDTSTART;TZID=Europe/Berlin:202705{day}T0{n % 10}0000\n"
+            f"DURATION:PT1H\nSUMMARY:Next edge {n}\nEND:VEVENT\n"
+        )
+        found.append(
+            f"BEGIN:VEVENT\nUID:allday{n}@x\nDTSTART;VALUE=DATE:202705{day}\n"
+            f"SUMMARY:All day {n}\nEND:VEVENT\n"
+        )
+    found.append(
+        "BEGIN:VEVENT\nUID:zero@x\nDTSTART:20270523T000000Z\nSUMMARY:Zero length\nEND:VEVENT\n"
+    )
+    found.append(event("daily@x", 1, 7, "Daily", "RRULE:FREQ=DAILY\n"))
+    found.append(
+        event(
+            "daily@x", 2, 9, "Daily moved", "RECURRENCE-ID;TZID=Europe/Berlin:20270524T070000\n"
+        ).replace("202612", "202705")
+    )
+    found.append(event("monthly@x", 1, 8, "Monthly", "RRULE:FREQ=MONTHLY;COUNT=7\n"))
+    return found
+
+
+@pytest.mark.parametrize("days", [1, 2, 5])
+def test_a_window_moved_on_reads_only_what_it_gained_and_equals_a_full_import(
+    days: int, tmp_path: Path
+) -> None:
+    path = tmp_path / "work.ics"
+    write(path, calendar(BASE + at_edges()))
+    later = NOW + timedelta(days=days)
+
+    def at(store, now: datetime):
+        return import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=now)
+
+    with open_store(tmp_path / "moved.sqlite3") as store:
+        at(store, NOW)
+        before = materialised(store)
+        report = at(store, later)
+        assert report.changed_events == 0, "expected the moved-window path"
+        moved = materialised(store)
+        assert at(store, later).unchanged
+    with open_store(tmp_path / "full.sqlite3") as store:
+        full_report = at(store, later)
+        assert full_report.changed_events is None
+        full = materialised(store)
+    assert moved == full
+    assert moved != before  # the edges really moved
+    gone = {(o.uid, recurrence_key(o)) for o in report.removed}
+    assert gone == {o[:2] for o in before} - {o[:2] for o in full}
+    added = {(o.uid, recurrence_key(o)) for o in report.added}
+    assert added == {o[:2] for o in full} - {o[:2] for o in before}
+
+
+def test_a_window_moved_far_takes_the_full_path(tmp_path: Path) -> None:
+    path = tmp_path / "work.ics"
+    write(path, calendar(BASE + at_edges()))
+    with open_store(tmp_path / "s.sqlite3") as store:
+        run(store, path)
+        later = NOW + timedelta(days=400)
+        report = import_file(
+            store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=later
+        )
+        assert report.changed_events is None

@@ -536,8 +536,8 @@ def expand_calendar(
     out = result.occurrences
     groups = [(master, overrides.pop(uid, [])) for uid, master in masters.items()]
     groups.extend((event, []) for event in anonymous)
-    utc_start = window_start.astimezone(UTC).replace(tzinfo=None)
-    utc_end = window_end.astimezone(UTC).replace(tzinfo=None)
+    utc_start = _naive_utc(window_start)
+    utc_end = _naive_utc(window_end)
     for master, own_overrides in groups:
         if not own_overrides and _far_outside(master, utc_start, utc_end):
             continue
@@ -562,21 +562,34 @@ def expand_calendar(
 _DAY = timedelta(days=1)
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _far_outside(event: ParsedEvent, utc_start: datetime, utc_end: datetime) -> bool:
     """A one-off event whose wall-clock times keep it days clear of the window (naive UTC).
 
-    No zone moves a wall time by a day or more (Python refuses such offsets), so this
-    needs no zone conversion; most events of a big calendar are thus passed over cheaply.
-    Edge years are left to the full path, which warns when they cannot be placed.
+    This needs no zone conversion; most events of a big calendar are thus passed over
+    cheaply. Edge years are left to the full path, which warns when they cannot be placed.
+    """
+    span = event_span(event)
+    return span is not None and (span[0] >= utc_end or span[1] <= utc_start)
+
+
+def event_span(event: ParsedEvent) -> tuple[datetime, datetime] | None:
+    """Naive UTC times that surely hold every occurrence a one-off event can produce, by
+    itself or as the master or override of a series without rules; None for a series
+    (or a date too near the ends of the calendar to place).
+
+    No zone moves a wall time by a day or more (Python refuses such offsets), so the
+    event's own wall-clock times, widened by two days, are enough: no zone conversion.
     """
     if event.rules or event.rdates or event.rdate_periods:
-        return False
+        return None
     start = _as_datetime(event.start.value)
     try:
         if not 1 < start.year < 9999:
-            return False
-        if start > utc_end + _MARGIN:
-            return True
+            return None
         # The latest the event could end, over-estimated: a nominal day more than it says.
         if event.end is not None:
             latest = max(start, _as_datetime(event.end.value)) + _DAY
@@ -584,9 +597,9 @@ def _far_outside(event: ParsedEvent, utc_start: datetime, utc_end: datetime) -> 
             latest = start + timedelta(days=event.duration.days) + event.duration.exact + _DAY
         else:
             latest = start + _DAY
-        return latest < utc_start - _MARGIN
+        return start - _MARGIN, latest + _MARGIN
     except OverflowError:
-        return False
+        return None
 
 
 def _latest_per_rid(events: list[ParsedEvent]) -> list[ParsedEvent]:

@@ -11,15 +11,15 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
-from daybrief.core.events import read_calendar
+from daybrief.core.events import ParsedEvent, read_calendar
 from daybrief.core.ics_reader import (
     Block,
     block_uid,
@@ -29,6 +29,7 @@ from daybrief.core.ics_reader import (
     with_lines,
 )
 from daybrief.core.model import Occurrence, recurrence_key
+from daybrief.core.recurrence import event_span
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
 from daybrief.store.meetings import Meetings, meeting_key
@@ -206,6 +207,10 @@ def _import_bytes(
         )
         if incremental is not None:
             return incremental
+    if source is not None and source.content_hash == digest and source.user_zone == zone_name:
+        moved = _move_window(store, calendars, source, data, digest, label, name, user_zone, window)
+        if moved is not None:
+            return moved
     try:
         calendar = read_calendar(data, label, name)
         if calendar.truncated_at is not None:
@@ -223,6 +228,7 @@ def _import_bytes(
     previous = calendars.occurrences_of(source.id) if source is not None else []
     compare(previous, expansion.occurrences, report)
     uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
+    span_by_digest = _spans(calendar.events)
     # Offsets of a file read after dropping a BOM (or from UTF-16) are not offsets in
     # ``data``: such content is kept whole.
     outside = outside_blocks(data, calendar.blocks) if offsets_are_in(data) else None
@@ -235,6 +241,7 @@ def _import_bytes(
             content_hash=digest,
             blocks=calendar.blocks,
             block_uids=uid_by_digest,
+            block_spans=span_by_digest,
             frame_digest=(
                 _digest_outside(outside[0])
                 if outside is not None
@@ -359,12 +366,105 @@ def _import_changed_blocks(
             removed=removed,
             added=new_blocks,
             block_uids={e.digest: e.uid for e in calendar.events if e.digest in new_digests},
+            block_spans=_spans(e for e in calendar.events if e.digest in new_digests),
             warnings=expansion.warnings,
         )
         refresh_snapshots(store, previous)
         refresh_snapshots(store, expansion.occurrences, reappeared=True)
         report.occurrences = calendars.count_occurrences(source.id)
     return report
+
+
+def _spans(events: Iterable[ParsedEvent]) -> dict[bytes, tuple[str, str] | None]:
+    """Per block digest: naive UTC bounds of its event's occurrences (see event_span)."""
+    spans: dict[bytes, tuple[str, str] | None] = {}
+    for event in events:
+        if event.digest is not None:
+            span = event_span(event)
+            spans[event.digest] = (
+                (span[0].isoformat(), span[1].isoformat()) if span is not None else None
+            )
+    return spans
+
+
+def _move_window(
+    store: Store,
+    calendars: Calendars,
+    source: Source,
+    data: bytes,
+    digest: str,
+    label: str,
+    name: str | None,
+    user_zone: tzinfo,
+    window: tuple[datetime, datetime],
+) -> ImportReport | None:
+    """Unchanged content, the window moved on (a new day): read only the events that can
+    have occurrences in the time it gained, and drop the occurrences that left it.
+
+    Returns None when a full import is the right thing (the window moved back or jumped
+    past the old one, the content is not kept block by block, or an event to re-read has
+    no UID).
+    """
+    old_start, old_end = source.window_start, source.window_end
+    if old_start is None or old_end is None:
+        return None
+    if not (old_start <= window[0] < old_end < window[1]):
+        return None
+    if calendars.block_digests(source.id) is None:
+        return None
+    gained = calendars.blocks_reaching(
+        source.id, _naive_text(old_end - WINDOW_MARGIN), _naive_text(window[1] + WINDOW_MARGIN)
+    )
+    affected: set[str] = set()
+    for _, uid in gained:
+        if uid is None:
+            return None
+        affected.add(uid)
+    blocks = split_blocks(data)
+    if blocks is None:
+        return None
+    series_digests = calendars.digests_of_uids(source.id, affected)
+    spans = with_lines(data, [b for b in blocks if b.digest in series_digests])
+    calendar = read_calendar(data, label, name, spans=spans)
+    expansion = occurrences_between([calendar], window[0], window[1], user_zone)
+    uids = sorted(affected)
+    previous = calendars.occurrences_of_uids(source.id, uids)
+    report = ImportReport(label, changed_events=0, gone_events=0)
+    report.warnings = expansion.warnings
+    compare(previous, expansion.occurrences, report)
+    affected_left = set(uids)
+    leaving = [
+        o for o in calendars.occurrences_leaving(source.id, window) if o.uid not in affected_left
+    ]
+    report.removed.extend(leaving)
+    with store.transaction():
+        calendars.replace_series(
+            source,
+            uids=uids,
+            occurrences=expansion.occurrences,
+            data=data,
+            content_hash=digest,
+            blocks=blocks,
+            outside=None,
+            removed=(),
+            added=(),
+            block_uids={},
+            block_spans={},
+            warnings=expansion.warnings,
+            window=window,
+        )
+        refresh_snapshots(store, previous + leaving)
+        refresh_snapshots(store, expansion.occurrences, reappeared=True)
+        report.occurrences = calendars.count_occurrences(source.id)
+    return report
+
+
+WINDOW_MARGIN = timedelta(days=1)
+"""Beyond event_span's own margin: the gained time is compared as naive UTC text."""
+
+
+def _naive_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def _still_current(

@@ -187,6 +187,7 @@ class Calendars:
         content_hash: str,
         blocks: Sequence[Block],
         block_uids: Mapping[bytes, str | None],
+        block_spans: Mapping[bytes, tuple[str, str] | None],
         frame_digest: bytes,
         outside: tuple[bytes, list[int]] | None,
         occurrences: Iterable[Occurrence],
@@ -212,7 +213,7 @@ class Calendars:
             )
             self.store.execute("DELETE FROM source_blocks WHERE source_id = ?", (source.id,))
             self._insert_blocks(
-                source.id, data if outside is not None else None, blocks, block_uids
+                source.id, data if outside is not None else None, blocks, block_uids, block_spans
             )
             self._write_content(source.id, data, blocks, outside)
             self.store.execute(
@@ -246,16 +247,20 @@ class Calendars:
         data: bytes | None,
         blocks: Iterable[Block],
         block_uids: Mapping[bytes, str | None],
+        block_spans: Mapping[bytes, tuple[str, str] | None],
     ) -> None:
         view = memoryview(data) if data is not None else None
+        never = ("", "")
         self.store.executemany(
-            "INSERT INTO source_blocks (source_id, digest, uid, data) VALUES (?, ?, ?, ?)",
+            "INSERT INTO source_blocks (source_id, digest, uid, data, span_start, span_end) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (
                 (
                     source_id,
                     b.digest,
                     block_uids.get(b.digest),
                     view[b.start : b.end] if view is not None else None,
+                    *(block_spans.get(b.digest, never) or (None, None)),
                 )
                 for b in blocks
             ),
@@ -296,11 +301,13 @@ class Calendars:
         data: bytes,
         content_hash: str,
         blocks: Sequence[Block],
-        outside: tuple[bytes, list[int]],
+        outside: tuple[bytes, list[int]] | None,
         removed: Iterable[bytes],
         added: Iterable[Block],
         block_uids: Mapping[bytes, str | None],
+        block_spans: Mapping[bytes, tuple[str, str] | None],
         warnings: Iterable[ReadWarning],
+        window: tuple[datetime, datetime] | None = None,
     ) -> None:
         """An incremental import: only the occurrences of ``uids`` are replaced, and only
         the ``removed`` and ``added`` blocks of the content (``blocks`` is all of them, in
@@ -326,13 +333,59 @@ class Calendars:
                 "WHERE source_id = ? AND digest = ? LIMIT 1)",
                 [(source.id, digest) for digest in removed],
             )
-            self._insert_blocks(source.id, data, added, block_uids)
-            self._write_content(source.id, data, blocks, outside)
+            self._insert_blocks(source.id, data, added, block_uids, block_spans)
+            if outside is not None:
+                self._write_content(source.id, data, blocks, outside)
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, last_success_at = ?, last_error = NULL, "
                 "last_error_at = NULL, updated_at = ? WHERE id = ?",
                 (content_hash, now, now, source.id),
             )
+            if window is not None:
+                self._move_window(source.id, window)
+
+    def _move_window(self, source_id: int, window: tuple[datetime, datetime]) -> None:
+        """Drop the occurrences that left ``window`` (as ``_in_window`` in recurrence)."""
+        start = format_utc(window[0])
+        self.store.execute(
+            "DELETE FROM occurrences WHERE source_id = ? AND (start_utc >= ? OR "
+            "(end_utc = start_utc AND start_utc < ?) OR (end_utc > start_utc AND end_utc <= ?))",
+            (source_id, format_utc(window[1]), start, start),
+        )
+        self.store.execute(
+            "UPDATE sources SET window_start = ?, window_end = ? WHERE id = ?",
+            (start, format_utc(window[1]), source_id),
+        )
+
+    def occurrences_leaving(
+        self, source_id: int, window: tuple[datetime, datetime]
+    ) -> list[Occurrence]:
+        """The occurrences :meth:`replace_series` with this ``window`` would drop."""
+        start = format_utc(window[0])
+        names = self._calendar_names()
+        return [
+            _occurrence(r, names)
+            for r in self.store.query(
+                "SELECT * FROM occurrences WHERE source_id = ? AND (start_utc >= ? OR "
+                "(end_utc = start_utc AND start_utc < ?) OR "
+                "(end_utc > start_utc AND end_utc <= ?)) ORDER BY start_utc",
+                (source_id, format_utc(window[1]), start, start),
+            )
+        ]
+
+    def blocks_reaching(
+        self, source_id: int, start: str, end: str
+    ) -> list[tuple[bytes, str | None]]:
+        """(digest, UID) of the blocks that may have occurrences between ``start`` and
+        ``end`` (naive UTC, ISO text; see schema 4's spans)."""
+        return [
+            (bytes(r["digest"]), r["uid"])
+            for r in self.store.query(
+                "SELECT digest, uid FROM source_blocks WHERE source_id = ? AND "
+                "(span_start IS NULL OR (span_start < ? AND span_end > ?))",
+                (source_id, end, start),
+            )
+        ]
 
     def occurrences_of_uids(self, source_id: int, uids: Sequence[str]) -> list[Occurrence]:
         names = self._calendar_names()
