@@ -29,7 +29,7 @@ from daybrief.core.ics_reader import (
     with_lines,
 )
 from daybrief.core.model import Occurrence, recurrence_key
-from daybrief.core.recurrence import event_span
+from daybrief.core.recurrence import event_span, expand_calendar, merge_calendars
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
 from daybrief.store.meetings import Meetings, meeting_key
@@ -426,35 +426,27 @@ def _move_window(
     series_digests = calendars.digests_of_uids(source.id, affected)
     spans = with_lines(data, [b for b in blocks if b.digest in series_digests])
     calendar = read_calendar(data, label, name, spans=spans)
-    expansion = occurrences_between([calendar], window[0], window[1], user_zone)
-    uids = sorted(affected)
-    previous = calendars.occurrences_of_uids(source.id, uids)
-    report = ImportReport(label, changed_events=0, gone_events=0)
-    report.warnings = expansion.warnings
-    compare(previous, expansion.occurrences, report)
-    affected_left = set(uids)
-    leaving = [
-        o for o in calendars.occurrences_leaving(source.id, window) if o.uid not in affected_left
+    # Only the time gained is expanded: an occurrence of the new window either overlapped
+    # the old one (and is stored) or overlaps the gained time. The file is unchanged, so
+    # its read warnings are those stored; expansion warnings may depend on the window.
+    expansion = expand_calendar(calendar, old_end, window[1], user_zone)
+    if expansion.warnings:
+        return None
+    stored = calendars.identities_from(source.id, old_end)
+    gained_occurrences = [
+        o
+        for o in merge_calendars([expansion.occurrences])
+        if (o.event.uid or "", recurrence_key(o)) not in stored
     ]
-    report.removed.extend(leaving)
+    leaving = calendars.occurrences_leaving(source.id, window)
+    report = ImportReport(label, changed_events=0, gone_events=0)
+    report.warnings = calendars.warnings(source.id, label)
+    report.added = gained_occurrences
+    report.removed = leaving
     with store.transaction():
-        calendars.replace_series(
-            source,
-            uids=uids,
-            occurrences=expansion.occurrences,
-            data=data,
-            content_hash=digest,
-            blocks=blocks,
-            outside=None,
-            removed=(),
-            added=(),
-            block_uids={},
-            block_spans={},
-            warnings=expansion.warnings,
-            window=window,
-        )
-        refresh_snapshots(store, previous + leaving)
-        refresh_snapshots(store, expansion.occurrences, reappeared=True)
+        calendars.move_window(source, window, gained_occurrences)
+        refresh_snapshots(store, leaving)
+        refresh_snapshots(store, gained_occurrences, reappeared=True)
         report.occurrences = calendars.count_occurrences(source.id)
     return report
 

@@ -301,13 +301,12 @@ class Calendars:
         data: bytes,
         content_hash: str,
         blocks: Sequence[Block],
-        outside: tuple[bytes, list[int]] | None,
+        outside: tuple[bytes, list[int]],
         removed: Iterable[bytes],
         added: Iterable[Block],
         block_uids: Mapping[bytes, str | None],
         block_spans: Mapping[bytes, tuple[str, str] | None],
         warnings: Iterable[ReadWarning],
-        window: tuple[datetime, datetime] | None = None,
     ) -> None:
         """An incremental import: only the occurrences of ``uids`` are replaced, and only
         the ``removed`` and ``added`` blocks of the content (``blocks`` is all of them, in
@@ -334,33 +333,49 @@ class Calendars:
                 [(source.id, digest) for digest in removed],
             )
             self._insert_blocks(source.id, data, added, block_uids, block_spans)
-            if outside is not None:
-                self._write_content(source.id, data, blocks, outside)
+            self._write_content(source.id, data, blocks, outside)
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, last_success_at = ?, last_error = NULL, "
                 "last_error_at = NULL, updated_at = ? WHERE id = ?",
                 (content_hash, now, now, source.id),
             )
-            if window is not None:
-                self._move_window(source.id, window)
 
-    def _move_window(self, source_id: int, window: tuple[datetime, datetime]) -> None:
-        """Drop the occurrences that left ``window`` (as ``_in_window`` in recurrence)."""
+    def move_window(
+        self, source: Source, window: tuple[datetime, datetime], gained: Iterable[Occurrence]
+    ) -> None:
+        """The same content over a later ``window``: add the occurrences of the time it
+        gained, drop those that left it (as ``_in_window`` in recurrence decides)."""
+        now = self.store.now()
         start = format_utc(window[0])
-        self.store.execute(
-            "DELETE FROM occurrences WHERE source_id = ? AND (start_utc >= ? OR "
-            "(end_utc = start_utc AND start_utc < ?) OR (end_utc > start_utc AND end_utc <= ?))",
-            (source_id, format_utc(window[1]), start, start),
-        )
-        self.store.execute(
-            "UPDATE sources SET window_start = ?, window_end = ? WHERE id = ?",
-            (start, format_utc(window[1]), source_id),
-        )
+        with self.store.transaction():
+            self.store.execute(
+                "DELETE FROM occurrences WHERE source_id = ? AND (start_utc >= ? OR "
+                "(end_utc = start_utc AND start_utc < ?) OR "
+                "(end_utc > start_utc AND end_utc <= ?))",
+                (source.id, format_utc(window[1]), start, start),
+            )
+            self._insert_occurrences(source.id, gained)
+            self.store.execute(
+                "UPDATE sources SET window_start = ?, window_end = ?, last_success_at = ?, "
+                "last_error = NULL, last_error_at = NULL, updated_at = ? WHERE id = ?",
+                (start, format_utc(window[1]), now, now, source.id),
+            )
+
+    def identities_from(self, source_id: int, moment: datetime) -> set[tuple[str, str]]:
+        """(UID, RECURRENCE-ID) of the occurrences ending at or after ``moment``."""
+        return {
+            (r["uid"], r["recurrence_id"])
+            for r in self.store.query(
+                "SELECT uid, recurrence_id FROM occurrences WHERE source_id = ? "
+                "AND end_utc >= ? AND uid IS NOT NULL",
+                (source_id, format_utc(moment)),
+            )
+        }
 
     def occurrences_leaving(
         self, source_id: int, window: tuple[datetime, datetime]
     ) -> list[Occurrence]:
-        """The occurrences :meth:`replace_series` with this ``window`` would drop."""
+        """The occurrences :meth:`move_window` to ``window`` drops."""
         start = format_utc(window[0])
         names = self._calendar_names()
         return [
