@@ -3,6 +3,7 @@ what a fresh full import of the same file gives (a differential test)."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -271,3 +272,65 @@ def test_a_window_moved_far_takes_the_full_path(tmp_path: Path) -> None:
             store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=later
         )
         assert report.changed_events is None
+
+
+def random_calendar(seed: int) -> str:
+    """One-offs, all-day and zero-length events, series and overrides around both ends of
+    the default window for NOW, in zones far east and west."""
+    rng = random.Random(seed)
+    zones = ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"]
+    found = []
+    for n in range(120):
+        edge = datetime(2027, 5, 22) if n % 2 else datetime(2026, 10, 24)
+        start = edge + timedelta(minutes=rng.randrange(-5 * 24 * 60, 5 * 24 * 60, 30))
+        lines = ["BEGIN:VEVENT", f"UID:r{n}@x", f"SUMMARY:r{n}"]
+        kind = rng.choice(["zoned", "utc", "date", "zero"])
+        if kind == "date":
+            lines.append(f"DTSTART;VALUE=DATE:{start:%Y%m%d}")
+        elif kind == "zoned":
+            lines.append(f"DTSTART;TZID={rng.choice(zones)}:{start:%Y%m%dT%H%M%S}")
+            lines.append(f"DURATION:PT{rng.randrange(0, 30)}H")
+        else:
+            lines.append(f"DTSTART:{start:%Y%m%dT%H%M%S}Z")
+            if kind == "utc":
+                lines.append(
+                    f"DTEND:{start + timedelta(hours=rng.randrange(1, 40)):%Y%m%dT%H%M%S}Z"
+                )
+        if n % 10 == 0:
+            lines.append(
+                rng.choice(
+                    [
+                        "RRULE:FREQ=DAILY;COUNT=40",
+                        "RRULE:FREQ=WEEKLY",
+                        "RRULE:FREQ=HOURLY;INTERVAL=29",
+                    ]
+                )
+            )
+        found.append("\n".join(lines) + "\nEND:VEVENT\n")
+        if n % 10 == 0 and kind == "utc":
+            moved = start + timedelta(days=rng.randrange(-3, 4), hours=rng.randrange(0, 5))
+            rid = start + timedelta(days=1)
+            found.append(
+                f"BEGIN:VEVENT\nUID:r{n}@x\nRECURRENCE-ID:{rid:%Y%m%dT%H%M%S}Z\n"
+                f"DTSTART:{moved:%Y%m%dT%H%M%S}Z\nDURATION:PT1H\nSUMMARY:moved\nEND:VEVENT\n"
+            )
+    return "BEGIN:VCALENDAR\nVERSION:2.0\n" + "".join(found) + "END:VCALENDAR\n"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_moved_windows_equal_full_imports_on_random_calendars(seed: int, tmp_path: Path) -> None:
+    path = tmp_path / "work.ics"
+    write(path, random_calendar(seed))
+
+    def at(store, days: int):
+        now = NOW + timedelta(days=days)
+        return import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=now)
+
+    with open_store(tmp_path / "moved.sqlite3") as moved:
+        at(moved, 0)
+        for days in (1, 2, 4):
+            report = at(moved, days)
+            assert report.changed_events == 0, "expected the moved-window path"
+            with open_store(tmp_path / f"full{days}.sqlite3") as full:
+                at(full, days)
+                assert materialised(moved) == materialised(full)
