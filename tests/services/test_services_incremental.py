@@ -334,3 +334,25 @@ def test_moved_windows_equal_full_imports_on_random_calendars(seed: int, tmp_pat
             with open_store(tmp_path / f"full{days}.sqlite3") as full:
                 at(full, days)
                 assert materialised(moved) == materialised(full)
+
+
+def test_a_series_cut_in_the_window_takes_the_full_path_when_the_window_moves(
+    tmp_path: Path,
+) -> None:
+    # More instances than the window may hold: which ones are kept depends on where the
+    # window starts, so only a full import knows the new cut.
+    busy = event("busy@x", 1, 8, "Every five minutes", "RRULE:FREQ=MINUTELY;INTERVAL=5\n")
+    path = tmp_path / "work.ics"
+    write(path, calendar([busy.replace("202612", "202610")]))
+    later = NOW + timedelta(days=1)
+
+    def at(store, now: datetime):
+        return import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=now)
+
+    with open_store(tmp_path / "moved.sqlite3") as store:
+        assert any("series cut" in w.message for w in at(store, NOW).warnings)
+        at(store, later)
+        moved = materialised(store)
+    with open_store(tmp_path / "full.sqlite3") as store:
+        at(store, later)
+        assert moved == materialised(store)

@@ -36,6 +36,9 @@ MAX_INSTANCES_PER_SERIES = 500_000
 MAX_INSTANCES_IN_WINDOW = 20_000
 """Per series: more than any real calendar holds (hourly for two years), fewer than a
 FREQ=SECONDLY rule would bury the user's day under."""
+SERIES_CUT = "series cut"
+"""How every warning about a series cut short begins: which instances survive then
+depends on the window asked for."""
 SERIES_TIME_BUDGET_S = 1.5
 """An absurd rule (FREQ=SECONDLY for years) is cut here, with a warning, not left to hang."""
 _MARGIN = timedelta(days=2)  # covers any UTC offset when comparing wall times to instants
@@ -245,7 +248,7 @@ class _Series:
                         if len(starts) > MAX_INSTANCES_IN_WINDOW:
                             warn(
                                 master,
-                                f"series cut after {MAX_INSTANCES_IN_WINDOW} instances in the "
+                                f"{SERIES_CUT} after {MAX_INSTANCES_IN_WINDOW} instances in the "
                                 "window asked for",
                                 rule.line,
                             )
@@ -253,12 +256,12 @@ class _Series:
                     if walked >= MAX_INSTANCES_PER_SERIES:
                         warn(
                             master,
-                            f"series cut after {MAX_INSTANCES_PER_SERIES} instances",
+                            f"{SERIES_CUT} after {MAX_INSTANCES_PER_SERIES} instances",
                             rule.line,
                         )
                         break
                     if index & 1023 == 1023 and time.monotonic() > deadline:
-                        warn(master, "series cut: its rule takes too long to expand", rule.line)
+                        warn(master, f"{SERIES_CUT}: its rule takes too long to expand", rule.line)
                         break
             except (ValueError, OverflowError) as error:
                 warn(master, f"RRULE expansion stopped: {error}", rule.line)

@@ -29,7 +29,12 @@ from daybrief.core.ics_reader import (
     with_lines,
 )
 from daybrief.core.model import Occurrence, recurrence_key
-from daybrief.core.recurrence import event_span, expand_calendar, merge_calendars
+from daybrief.core.recurrence import (
+    SERIES_CUT,
+    event_span,
+    expand_calendar,
+    merge_calendars,
+)
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
 from daybrief.store.meetings import Meetings, meeting_key
@@ -402,8 +407,8 @@ def _move_window(
     have occurrences in the time it gained, and drop the occurrences that left it.
 
     Returns None when a full import is the right thing (the window moved back or jumped
-    past the old one, the content is not kept block by block, or an event to re-read has
-    no UID).
+    past the old one, the content is not kept block by block, a series was cut short,
+    an event to re-read has no UID, or expanding the gained time warns).
     """
     old_start, old_end = source.window_start, source.window_end
     if old_start is None or old_end is None:
@@ -412,6 +417,9 @@ def _move_window(
         return None
     if calendars.block_digests(source.id) is None:
         return None
+    stored_warnings = calendars.warnings(source.id, label)
+    if any(w.message.startswith(SERIES_CUT) for w in stored_warnings):
+        return None  # where a cut series stops depends on where the window starts
     gained = calendars.blocks_reaching(
         source.id, _naive_text(old_end - WINDOW_MARGIN), _naive_text(window[1] + WINDOW_MARGIN)
     )
@@ -440,7 +448,7 @@ def _move_window(
     ]
     leaving = calendars.occurrences_leaving(source.id, window)
     report = ImportReport(label, changed_events=0, gone_events=0)
-    report.warnings = calendars.warnings(source.id, label)
+    report.warnings = stored_warnings
     report.added = gained_occurrences
     report.removed = leaving
     with store.transaction():
