@@ -281,8 +281,8 @@ def random_calendar(seed: int) -> str:
     zones = ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"]
     found = []
     for n in range(120):
-        edge = datetime(2027, 5, 22) if n % 2 else datetime(2026, 10, 24)
-        start = edge + timedelta(minutes=rng.randrange(-5 * 24 * 60, 5 * 24 * 60, 30))
+        edge = rng.choice([datetime(2027, 5, 22), datetime(2026, 10, 24)])
+        start = edge + timedelta(minutes=rng.randrange(-12 * 24 * 60, 5 * 24 * 60, 30))
         lines = ["BEGIN:VEVENT", f"UID:r{n}@x", f"SUMMARY:r{n}"]
         kind = rng.choice(["zoned", "utc", "date", "zero"])
         if kind == "date":
@@ -296,28 +296,38 @@ def random_calendar(seed: int) -> str:
                 lines.append(
                     f"DTEND:{start + timedelta(hours=rng.randrange(1, 40)):%Y%m%dT%H%M%S}Z"
                 )
-        if n % 10 == 0:
+        until = start + timedelta(days=rng.randrange(0, 20), hours=rng.randrange(0, 24))
+        if n % 3 == 0:
             lines.append(
                 rng.choice(
                     [
                         "RRULE:FREQ=DAILY;COUNT=40",
                         "RRULE:FREQ=WEEKLY",
                         "RRULE:FREQ=HOURLY;INTERVAL=29",
+                        f"RRULE:FREQ=DAILY;UNTIL={until:%Y%m%dT%H%M%S}Z",
+                        f"RRULE:FREQ=HOURLY;INTERVAL=5;UNTIL={until:%Y%m%d}",
+                        f"RRULE:FREQ=DAILY;UNTIL={until:%Y%m%dT%H%M%S}",
+                        f"RDATE:{until:%Y%m%dT%H%M%S}Z,{until + timedelta(days=2):%Y%m%dT%H%M%S}Z",
+                        f"RDATE;VALUE=PERIOD:{until:%Y%m%dT%H%M%S}Z/PT30H",
                     ]
                 )
             )
         found.append("\n".join(lines) + "\nEND:VEVENT\n")
-        if n % 10 == 0 and kind == "utc":
+        if n % 3 == 0 and kind == "utc":
             moved = start + timedelta(days=rng.randrange(-3, 4), hours=rng.randrange(0, 5))
             rid = start + timedelta(days=1)
+            future = ""
+            if n % 4 == 0:  # moves this and every later instance more than a week on
+                future = ";RANGE=THISANDFUTURE"
+                moved += timedelta(days=9)
             found.append(
-                f"BEGIN:VEVENT\nUID:r{n}@x\nRECURRENCE-ID:{rid:%Y%m%dT%H%M%S}Z\n"
+                f"BEGIN:VEVENT\nUID:r{n}@x\nRECURRENCE-ID{future}:{rid:%Y%m%dT%H%M%S}Z\n"
                 f"DTSTART:{moved:%Y%m%dT%H%M%S}Z\nDURATION:PT1H\nSUMMARY:moved\nEND:VEVENT\n"
             )
     return "BEGIN:VCALENDAR\nVERSION:2.0\n" + "".join(found) + "END:VCALENDAR\n"
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_moved_windows_equal_full_imports_on_random_calendars(seed: int, tmp_path: Path) -> None:
     path = tmp_path / "work.ics"
     write(path, random_calendar(seed))
@@ -356,3 +366,30 @@ def test_a_series_cut_in_the_window_takes_the_full_path_when_the_window_moves(
     with open_store(tmp_path / "full.sqlite3") as store:
         at(store, later)
         assert moved == materialised(store)
+
+
+def test_a_series_moved_this_and_future_into_the_gained_day_is_found(tmp_path: Path) -> None:
+    # The series ends ten days before the window does, but an override for this and all
+    # later instances moves them ten days on: the last lands in the day the window gains.
+    series = (
+        "BEGIN:VEVENT\nUID:moved-on@x\nDTSTART:20270501T090000Z\nDURATION:PT1H\n"
+        "RRULE:FREQ=DAILY;UNTIL=20270512T090000Z\nSUMMARY:Daily\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:moved-on@x\nRECURRENCE-ID;RANGE=THISANDFUTURE:20270505T090000Z\n"
+        "DTSTART:20270515T090000Z\nDURATION:PT1H\nSUMMARY:Daily, later\nEND:VEVENT\n"
+    )
+    path = tmp_path / "work.ics"
+    write(path, calendar([series]))
+    later = NOW + timedelta(days=1)
+
+    def at(store, now: datetime):
+        return import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=now)
+
+    with open_store(tmp_path / "moved.sqlite3") as store:
+        at(store, NOW)
+        assert at(store, later).changed_events == 0
+        moved = materialised(store)
+    with open_store(tmp_path / "full.sqlite3") as store:
+        at(store, later)
+        full = materialised(store)
+    assert moved == full
+    assert full[-1][2] == "2027-05-22T09:00:00Z"

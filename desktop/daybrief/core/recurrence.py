@@ -573,34 +573,55 @@ def _far_outside(event: ParsedEvent, utc_start: datetime, utc_end: datetime) -> 
     """A one-off event whose wall-clock times keep it days clear of the window (naive UTC).
 
     This needs no zone conversion; most events of a big calendar are thus passed over
-    cheaply. Edge years are left to the full path, which warns when they cannot be placed.
+    cheaply. Series are always expanded: some warn whatever the window (a rule that yields
+    nothing, say). Edge years too, for the warning when they cannot be placed.
     """
+    if event.rules or event.rdates or event.rdate_periods:
+        return False
     span = event_span(event)
     return span is not None and (span[0] >= utc_end or span[1] <= utc_start)
 
 
 def event_span(event: ParsedEvent) -> tuple[datetime, datetime] | None:
-    """Naive UTC times that surely hold every occurrence a one-off event can produce, by
-    itself or as the master or override of a series without rules; None for a series
-    (or a date too near the ends of the calendar to place).
+    """Naive UTC times that surely hold every occurrence an event can produce, by itself
+    or as the master or override of a series; None when that is not known (a series
+    without UNTIL, an override for this and future instances, a date too near the ends
+    of the calendar to place).
 
     No zone moves a wall time by a day or more (Python refuses such offsets), so the
-    event's own wall-clock times, widened by two days, are enough: no zone conversion.
+    event's own wall-clock times, widened by days, are enough: no zone conversion.
     """
-    if event.rules or event.rdates or event.rdate_periods:
+    if event.range_future:
         return None
     start = _as_datetime(event.start.value)
     try:
         if not 1 < start.year < 9999:
             return None
-        # The latest the event could end, over-estimated: a nominal day more than it says.
+        # How long one instance lasts, over-estimated: a nominal day more than it says.
         if event.end is not None:
-            latest = max(start, _as_datetime(event.end.value)) + _DAY
+            length = max(timedelta(0), _as_datetime(event.end.value) - start) + _DAY
         elif event.duration is not None:
-            latest = start + timedelta(days=event.duration.days) + event.duration.exact + _DAY
+            length = timedelta(days=event.duration.days) + event.duration.exact + _DAY
         else:
-            latest = start + _DAY
-        return start - _MARGIN, latest + _MARGIN
+            length = _DAY
+        # The last instance starts at most here: a date UNTIL means that whole day, and a
+        # UTC one may be a day off the series' wall time.
+        last = start
+        for rule in event.rules:
+            if rule.until is None:
+                return None
+            last = max(last, _as_datetime(rule.until) + 2 * _DAY)
+        for moment in event.rdates:
+            last = max(last, _as_datetime(moment.value) + 2 * _DAY)
+        latest_end = last + length
+        for moment, period_end in event.rdate_periods:
+            begin = _as_datetime(moment.value)
+            if isinstance(period_end, Duration):
+                end = begin + timedelta(days=period_end.days) + period_end.exact
+            else:
+                end = max(begin, _as_datetime(period_end.value))
+            latest_end = max(latest_end, begin + length + 2 * _DAY, end + 2 * _DAY)
+        return start - _MARGIN, latest_end + _MARGIN
     except OverflowError:
         return None
 
