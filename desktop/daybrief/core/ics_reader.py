@@ -595,13 +595,17 @@ _END_VEVENT_LINE = re.compile(rb"\nEND:VEVENT[^\n]*\n?")
 _BLOCK_UID = re.compile(rb"^UID(?:\r*\n[ \t])?[;:]", re.M)
 
 
-def split_blocks(data: bytes) -> list[Block] | None:
+def split_blocks(data: bytes, digests: Sequence[bytes] | None = None) -> list[Block] | None:
     """The top-level VEVENT blocks of a tidy calendar, found without parsing it.
 
     The same blocks, with the same digests, as :class:`Scanner` lists for such a file
     (but line 0: see :func:`with_lines`); None when BEGIN and END lines do not pair up.
     Whatever this misses (lower-case names, say) lands in the frame digest, so the caller
     compares that before trusting the blocks.
+
+    ``digests``: the blocks' digests in file order, known because these very bytes were
+    split before; they are taken instead of hashing every block again (None: their
+    number differs).
     """
     begins = _line_starts(data, b"BEGIN:VEVENT")
     # (start of the END line, end of it): the block runs to that line's end.
@@ -612,14 +616,19 @@ def split_blocks(data: bytes) -> list[Block] | None:
         return None
     if not begins:
         return []
+    if digests is not None and len(digests) != len(begins):
+        return None
     view = memoryview(data)
     blocks = []
-    for begin, (end, stop), following in zip(begins, ends, [*begins[1:], len(data)], strict=True):
+    for index, (begin, (end, stop), following) in enumerate(
+        zip(begins, ends, [*begins[1:], len(data)], strict=True)
+    ):
         if end < begin or following < end:
             return None  # an END before its BEGIN, or a VEVENT left open
         # Line 0: counting lines for every block costs more than hashing them; the few
         # blocks that get read have theirs counted by with_lines.
-        blocks.append(Block(block_digest(view[begin:stop]), begin, stop, 0))
+        digest = block_digest(view[begin:stop]) if digests is None else digests[index]
+        blocks.append(Block(digest, begin, stop, 0))
     return blocks
 
 

@@ -415,7 +415,8 @@ def _move_window(
         return None
     if not (old_start <= window[0] < old_end < window[1]):
         return None
-    if calendars.block_digests(source.id) is None:
+    digests = calendars.block_digests(source.id)
+    if digests is None:
         return None
     stored_warnings = calendars.warnings(source.id, label)
     if any(w.message.startswith(SERIES_CUT) for w in stored_warnings):
@@ -428,9 +429,12 @@ def _move_window(
         if uid is None:
             return None
         affected.add(uid)
-    blocks = split_blocks(data)
-    if blocks is None:
+    blocks = split_blocks(data, digests)  # the same bytes as stored: no need to hash
+    outside = outside_blocks(data, blocks) if blocks is not None else None
+    if blocks is None or outside is None:
         return None
+    if _digest_outside(outside[0]) != calendars.frame_digest(source.id):
+        return None  # not split as the full read split it: trust neither
     series_digests = calendars.digests_of_uids(source.id, affected)
     spans = with_lines(data, [b for b in blocks if b.digest in series_digests])
     calendar = read_calendar(data, label, name, spans=spans)
