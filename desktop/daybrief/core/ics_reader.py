@@ -284,7 +284,7 @@ class _LineNumbers:
         return self._line
 
 
-class _LinePattern:
+class LinePattern:
     """A regular expression for lines, matched from the newline before each.
 
     ``^`` under ``re.M`` makes the regex engine try the pattern at every byte; a leading
@@ -310,19 +310,19 @@ class _LinePattern:
         return next(iter(self.finditer(data, start, end)), None)
 
 
-def _property_pattern(names: frozenset[str] | None) -> _LinePattern:
+def _property_pattern(names: frozenset[str] | None) -> LinePattern:
     """Lines (with their folds) of the named properties, or of any property for None."""
     if names is None:
         head = rb"[A-Za-z0-9-]+"
     else:
         head = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
     # Old Mozilla calendars fold right after the name ("UID" / " :value").
-    return _LinePattern(rb"(" + head + rb")(?=(?:\r*\n[ \t])?[;:])([^\n]*(?:\n[ \t][^\n]*)*)", re.I)
+    return LinePattern(rb"(" + head + rb")(?=(?:\r*\n[ \t])?[;:])([^\n]*(?:\n[ \t][^\n]*)*)", re.I)
 
 
 # Line ends may be LF, CRLF, or CRCRLF (CRLF files converted once more by a mail gateway).
-_STRUCTURE = _LinePattern(rb"(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
-_MALFORMED = _LinePattern(rb"((?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+)")
+_STRUCTURE = LinePattern(rb"(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
+_MALFORMED = LinePattern(rb"((?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+)")
 _EVENT_LINES = _property_pattern(EVENT_TIMING_PROPERTIES)
 _DETAIL_LINES = _property_pattern(EVENT_DETAIL_PROPERTIES)
 _CALENDAR_LINES = _property_pattern(CALENDAR_PROPERTIES)
@@ -560,7 +560,17 @@ def _excerpt(raw: bytes, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "…")
 
 
-_ANY_VTIMEZONE = re.compile(rb"vtimezone", re.I)
+def _contains_ignoring_case(data: bytes, needle: bytes, chunk: int = 1 << 22) -> bool:
+    """``needle`` (lower case ASCII) in ``data`` in any case, a chunk at a time: a
+    case-insensitive regex crawls through a big file byte by byte, and lower-casing it
+    whole would copy it."""
+    overlap = len(needle) - 1
+    for start in range(0, len(data), chunk):
+        if needle in data[max(0, start - overlap) : start + chunk].lower():
+            return True
+    return False
+
+
 _VTIMEZONE_EDGE = re.compile(rb"^(?:BEGIN|END):VTIMEZONE", re.M | re.I)
 
 
@@ -574,7 +584,7 @@ def prescan_timezones(data: bytes) -> list[Component]:
         (position, False) for position in _line_starts(data, b"END:VTIMEZONE")
     ]
     if not edges:
-        if not _ANY_VTIMEZONE.search(data):
+        if not _contains_ignoring_case(data, b"vtimezone"):
             return []
         edges = [(m.start(), m.group()[:1] in (b"B", b"b")) for m in _VTIMEZONE_EDGE.finditer(data)]
     edges.sort()
