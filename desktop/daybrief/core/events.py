@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, tzinfo
 
 from daybrief.core.confirmation import normalize_email
 from daybrief.core.errors import InvalidCalendar, ReadWarning
+from daybrief.core.gcpause import collector_paused
 from daybrief.core.ics_reader import (
     Block,
     Component,
@@ -156,6 +157,17 @@ def read_calendar(
     Raises:
         InvalidCalendar: no iCalendar content at all.
     """
+    with collector_paused():
+        return _read_calendar(data, source, name, wanted, spans)
+
+
+def _read_calendar(
+    data: bytes | str,
+    source: str,
+    name: str | None,
+    wanted: Callable[[bytes], bool] | None,
+    spans: Sequence[Block] | None,
+) -> ParsedCalendar:
     sink = WarningSink(source)
     raw = data if isinstance(data, bytes) else data.encode("utf-8", errors="surrogatepass")
     vtimezones: dict[str, Component] = {}

@@ -8,11 +8,9 @@ it, which keeps "no longer in your calendar" showing the meeting as last seen.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.events import ParsedEvent, read_calendar
+from daybrief.core.gcpause import collector_paused
 from daybrief.core.ics_reader import (
     Block,
     block_uid,
@@ -138,23 +137,6 @@ def import_file(
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while an import runs.
-
-    Reading a big calendar makes millions of objects that all live until the import
-    ends; the collector would walk them again and again (a second or more on 100,000
-    events) to find next to no cycles. Whatever cycles there are go at the next run.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_bytes(
     store: Store,
     data: bytes,
@@ -169,7 +151,7 @@ def import_bytes(
     window: tuple[datetime, datetime] | None = None,
 ) -> ImportReport:
     """Import calendar bytes for a source (file, URL, CalDAV); see :func:`import_file`."""
-    with _collector_paused():
+    with collector_paused():
         return _import_bytes(
             store,
             data,
