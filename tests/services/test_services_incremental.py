@@ -393,3 +393,26 @@ def test_a_series_moved_this_and_future_into_the_gained_day_is_found(tmp_path: P
         full = materialised(store)
     assert moved == full
     assert full[-1][2] == "2027-05-22T09:00:00Z"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_block_changes_are_the_multiset_difference(seed: int) -> None:
+    from collections import Counter
+
+    from daybrief.core.ics_reader import Block
+    from daybrief.services.importer import _block_changes
+
+    rng = random.Random(seed)
+    stored = [bytes([rng.randrange(12)]) * 16 for _ in range(rng.randrange(0, 40))]
+    digests = list(stored)
+    for _ in range(rng.randrange(0, 6)):
+        if digests and rng.random() < 0.7:
+            digests[rng.randrange(len(digests))] = bytes([rng.randrange(12)]) * 16
+        elif rng.random() < 0.5:
+            digests.insert(rng.randrange(len(digests) + 1), bytes([rng.randrange(12)]) * 16)
+        elif digests:
+            del digests[rng.randrange(len(digests))]
+    blocks = [Block(d, i, i + 1, 0) for i, d in enumerate(digests)]
+    new_blocks, removed = _block_changes(blocks, stored)
+    assert Counter(b.digest for b in new_blocks) == Counter(digests) - Counter(stored)
+    assert Counter(removed) == Counter(stored) - Counter(digests)

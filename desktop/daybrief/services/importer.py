@@ -303,14 +303,7 @@ def _import_changed_blocks(
     outside = outside_blocks(data, blocks) if blocks is not None else None
     if blocks is None or outside is None or _digest_outside(outside[0]) != previous_frame:
         return None
-    remaining = Counter(stored)
-    new_blocks: list[Block] = []
-    for block in blocks:
-        if remaining[block.digest] > 0:
-            remaining[block.digest] -= 1
-        else:
-            new_blocks.append(block)
-    removed = [d for d, left in remaining.items() for _ in range(left)]
+    new_blocks, removed = _block_changes(blocks, stored)
     if len(new_blocks) + len(removed) > INCREMENTAL_SHARE * max(len(blocks), 1):
         return None
     affected: set[str] = set()
@@ -360,6 +353,31 @@ def _import_changed_blocks(
         refresh_snapshots(store, expansion.occurrences, reappeared=True)
         report.occurrences = calendars.count_occurrences(source.id)
     return report
+
+
+def _block_changes(blocks: list[Block], stored: list[bytes]) -> tuple[list[Block], list[bytes]]:
+    """The blocks not among the stored digests, and the stored digests not among the
+    blocks, as multisets (a block may be in a file twice)."""
+    if len(blocks) == len(stored):
+        # Edits in place (the usual change) leave every other block where it was: only
+        # the positions that differ need counting. Equal positions cancel out anyway.
+        differ = [
+            i
+            for i, (block, digest) in enumerate(zip(blocks, stored, strict=True))
+            if block.digest != digest
+        ]
+        candidates = [blocks[i] for i in differ]
+        remaining = Counter(stored[i] for i in differ)
+    else:
+        candidates = blocks
+        remaining = Counter(stored)
+    new_blocks: list[Block] = []
+    for block in candidates:
+        if remaining[block.digest] > 0:
+            remaining[block.digest] -= 1
+        else:
+            new_blocks.append(block)
+    return new_blocks, [d for d, left in remaining.items() for _ in range(left)]
 
 
 def _spans(events: Iterable[ParsedEvent]) -> dict[bytes, tuple[str, str] | None]:
