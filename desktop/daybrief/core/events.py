@@ -95,6 +95,9 @@ class ParsedEvent:
     digest: bytes | None = None
     """Digest of the VEVENT's bytes (see ics_reader.Block), for incremental re-imports."""
     _info: EventInfo | None = None
+    span: tuple[datetime, datetime] | bool | None = False
+    """recurrence.event_span's answer once asked (False: not yet): expansion and the
+    store both want it, for every event of the file."""
 
     @property
     def info(self) -> EventInfo:

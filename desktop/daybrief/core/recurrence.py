@@ -591,6 +591,15 @@ def event_span(event: ParsedEvent) -> tuple[datetime, datetime] | None:
     No zone moves a wall time by a day or more (Python refuses such offsets), so the
     event's own wall-clock times, widened by days, are enough: no zone conversion.
     """
+    known = event.span
+    if not isinstance(known, bool):  # asked before: bounds, or None
+        return known
+    span = _span_of(event)
+    event.span = span
+    return span
+
+
+def _span_of(event: ParsedEvent) -> tuple[datetime, datetime] | None:
     if event.range_future:
         return None
     start = _as_datetime(event.start.value)
