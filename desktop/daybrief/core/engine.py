@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 
 from daybrief.core.confirmation import suggest_identity
 from daybrief.core.events import ParsedCalendar
+from daybrief.core.gcpause import collector_paused
 from daybrief.core.recurrence import Expansion, expand_calendar, merge_calendars
 
 
@@ -19,12 +20,13 @@ def occurrences_between(
     """
     per_calendar = []
     result = Expansion()
-    for calendar in calendars:
-        expansion = expand_calendar(calendar, start, end, user_zone)
-        result.warnings.extend(calendar.warnings)
-        result.warnings.extend(expansion.warnings)
-        per_calendar.append(expansion.occurrences)
-    result.occurrences = merge_calendars(per_calendar)
+    with collector_paused():
+        for calendar in calendars:
+            expansion = expand_calendar(calendar, start, end, user_zone)
+            result.warnings.extend(calendar.warnings)
+            result.warnings.extend(expansion.warnings)
+            per_calendar.append(expansion.occurrences)
+        result.occurrences = merge_calendars(per_calendar)
     return result
 
 

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from types import MappingProxyType
+from typing import NamedTuple
 
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 
@@ -60,6 +63,11 @@ _PARAM = re.compile(r'([^=;]+)=((?:"[^"]*"|[^;"])*)')
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+_PARAMS_SEEN: dict[str, Mapping[str, str]] = {}
+_PARAMS_KEPT = 10_000
+
+
 @dataclass(slots=True)
 class Prop:
     """One content line: NAME;PARAMS:VALUE, with the line it started on."""
@@ -68,13 +76,26 @@ class Prop:
     params_text: str | None
     value: str
     line: int
-    _params: dict[str, str] | None = None
+    _params: Mapping[str, str] | None = None
 
     @property
-    def params(self) -> dict[str, str]:
-        """Parameters by upper-case name; values unquoted (multi-values stay comma-joined)."""
+    def params(self) -> Mapping[str, str]:
+        """Parameters by upper-case name; values unquoted (multi-values stay comma-joined).
+
+        Shared by every line with the same parameter text (``TZID=Europe/Berlin`` on
+        half the lines of a calendar): read-only.
+        """
         if self._params is None:
-            self._params = parse_params(self.params_text) if self.params_text else {}
+            text = self.params_text
+            if not text:
+                self._params = _NO_PARAMS
+            else:
+                found = _PARAMS_SEEN.get(text)
+                if found is None:
+                    if len(_PARAMS_SEEN) >= _PARAMS_KEPT:
+                        _PARAMS_SEEN.clear()
+                    found = _PARAMS_SEEN[text] = MappingProxyType(parse_params(text))
+                self._params = found
         return self._params
 
     def param(self, key: str) -> str | None:
@@ -132,19 +153,27 @@ def read_details(source: Source, line: int) -> dict[str, list[Prop]]:
     Details carry no warnings of their own, so their props take the event's ``line``.
     """
     props: dict[str, list[Prop]] = {}
+    data = source.data
     for start, end in source.segments:
         if end <= start:
             continue
-        for match in _DETAIL_LINES.finditer(source.data, start, end):
-            parts = _split_property(match.group(2))
+        for match in _DETAIL_LINES.finditer(data, start, end):
+            raw_name, rest = match.group(1, 2)
+            parts = _split_property(rest)
             if parts is None:
                 continue
-            params, value = parts
-            name = match.group(1).decode("ascii").upper()
-            prop = Prop(
-                name, _lenient(params) if params is not None else None, _lenient(value), line
-            )
-            props.setdefault(name, []).append(prop)
+            raw_params, raw_value = parts
+            try:
+                value = raw_value.decode("utf-8")
+            except UnicodeDecodeError:
+                value = _lenient(raw_value)
+            name = raw_name.decode("ascii").upper()
+            prop = Prop(name, _lenient(raw_params) if raw_params is not None else None, value, line)
+            bucket = props.get(name)
+            if bucket is None:
+                props[name] = [prop]
+            else:
+                bucket.append(prop)
     return props
 
 
@@ -255,22 +284,45 @@ class _LineNumbers:
         return self._line
 
 
-def _property_pattern(names: frozenset[str] | None) -> re.Pattern[bytes]:
+class LinePattern:
+    """A regular expression for lines, matched from the newline before each.
+
+    ``^`` under ``re.M`` makes the regex engine try the pattern at every byte; a leading
+    newline lets it skip from newline to newline, three times faster over a big file.
+    Group 1 always starts where the line starts.
+    """
+
+    __slots__ = ("_first", "_rest")
+
+    def __init__(self, body: bytes, flags: int = 0) -> None:
+        self._first = re.compile(body, flags)
+        self._rest = re.compile(rb"\n" + body, flags)
+
+    def finditer(self, data: bytes, start: int, end: int) -> Iterator[re.Match[bytes]]:
+        rest = self._rest.finditer(data, start, end)
+        if start == 0 or data[start - 1] == 0x0A:  # a line starts right at ``start``
+            first = self._first.match(data, start, end)
+            if first is not None:
+                return chain((first,), rest)
+        return rest
+
+    def search(self, data: bytes, start: int, end: int) -> re.Match[bytes] | None:
+        return next(iter(self.finditer(data, start, end)), None)
+
+
+def _property_pattern(names: frozenset[str] | None) -> LinePattern:
     """Lines (with their folds) of the named properties, or of any property for None."""
     if names is None:
         head = rb"[A-Za-z0-9-]+"
     else:
         head = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
     # Old Mozilla calendars fold right after the name ("UID" / " :value").
-    return re.compile(
-        rb"^(" + head + rb")(?=(?:\r*\n[ \t])?[;:])([^\n]*(?:\n[ \t][^\n]*)*)",
-        re.M | re.I,
-    )
+    return LinePattern(rb"(" + head + rb")(?=(?:\r*\n[ \t])?[;:])([^\n]*(?:\n[ \t][^\n]*)*)", re.I)
 
 
 # Line ends may be LF, CRLF, or CRCRLF (CRLF files converted once more by a mail gateway).
-_STRUCTURE = re.compile(rb"^(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
-_MALFORMED = re.compile(rb"^(?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+", re.M)
+_STRUCTURE = LinePattern(rb"(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
+_MALFORMED = LinePattern(rb"((?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+)")
 _EVENT_LINES = _property_pattern(EVENT_TIMING_PROPERTIES)
 _DETAIL_LINES = _property_pattern(EVENT_DETAIL_PROPERTIES)
 _CALENDAR_LINES = _property_pattern(CALENDAR_PROPERTIES)
@@ -289,11 +341,11 @@ class _Open:
     segments: list[tuple[int, int]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """A top-level VEVENT as bytes: where it is, and a digest of exactly those bytes.
 
-    Re-imports compare digests to parse only the events that changed.
+    Re-imports compare digests to parse only the events that changed. A tuple because a
+    big calendar has a hundred thousand of them, made on every re-import.
     """
 
     digest: bytes
@@ -302,8 +354,13 @@ class Block:
     line: int
 
 
-def block_digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
+_DIGEST_SIZE = 16
+
+
+def block_digest(raw: bytes | memoryview) -> bytes:
+    # SHA-256 runs on the CPU's SHA extensions where there are some: about twice
+    # blake2b's speed, which matters when a re-import hashes every block of 75 MB.
+    return hashlib.sha256(raw).digest()[:_DIGEST_SIZE]
 
 
 class Scanner:
@@ -335,26 +392,28 @@ class Scanner:
         self.blocks: list[Block] = []
         self._data = b""
         self._lines = _LineNumbers(b"")
-
-    def _decode(self, raw: bytes, line: int) -> str:
-        return _lenient(raw)
+        self._any_malformed = False
 
     def scan(self, data: bytes, start: int = 0, end: int | None = None, line: int = 1) -> None:
         """Scan ``data[start:end]``, whose first line is line ``line`` of the file."""
         end = len(data) if end is None else end
         self._data = data
         self._lines = _LineNumbers(data, start, line)
+        # One pass over the whole range is far cheaper than one per component, and real
+        # files almost never have a malformed line: then no component looks again.
+        self._any_malformed = _MALFORMED.search(data, start, end) is not None
         stack: list[_Open] = []
         for match in _STRUCTURE.finditer(data, start, end):
             kind = match.group(1).upper()
             name = match.group(2).decode("ascii", errors="replace").strip().upper()
+            line_start = match.start(1)
             if stack:
                 top = stack[-1]
-                top.segments.append((top.segment_start, match.start()))
+                top.segments.append((top.segment_start, line_start))
             if kind == b"BEGIN":
-                self._begin(name, stack, match.start(), match.end())
+                self._begin(name, stack, line_start, match.end())
             else:
-                self._end(name, stack, match.start(), _line_end(data, match.end(), end))
+                self._end(name, stack, line_start, _line_end(data, match.end(), end))
             if stack:
                 stack[-1].segment_start = match.end()
         while stack:
@@ -428,7 +487,7 @@ class Scanner:
         component = current.component
         top_level = not stack or stack[-1].component.name == "VCALENDAR"
         if top_level and component.name == "VEVENT":
-            digest = block_digest(self._data[current.begin : end])
+            digest = block_digest(memoryview(self._data)[current.begin : end])
             self.blocks.append(Block(digest, current.begin, end, component.line))
             if self.wanted is not None and not self.wanted(digest):
                 return
@@ -451,26 +510,37 @@ class Scanner:
             pattern = _CALENDAR_LINES
         else:
             pattern = _ANY_LINES
+        props = component.props
+        # The loop below runs for every kept line of the file: lookups hoisted, calls inlined.
         for start, end in current.segments:
             if end <= start:
                 continue
             for match in pattern.finditer(data, start, end):
-                line = lines.at(match.start())
-                parts = _split_property(match.group(2))
+                line = lines.at(match.start(1))
+                raw_name, rest = match.group(1, 2)
+                parts = _split_property(rest)
                 if parts is None:
-                    sink.add(
-                        line, f"parameters without a value, skipped: {_excerpt(match.group())}"
-                    )
+                    whole = data[match.start(1) : match.end()]
+                    sink.add(line, f"parameters without a value, skipped: {_excerpt(whole)}")
                     continue
                 raw_params, raw_value = parts
-                params = self._decode(raw_params, line) if raw_params is not None else None
-                name = match.group(1).decode("ascii").upper()
-                component.add(Prop(name, params, self._decode(raw_value, line), line))
-            if component.name != "VCALENDAR":
+                try:
+                    value = raw_value.decode("utf-8")
+                except UnicodeDecodeError:
+                    value = _lenient(raw_value)
+                params = _lenient(raw_params) if raw_params is not None else None
+                name = raw_name.decode("ascii").upper()
+                prop = Prop(name, params, value, line)
+                bucket = props.get(name)
+                if bucket is None:
+                    props[name] = [prop]
+                else:
+                    bucket.append(prop)
+            if self._any_malformed and component.name != "VCALENDAR":
                 for bad in _MALFORMED.finditer(data, start, end):
                     sink.add(
-                        lines.at(bad.start()),
-                        f"not a valid content line, skipped: {_excerpt(bad.group())}",
+                        lines.at(bad.start(1)),
+                        f"not a valid content line, skipped: {_excerpt(bad.group(1))}",
                     )
 
 
@@ -490,7 +560,17 @@ def _excerpt(raw: bytes, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "…")
 
 
-_ANY_VTIMEZONE = re.compile(rb"vtimezone", re.I)
+def _contains_ignoring_case(data: bytes, needle: bytes, chunk: int = 1 << 22) -> bool:
+    """``needle`` (lower case ASCII) in ``data`` in any case, a chunk at a time: a
+    case-insensitive regex crawls through a big file byte by byte, and lower-casing it
+    whole would copy it."""
+    overlap = len(needle) - 1
+    for start in range(0, len(data), chunk):
+        if needle in data[max(0, start - overlap) : start + chunk].lower():
+            return True
+    return False
+
+
 _VTIMEZONE_EDGE = re.compile(rb"^(?:BEGIN|END):VTIMEZONE", re.M | re.I)
 
 
@@ -504,7 +584,7 @@ def prescan_timezones(data: bytes) -> list[Component]:
         (position, False) for position in _line_starts(data, b"END:VTIMEZONE")
     ]
     if not edges:
-        if not _ANY_VTIMEZONE.search(data):
+        if not _contains_ignoring_case(data, b"vtimezone"):
             return []
         edges = [(m.start(), m.group()[:1] in (b"B", b"b")) for m in _VTIMEZONE_EDGE.finditer(data)]
     edges.sort()
@@ -521,30 +601,62 @@ def prescan_timezones(data: bytes) -> list[Component]:
     return [c for c in found if c.name == "VTIMEZONE"]
 
 
+_END_VEVENT_LINE = re.compile(rb"\nEND:VEVENT[^\n]*\n?")
 _BLOCK_UID = re.compile(rb"^UID(?:\r*\n[ \t])?[;:]", re.M)
 
 
-def split_blocks(data: bytes) -> list[Block] | None:
+def split_blocks(data: bytes, digests: Sequence[bytes] | None = None) -> list[Block] | None:
     """The top-level VEVENT blocks of a tidy calendar, found without parsing it.
 
-    The same blocks, with the same digests, as :class:`Scanner` lists for such a file;
-    None when BEGIN and END lines do not pair up. Whatever this misses (lower-case
-    names, say) lands in the frame digest, so the caller compares that before trusting
-    the blocks.
+    The same blocks, with the same digests, as :class:`Scanner` lists for such a file
+    (but line 0: see :func:`with_lines`); None when BEGIN and END lines do not pair up.
+    Whatever this misses (lower-case names, say) lands in the frame digest, so the caller
+    compares that before trusting the blocks.
+
+    ``digests``: the blocks' digests in file order, known because these very bytes were
+    split before; they are taken instead of hashing every block again (None: their
+    number differs).
     """
     begins = _line_starts(data, b"BEGIN:VEVENT")
-    ends = _line_starts(data, b"END:VEVENT")
+    # (start of the END line, end of it): the block runs to that line's end.
+    ends = [(m.start() + 1, m.end()) for m in _END_VEVENT_LINE.finditer(data)]
+    if data.startswith(b"END:VEVENT"):
+        ends.insert(0, (0, _line_end(data, 0, len(data))))
     if len(begins) != len(ends):
         return None
-    lines = _LineNumbers(data)
+    if not begins:
+        return []
+    if digests is not None and len(digests) != len(begins):
+        return None
+    view = memoryview(data)
     blocks = []
-    for index, (begin, end) in enumerate(zip(begins, ends, strict=True)):
-        if end < begin or (index + 1 < len(begins) and begins[index + 1] < end):
+    for index, (begin, (end, stop), following) in enumerate(
+        zip(begins, ends, [*begins[1:], len(data)], strict=True)
+    ):
+        if end < begin or following < end:
             return None  # an END before its BEGIN, or a VEVENT left open
-        newline = data.find(b"\n", end)
-        stop = len(data) if newline < 0 else newline + 1
-        blocks.append(Block(block_digest(data[begin:stop]), begin, stop, lines.at(begin)))
+        # Line 0: counting lines for every block costs more than hashing them; the few
+        # blocks that get read have theirs counted by with_lines.
+        digest = block_digest(view[begin:stop]) if digests is None else digests[index]
+        blocks.append(_new_tuple(Block, (digest, begin, stop, 0)))
     return blocks
+
+
+# Block(...) runs NamedTuple's Python-level __new__; tuple's own is a third of the cost,
+# which shows on a hundred thousand blocks per re-import.
+_new_tuple = tuple.__new__
+
+
+def with_lines(data: bytes, blocks: list[Block]) -> list[Block]:
+    """``blocks`` (in file order) with their line numbers filled in."""
+    lines = _LineNumbers(data)
+    return [block._replace(line=lines.at(block.start)) for block in blocks]
+
+
+def offsets_are_in(data: bytes) -> bool:
+    """Whether block offsets found by reading ``data`` are offsets in ``data`` itself
+    (not so when a BOM was stripped or UTF-16 converted first)."""
+    return _to_utf8_bytes(data) is data
 
 
 def _line_starts(data: bytes, needle: bytes) -> list[int]:
@@ -593,3 +705,28 @@ def scan(
             sink.source, "not an iCalendar file (no BEGIN:VCALENDAR or BEGIN:VEVENT)"
         )
     return scanner
+
+
+def outside_blocks(data: bytes, blocks: Sequence[Block]) -> tuple[bytes, list[int]] | None:
+    """The bytes of ``data`` outside ``blocks`` and, per block, how many of them precede it.
+
+    None unless the blocks are in file order without overlapping (as both
+    :class:`Scanner` and :func:`split_blocks` list them).
+    """
+    pieces: list[bytes] = []
+    offsets: list[int] = []
+    position = 0
+    offset = 0
+    for block in blocks:
+        start = block.start
+        if start != position:
+            if start < position:
+                return None
+            pieces.append(data[position:start])
+            offset += start - position
+        offsets.append(offset)
+        position = block.end
+    if position > len(data):
+        return None
+    pieces.append(data[position:])
+    return b"".join(pieces), offsets

@@ -36,6 +36,9 @@ MAX_INSTANCES_PER_SERIES = 500_000
 MAX_INSTANCES_IN_WINDOW = 20_000
 """Per series: more than any real calendar holds (hourly for two years), fewer than a
 FREQ=SECONDLY rule would bury the user's day under."""
+SERIES_CUT = "series cut"
+"""How every warning about a series cut short begins: which instances survive then
+depends on the window asked for."""
 SERIES_TIME_BUDGET_S = 1.5
 """An absurd rule (FREQ=SECONDLY for years) is cut here, with a warning, not left to hang."""
 _MARGIN = timedelta(days=2)  # covers any UTC offset when comparing wall times to instants
@@ -245,7 +248,7 @@ class _Series:
                         if len(starts) > MAX_INSTANCES_IN_WINDOW:
                             warn(
                                 master,
-                                f"series cut after {MAX_INSTANCES_IN_WINDOW} instances in the "
+                                f"{SERIES_CUT} after {MAX_INSTANCES_IN_WINDOW} instances in the "
                                 "window asked for",
                                 rule.line,
                             )
@@ -253,12 +256,12 @@ class _Series:
                     if walked >= MAX_INSTANCES_PER_SERIES:
                         warn(
                             master,
-                            f"series cut after {MAX_INSTANCES_PER_SERIES} instances",
+                            f"{SERIES_CUT} after {MAX_INSTANCES_PER_SERIES} instances",
                             rule.line,
                         )
                         break
                     if index & 1023 == 1023 and time.monotonic() > deadline:
-                        warn(master, "series cut: its rule takes too long to expand", rule.line)
+                        warn(master, f"{SERIES_CUT}: its rule takes too long to expand", rule.line)
                         break
             except (ValueError, OverflowError) as error:
                 warn(master, f"RRULE expansion stopped: {error}", rule.line)
@@ -536,7 +539,11 @@ def expand_calendar(
     out = result.occurrences
     groups = [(master, overrides.pop(uid, [])) for uid, master in masters.items()]
     groups.extend((event, []) for event in anonymous)
+    utc_start = _naive_utc(window_start)
+    utc_end = _naive_utc(window_end)
     for master, own_overrides in groups:
+        if not own_overrides and _far_outside(master, utc_start, utc_end):
+            continue
         try:
             series = _Series(master, own_overrides, floating_zone, user_zone, floating_label)
             series.expand(window_start, window_end, out, warn)
@@ -553,6 +560,79 @@ def expand_calendar(
             except (ValueError, OverflowError, TypeError) as error:
                 warn(override, f"event not expanded: {error}")
     return result
+
+
+_DAY = timedelta(days=1)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _far_outside(event: ParsedEvent, utc_start: datetime, utc_end: datetime) -> bool:
+    """A one-off event whose wall-clock times keep it days clear of the window (naive UTC).
+
+    This needs no zone conversion; most events of a big calendar are thus passed over
+    cheaply. Series are always expanded: some warn whatever the window (a rule that yields
+    nothing, say). Edge years too, for the warning when they cannot be placed.
+    """
+    if event.rules or event.rdates or event.rdate_periods:
+        return False
+    span = event_span(event)
+    return span is not None and (span[0] >= utc_end or span[1] <= utc_start)
+
+
+def event_span(event: ParsedEvent) -> tuple[datetime, datetime] | None:
+    """Naive UTC times that surely hold every occurrence an event can produce, by itself
+    or as the master or override of a series; None when that is not known (a series
+    without UNTIL, an override for this and future instances, a date too near the ends
+    of the calendar to place).
+
+    No zone moves a wall time by a day or more (Python refuses such offsets), so the
+    event's own wall-clock times, widened by days, are enough: no zone conversion.
+    """
+    known = event.span
+    if not isinstance(known, bool):  # asked before: bounds, or None
+        return known
+    span = _span_of(event)
+    event.span = span
+    return span
+
+
+def _span_of(event: ParsedEvent) -> tuple[datetime, datetime] | None:
+    if event.range_future:
+        return None
+    start = _as_datetime(event.start.value)
+    try:
+        if not 1 < start.year < 9999:
+            return None
+        # How long one instance lasts, over-estimated: a nominal day more than it says.
+        if event.end is not None:
+            length = max(timedelta(0), _as_datetime(event.end.value) - start) + _DAY
+        elif event.duration is not None:
+            length = timedelta(days=event.duration.days) + event.duration.exact + _DAY
+        else:
+            length = _DAY
+        # The last instance starts at most here: a date UNTIL means that whole day, and a
+        # UTC one may be a day off the series' wall time.
+        last = start
+        for rule in event.rules:
+            if rule.until is None:
+                return None
+            last = max(last, _as_datetime(rule.until) + 2 * _DAY)
+        for moment in event.rdates:
+            last = max(last, _as_datetime(moment.value) + 2 * _DAY)
+        latest_end = last + length
+        for moment, period_end in event.rdate_periods:
+            begin = _as_datetime(moment.value)
+            if isinstance(period_end, Duration):
+                end = begin + timedelta(days=period_end.days) + period_end.exact
+            else:
+                end = max(begin, _as_datetime(period_end.value))
+            latest_end = max(latest_end, begin + length + 2 * _DAY, end + 2 * _DAY)
+        return start - _MARGIN, latest_end + _MARGIN
+    except OverflowError:
+        return None
 
 
 def _latest_per_rid(events: list[ParsedEvent]) -> list[ParsedEvent]:

@@ -95,11 +95,43 @@ class VTimezone(tzinfo):
         return f"VTimezone({self.tzid!r})"
 
 
+_Transitions = list[tuple[datetime, timedelta, timedelta, str]]
+# Every read of a calendar (each re-import) meets the same few VTIMEZONEs again, and
+# walking their rules to 2100 costs more than reading a thousand changed events.
+_TRANSITIONS: dict[tuple[object, ...], _Transitions] = {}
+_TRANSITIONS_KEPT = 256
+
+
 def vtimezone_to_tzinfo(component: Component) -> VTimezone | None:
     """Build a tzinfo from a VTIMEZONE's STANDARD/DAYLIGHT observances; None if unusable."""
     tzid_prop = component.first("TZID")
     tzid = tzid_prop.value.strip() if tzid_prop else "?"
-    transitions: list[tuple[datetime, timedelta, timedelta, str]] = []
+    key = _fingerprint(component)
+    transitions = _TRANSITIONS.get(key)
+    if transitions is None:
+        transitions = _transitions_of(component)
+        if len(_TRANSITIONS) >= _TRANSITIONS_KEPT:
+            _TRANSITIONS.clear()
+        _TRANSITIONS[key] = transitions
+    # A new tzinfo each time, as before: aware datetimes sharing one tzinfo object compare
+    # and subtract as wall times, so zones of different calendars must stay distinct.
+    return VTimezone(tzid, transitions) if transitions else None
+
+
+def _fingerprint(component: Component) -> tuple[object, ...]:
+    """Everything a VTIMEZONE says, hashable: equal fingerprints build equal zones."""
+    return (
+        component.name,
+        tuple(
+            (name, tuple((p.params_text, p.value) for p in props))
+            for name, props in component.props.items()
+        ),
+        tuple(_fingerprint(child) for child in component.children),
+    )
+
+
+def _transitions_of(component: Component) -> _Transitions:
+    transitions: _Transitions = []
     for child in component.children:
         if child.name not in ("STANDARD", "DAYLIGHT"):
             continue
@@ -107,10 +139,8 @@ def vtimezone_to_tzinfo(component: Component) -> VTimezone | None:
             transitions.extend(_observance_transitions(child))
         except (ValueError, OverflowError, TypeError):
             continue  # one bad observance: the others still describe the zone
-    if not transitions:
-        return None
     transitions.sort(key=lambda t: t[0])
-    return VTimezone(tzid, transitions)
+    return transitions
 
 
 def _observance_transitions(

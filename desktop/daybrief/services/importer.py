@@ -10,16 +10,30 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
-from daybrief.core.events import read_calendar
-from daybrief.core.ics_reader import Block, block_uid, split_blocks
+from daybrief.core.events import ParsedEvent, read_calendar
+from daybrief.core.gcpause import collector_paused
+from daybrief.core.ics_reader import (
+    Block,
+    block_uid,
+    offsets_are_in,
+    outside_blocks,
+    split_blocks,
+    with_lines,
+)
 from daybrief.core.model import Occurrence, recurrence_key
+from daybrief.core.recurrence import (
+    SERIES_CUT,
+    event_span,
+    expand_calendar,
+    merge_calendars,
+)
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
 from daybrief.store.meetings import Meetings, meeting_key
@@ -151,11 +165,41 @@ def import_bytes(
     checkpoint: Checkpoint | None = None,
 ) -> ImportReport:
     """Import calendar bytes for a source (file, URL, CalDAV); see :func:`import_file`."""
+    with collector_paused():
+        return _import_bytes(
+            store,
+            data,
+            kind=kind,
+            location=location,
+            label=label,
+            user_zone=user_zone,
+            zone_name=zone_name,
+            now=now,
+            name=name,
+            window=window,
+            checkpoint=checkpoint,
+        )
+
+
+def _import_bytes(
+    store: Store,
+    data: bytes,
+    *,
+    kind: str,
+    location: str,
+    label: str,
+    user_zone: tzinfo,
+    zone_name: str,
+    now: datetime,
+    name: str | None,
+    window: tuple[datetime, datetime] | None,
+    checkpoint: Checkpoint | None,
+) -> ImportReport:
     check = checkpoint or _no_checkpoint
     check("reading")
     calendars = Calendars(store)
     window = window or default_window(now)
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     source = calendars.find_source(kind, location)
     report = ImportReport(label)
     if source is not None and _still_current(source, digest, zone_name, window):
@@ -168,6 +212,12 @@ def import_bytes(
         )
         if incremental is not None:
             return incremental
+    if source is not None and source.content_hash == digest and source.user_zone == zone_name:
+        moved = _move_window(
+            store, calendars, source, data, digest, label, name, user_zone, window, check
+        )
+        if moved is not None:
+            return moved
     try:
         calendar = read_calendar(data, label, name)
         if calendar.truncated_at is not None:
@@ -186,6 +236,11 @@ def import_bytes(
     report.occurrences = len(expansion.occurrences)
     previous = calendars.occurrences_of(source.id) if source is not None else []
     compare(previous, expansion.occurrences, report)
+    uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
+    span_by_digest = _spans(calendar.events)
+    # Offsets of a file read after dropping a BOM (or from UTF-16) are not offsets in
+    # ``data``: such content is kept whole.
+    outside = outside_blocks(data, calendar.blocks) if offsets_are_in(data) else None
     with store.transaction():
         if source is None:
             source = calendars.add_source(kind, location, calendar.name or label)
@@ -193,6 +248,15 @@ def import_bytes(
             source,
             data=data,
             content_hash=digest,
+            blocks=calendar.blocks,
+            block_uids=uid_by_digest,
+            block_spans=span_by_digest,
+            frame_digest=(
+                _digest_outside(outside[0])
+                if outside is not None
+                else frame_digest(data, calendar.blocks)
+            ),
+            outside=outside,
             occurrences=expansion.occurrences,
             warnings=expansion.warnings,
             window=window,
@@ -202,11 +266,6 @@ def import_bytes(
         # Previous first: a meeting about to vanish keeps how it last looked.
         refresh_snapshots(store, previous)
         refresh_snapshots(store, expansion.occurrences, reappeared=True)
-        uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
-        calendars.replace_blocks(
-            source.id, [(b.digest, uid_by_digest.get(b.digest)) for b in calendar.blocks]
-        )
-        calendars.set_frame_digest(source.id, frame_digest(data, calendar.blocks))
     return report
 
 
@@ -216,6 +275,9 @@ INCREMENTAL_SHARE = 0.2
 
 def frame_digest(data: bytes, blocks: list[Block]) -> bytes:
     """Digest of all bytes outside the VEVENT blocks (zones, calendar properties)."""
+    outside = outside_blocks(data, blocks)
+    if outside is not None:
+        return _digest_outside(outside[0])
     digest = hashlib.blake2b(digest_size=16)
     position = 0
     for block in sorted(blocks, key=lambda b: b.start):
@@ -223,6 +285,10 @@ def frame_digest(data: bytes, blocks: list[Block]) -> bytes:
         position = max(position, block.end)
     digest.update(data[position:])
     return digest.digest()
+
+
+def _digest_outside(outside: bytes) -> bytes:
+    return hashlib.blake2b(outside, digest_size=16).digest()
 
 
 def _same_frame(source: Source, zone_name: str, window: tuple[datetime, datetime]) -> bool:
@@ -252,25 +318,19 @@ def _import_changed_blocks(
     Returns None when a full import is the right thing (no block list yet, the frame
     changed, too much changed, or a changed block has no UID to tie it to).
     """
-    stored = calendars.blocks(source.id)
+    stored = calendars.block_digests(source.id)
     previous_frame = calendars.frame_digest(source.id)
     if not stored or previous_frame is None:
         return None
     blocks = split_blocks(data)
-    if blocks is None or frame_digest(data, blocks) != previous_frame:
+    outside = outside_blocks(data, blocks) if blocks is not None else None
+    if blocks is None or outside is None or _digest_outside(outside[0]) != previous_frame:
         return None
-    remaining = Counter(d for d, _ in stored)
-    uid_of = dict(stored)
-    new_blocks: list[Block] = []
-    for block in blocks:
-        if remaining[block.digest] > 0:
-            remaining[block.digest] -= 1
-        else:
-            new_blocks.append(block)
-    removed = [d for d, left in remaining.items() for _ in range(left)]
+    new_blocks, removed = _block_changes(blocks, stored)
     if len(new_blocks) + len(removed) > INCREMENTAL_SHARE * max(len(blocks), 1):
         return None
     affected: set[str] = set()
+    uid_of = calendars.block_uids(source.id, removed)
     for block_digest in removed:
         uid = uid_of.get(block_digest)
         if uid is None:
@@ -282,7 +342,11 @@ def _import_changed_blocks(
             return None
         affected.add(uid)
     new_digests = {b.digest for b in new_blocks}
-    spans = [b for b in blocks if b.digest in new_digests or uid_of.get(b.digest) in affected]
+    # The unchanged blocks of an affected series are read again with the changed ones.
+    series_digests = calendars.digests_of_uids(source.id, affected)
+    spans = with_lines(
+        data, [b for b in blocks if b.digest in new_digests or b.digest in series_digests]
+    )
     calendar = read_calendar(data, label, name, spans=spans)
     events = list(calendar.events)
     warnings = list(calendar.warnings)
@@ -301,17 +365,136 @@ def _import_changed_blocks(
             occurrences=expansion.occurrences,
             data=data,
             content_hash=digest,
+            blocks=blocks,
+            outside=outside,
+            removed=removed,
+            added=new_blocks,
+            block_uids={e.digest: e.uid for e in calendar.events if e.digest in new_digests},
+            block_spans=_spans(e for e in calendar.events if e.digest in new_digests),
             warnings=expansion.warnings,
-        )
-        calendars.update_blocks(
-            source.id,
-            removed,
-            [(e.digest, e.uid) for e in calendar.events if e.digest in new_digests],
         )
         refresh_snapshots(store, previous)
         refresh_snapshots(store, expansion.occurrences, reappeared=True)
         report.occurrences = calendars.count_occurrences(source.id)
     return report
+
+
+def _block_changes(blocks: list[Block], stored: list[bytes]) -> tuple[list[Block], list[bytes]]:
+    """The blocks not among the stored digests, and the stored digests not among the
+    blocks, as multisets (a block may be in a file twice)."""
+    if len(blocks) == len(stored):
+        # Edits in place (the usual change) leave every other block where it was: only
+        # the positions that differ need counting. Equal positions cancel out anyway.
+        differ = [
+            i
+            for i, (block, digest) in enumerate(zip(blocks, stored, strict=True))
+            if block.digest != digest
+        ]
+        candidates = [blocks[i] for i in differ]
+        remaining = Counter(stored[i] for i in differ)
+    else:
+        candidates = blocks
+        remaining = Counter(stored)
+    new_blocks: list[Block] = []
+    for block in candidates:
+        if remaining[block.digest] > 0:
+            remaining[block.digest] -= 1
+        else:
+            new_blocks.append(block)
+    return new_blocks, [d for d, left in remaining.items() for _ in range(left)]
+
+
+def _spans(events: Iterable[ParsedEvent]) -> dict[bytes, tuple[str, str] | None]:
+    """Per block digest: naive UTC bounds of its event's occurrences (see event_span)."""
+    spans: dict[bytes, tuple[str, str] | None] = {}
+    for event in events:
+        if event.digest is not None:
+            span = event_span(event)
+            spans[event.digest] = (
+                (span[0].isoformat(), span[1].isoformat()) if span is not None else None
+            )
+    return spans
+
+
+def _move_window(
+    store: Store,
+    calendars: Calendars,
+    source: Source,
+    data: bytes,
+    digest: str,
+    label: str,
+    name: str | None,
+    user_zone: tzinfo,
+    window: tuple[datetime, datetime],
+    check: Checkpoint,
+) -> ImportReport | None:
+    """Unchanged content, the window moved on (a new day): read only the events that can
+    have occurrences in the time it gained, and drop the occurrences that left it.
+
+    Returns None when a full import is the right thing (the window moved back or jumped
+    past the old one, the content is not kept block by block, a series was cut short,
+    an event to re-read has no UID, or expanding the gained time warns).
+    """
+    old_start, old_end = source.window_start, source.window_end
+    if old_start is None or old_end is None:
+        return None
+    if not (old_start <= window[0] < old_end < window[1]):
+        return None
+    digests = calendars.block_digests(source.id)
+    if digests is None:
+        return None
+    stored_warnings = calendars.warnings(source.id, label)
+    if any(w.message.startswith(SERIES_CUT) for w in stored_warnings):
+        return None  # where a cut series stops depends on where the window starts
+    gained = calendars.blocks_reaching(
+        source.id, _naive_text(old_end - WINDOW_MARGIN), _naive_text(window[1] + WINDOW_MARGIN)
+    )
+    affected: set[str] = set()
+    for _, uid in gained:
+        if uid is None:
+            return None
+        affected.add(uid)
+    blocks = split_blocks(data, digests)  # the same bytes as stored: no need to hash
+    outside = outside_blocks(data, blocks) if blocks is not None else None
+    if blocks is None or outside is None:
+        return None
+    if _digest_outside(outside[0]) != calendars.frame_digest(source.id):
+        return None  # not split as the full read split it: trust neither
+    series_digests = calendars.digests_of_uids(source.id, affected)
+    spans = with_lines(data, [b for b in blocks if b.digest in series_digests])
+    calendar = read_calendar(data, label, name, spans=spans)
+    # Only the time gained is expanded: an occurrence of the new window either overlapped
+    # the old one (and is stored) or overlaps the gained time. The file is unchanged, so
+    # its read warnings are those stored; expansion warnings may depend on the window.
+    expansion = expand_calendar(calendar, old_end, window[1], user_zone)
+    if expansion.warnings:
+        return None
+    stored = calendars.identities_from(source.id, old_end)
+    gained_occurrences = [
+        o
+        for o in merge_calendars([expansion.occurrences])
+        if (o.event.uid or "", recurrence_key(o)) not in stored
+    ]
+    leaving = calendars.occurrences_leaving(source.id, window)
+    report = ImportReport(label, changed_events=0, gone_events=0)
+    report.warnings = stored_warnings
+    report.added = gained_occurrences
+    report.removed = leaving
+    check("saving")
+    with store.transaction():
+        calendars.move_window(source, window, gained_occurrences)
+        refresh_snapshots(store, leaving)
+        refresh_snapshots(store, gained_occurrences, reappeared=True)
+        report.occurrences = calendars.count_occurrences(source.id)
+    return report
+
+
+WINDOW_MARGIN = timedelta(days=1)
+"""Beyond event_span's own margin: the gained time is compared as naive UTC text."""
+
+
+def _naive_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def _still_current(

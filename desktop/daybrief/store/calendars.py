@@ -7,15 +7,18 @@ repositories and is never touched by what happens here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import struct
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from daybrief.core.errors import ReadWarning
+from daybrief.core.ics_reader import Block
 from daybrief.core.model import Attendee, EventInfo, Occurrence, format_utc, recurrence_key
 from daybrief.store.db import Store
+from daybrief.store.errors import StoreError
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +119,73 @@ class Calendars:
             )
 
     def content(self, source_id: int) -> bytes | None:
+        """The source's last good content, byte for byte as it was imported."""
         row = self.store.query_one(
-            "SELECT data FROM source_content WHERE source_id = ?", (source_id,)
+            "SELECT data, layout FROM source_content WHERE source_id = ?", (source_id,)
         )
-        return bytes(row["data"]) if row else None
+        if row is None:
+            return None
+        if row["layout"] is None:
+            return bytes(row["data"])
+        blocks = {
+            bytes(r["digest"]): bytes(r["data"])
+            for r in self.store.query(
+                "SELECT digest, data FROM source_blocks WHERE source_id = ? AND data IS NOT NULL",
+                (source_id,),
+            )
+        }
+        outside = bytes(row["data"])
+        parts: list[bytes] = []
+        previous = 0
+        for offset, digest in zip(*_unpack_layout(bytes(row["layout"])), strict=True):
+            block = blocks.get(digest)
+            if block is None:
+                raise StoreError(
+                    f"{self.store.path}: a calendar block of source {source_id} is missing"
+                )
+            parts += (outside[previous:offset], block)
+            previous = offset
+        parts.append(outside[previous:])
+        return b"".join(parts)
+
+    def block_digests(self, source_id: int) -> list[bytes] | None:
+        """Digests of the VEVENT blocks of the last good content, in file order.
+
+        None when the content is stored whole (written before schema 4, or not splittable).
+        """
+        row = self.store.query_one(
+            "SELECT layout FROM source_content WHERE source_id = ?", (source_id,)
+        )
+        if row is None or row["layout"] is None:
+            return None
+        return _unpack_layout(bytes(row["layout"]))[1]
+
+    def block_uids(self, source_id: int, digests: Iterable[bytes]) -> dict[bytes, str | None]:
+        """The UID of each of these blocks that the source has."""
+        found: dict[bytes, str | None] = {}
+        wanted = list(dict.fromkeys(digests))
+        for chunk in _chunks(wanted):
+            for r in self.store.query(
+                "SELECT digest, uid FROM source_blocks WHERE source_id = ? "
+                f"AND digest IN ({', '.join('?' for _ in chunk)})",
+                (source_id, *chunk),
+            ):
+                found[bytes(r["digest"])] = r["uid"]
+        return found
+
+    def digests_of_uids(self, source_id: int, uids: Iterable[str]) -> set[bytes]:
+        """Digests of every block of the source carrying one of these UIDs."""
+        found: set[bytes] = set()
+        for chunk in _chunks(list(uids)):
+            found.update(
+                bytes(r["digest"])
+                for r in self.store.query(
+                    "SELECT digest FROM source_blocks WHERE source_id = ? "
+                    f"AND uid IN ({', '.join('?' for _ in chunk)})",
+                    (source_id, *chunk),
+                )
+            )
+        return found
 
     def warnings(self, source_id: int, location: str) -> list[ReadWarning]:
         return [
@@ -136,36 +202,41 @@ class Calendars:
         *,
         data: bytes,
         content_hash: str,
-        occurrences: Sequence[Occurrence],
+        blocks: Sequence[Block],
+        block_uids: Mapping[bytes, str | None],
+        block_spans: Mapping[bytes, tuple[str, str] | None],
+        frame_digest: bytes,
+        outside: tuple[bytes, list[int]] | None,
+        occurrences: Iterable[Occurrence],
         warnings: Iterable[ReadWarning],
         window: tuple[datetime, datetime],
         user_zone: str,
         name: str,
     ) -> None:
-        """A successful import, all at once: the old content is replaced in one transaction."""
+        """A successful import, all at once: the old content is replaced in one transaction.
+
+        ``blocks``: the VEVENT blocks in file order; ``outside``: the bytes of ``data``
+        outside them and where each block goes among them (see ``ics_reader.outside_blocks``),
+        or None to keep ``data`` whole (when the block offsets are not offsets in ``data``).
+        """
         now = self.store.now()
-        rows = [_occurrence_row(source.id, o) for o in occurrences]
         with self.store.transaction():
             self.store.execute("DELETE FROM occurrences WHERE source_id = ?", (source.id,))
-            self.store.executemany(
-                f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                rows,
-            )
+            self._insert_occurrences(source.id, occurrences)
             self.store.execute("DELETE FROM source_warnings WHERE source_id = ?", (source.id,))
             self.store.executemany(
                 "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
                 [(source.id, w.line, w.uid, w.message) for w in warnings],
             )
-            self.store.execute(
-                "INSERT INTO source_content (source_id, data) VALUES (?, ?) "
-                "ON CONFLICT (source_id) DO UPDATE SET data = excluded.data",
-                (source.id, data),
+            self.store.execute("DELETE FROM source_blocks WHERE source_id = ?", (source.id,))
+            self._insert_blocks(
+                source.id, data if outside is not None else None, blocks, block_uids, block_spans
             )
+            self._write_content(source.id, data, blocks, outside)
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, window_start = ?, window_end = ?, "
                 "user_zone = ?, name = ?, last_success_at = ?, last_error = NULL, "
-                "last_error_at = NULL, updated_at = ? WHERE id = ?",
+                "last_error_at = NULL, updated_at = ?, frame_digest = ? WHERE id = ?",
                 (
                     content_hash,
                     format_utc(window[0]),
@@ -174,19 +245,63 @@ class Calendars:
                     name,
                     now,
                     now,
+                    frame_digest,
                     source.id,
                 ),
             )
 
+    def _insert_occurrences(self, source_id: int, occurrences: Iterable[Occurrence]) -> None:
+        # A generator: rows are made as SQLite takes them, never all held at once.
+        self.store.executemany(
+            f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+            (_occurrence_row(source_id, o) for o in occurrences),
+        )
+
+    def _insert_blocks(
+        self,
+        source_id: int,
+        data: bytes | None,
+        blocks: Iterable[Block],
+        block_uids: Mapping[bytes, str | None],
+        block_spans: Mapping[bytes, tuple[str, str] | None],
+    ) -> None:
+        view = memoryview(data) if data is not None else None
+        never = ("", "")
+        self.store.executemany(
+            "INSERT INTO source_blocks (source_id, digest, uid, data, span_start, span_end) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    source_id,
+                    b.digest,
+                    block_uids.get(b.digest),
+                    view[b.start : b.end] if view is not None else None,
+                    *(block_spans.get(b.digest, never) or (None, None)),
+                )
+                for b in blocks
+            ),
+        )
+
+    def _write_content(
+        self,
+        source_id: int,
+        data: bytes,
+        blocks: Sequence[Block],
+        outside: tuple[bytes, list[int]] | None,
+    ) -> None:
+        stored, layout = (
+            (data, None) if outside is None else (outside[0], _layout(blocks, outside[1]))
+        )
+        self.store.execute(
+            "INSERT INTO source_content (source_id, data, layout) VALUES (?, ?, ?) "
+            "ON CONFLICT (source_id) DO UPDATE SET data = excluded.data, layout = excluded.layout",
+            (source_id, stored, layout),
+        )
+
     def frame_digest(self, source_id: int) -> bytes | None:
         row = self.store.query_one("SELECT frame_digest FROM sources WHERE id = ?", (source_id,))
         return bytes(row["frame_digest"]) if row and row["frame_digest"] is not None else None
-
-    def set_frame_digest(self, source_id: int, digest: bytes) -> None:
-        with self.store.transaction():
-            self.store.execute(
-                "UPDATE sources SET frame_digest = ? WHERE id = ?", (digest, source_id)
-            )
 
     def count_occurrences(self, source_id: int) -> int:
         row = self.store.query_one(
@@ -194,61 +309,32 @@ class Calendars:
         )
         return int(row["n"]) if row else 0
 
-    def blocks(self, source_id: int) -> list[tuple[bytes, str | None]]:
-        """(digest, UID) of every VEVENT block of the source's last good content."""
-        return [
-            (bytes(r["digest"]), r["uid"])
-            for r in self.store.query(
-                "SELECT digest, uid FROM source_blocks WHERE source_id = ?", (source_id,)
-            )
-        ]
-
-    def replace_blocks(self, source_id: int, blocks: Iterable[tuple[bytes, str | None]]) -> None:
-        with self.store.transaction():
-            self.store.execute("DELETE FROM source_blocks WHERE source_id = ?", (source_id,))
-            self.store.executemany(
-                "INSERT INTO source_blocks (source_id, digest, uid) VALUES (?, ?, ?)",
-                [(source_id, digest, uid) for digest, uid in blocks],
-            )
-
-    def update_blocks(
-        self,
-        source_id: int,
-        removed: Iterable[bytes],
-        added: Iterable[tuple[bytes, str | None]],
-    ) -> None:
-        with self.store.transaction():
-            self.store.executemany(
-                "DELETE FROM source_blocks WHERE source_id = ? AND digest = ?",
-                [(source_id, digest) for digest in removed],
-            )
-            self.store.executemany(
-                "INSERT INTO source_blocks (source_id, digest, uid) VALUES (?, ?, ?)",
-                [(source_id, digest, uid) for digest, uid in added],
-            )
-
     def replace_series(
         self,
         source: Source,
         *,
         uids: Sequence[str],
-        occurrences: Sequence[Occurrence],
+        occurrences: Iterable[Occurrence],
         data: bytes,
         content_hash: str,
+        blocks: Sequence[Block],
+        outside: tuple[bytes, list[int]],
+        removed: Iterable[bytes],
+        added: Iterable[Block],
+        block_uids: Mapping[bytes, str | None],
+        block_spans: Mapping[bytes, tuple[str, str] | None],
         warnings: Iterable[ReadWarning],
     ) -> None:
-        """An incremental import: only the occurrences of ``uids`` are replaced."""
+        """An incremental import: only the occurrences of ``uids`` are replaced, and only
+        the ``removed`` and ``added`` blocks of the content (``blocks`` is all of them, in
+        file order, with offsets in ``data``; ``outside`` as for :meth:`replace_content`)."""
         now = self.store.now()
         with self.store.transaction():
             self.store.executemany(
                 "DELETE FROM occurrences WHERE source_id = ? AND uid = ?",
                 [(source.id, uid) for uid in uids],
             )
-            self.store.executemany(
-                f"INSERT INTO occurrences ({', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                [_occurrence_row(source.id, o) for o in occurrences],
-            )
+            self._insert_occurrences(source.id, occurrences)
             self.store.executemany(
                 "DELETE FROM source_warnings WHERE source_id = ? AND uid = ?",
                 [(source.id, uid) for uid in uids],
@@ -257,24 +343,93 @@ class Calendars:
                 "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
                 [(source.id, w.line, w.uid, w.message) for w in warnings],
             )
-            self.store.execute(
-                "UPDATE source_content SET data = ? WHERE source_id = ?", (data, source.id)
+            # One row per removed block: a block that is in the file twice has two rows.
+            self.store.executemany(
+                "DELETE FROM source_blocks WHERE rowid = (SELECT rowid FROM source_blocks "
+                "WHERE source_id = ? AND digest = ? LIMIT 1)",
+                [(source.id, digest) for digest in removed],
             )
+            self._insert_blocks(source.id, data, added, block_uids, block_spans)
+            self._write_content(source.id, data, blocks, outside)
             self.store.execute(
                 "UPDATE sources SET content_hash = ?, last_success_at = ?, last_error = NULL, "
                 "last_error_at = NULL, updated_at = ? WHERE id = ?",
                 (content_hash, now, now, source.id),
             )
 
+    def move_window(
+        self, source: Source, window: tuple[datetime, datetime], gained: Iterable[Occurrence]
+    ) -> None:
+        """The same content over a later ``window``: add the occurrences of the time it
+        gained, drop those that left it (as ``_in_window`` in recurrence decides)."""
+        now = self.store.now()
+        start = format_utc(window[0])
+        with self.store.transaction():
+            self.store.execute(
+                "DELETE FROM occurrences WHERE source_id = ? AND (start_utc >= ? OR "
+                "(end_utc = start_utc AND start_utc < ?) OR "
+                "(end_utc > start_utc AND end_utc <= ?))",
+                (source.id, format_utc(window[1]), start, start),
+            )
+            self._insert_occurrences(source.id, gained)
+            self.store.execute(
+                "UPDATE sources SET window_start = ?, window_end = ?, last_success_at = ?, "
+                "last_error = NULL, last_error_at = NULL, updated_at = ? WHERE id = ?",
+                (start, format_utc(window[1]), now, now, source.id),
+            )
+
+    def identities_from(self, source_id: int, moment: datetime) -> set[tuple[str, str]]:
+        """(UID, RECURRENCE-ID) of the occurrences ending at or after ``moment``."""
+        return {
+            (r["uid"], r["recurrence_id"])
+            for r in self.store.query(
+                "SELECT uid, recurrence_id FROM occurrences WHERE source_id = ? "
+                "AND end_utc >= ? AND uid IS NOT NULL",
+                (source_id, format_utc(moment)),
+            )
+        }
+
+    def occurrences_leaving(
+        self, source_id: int, window: tuple[datetime, datetime]
+    ) -> list[Occurrence]:
+        """The occurrences :meth:`move_window` to ``window`` drops."""
+        start = format_utc(window[0])
+        names = self._calendar_names()
+        return [
+            _occurrence(r, names)
+            for r in self.store.query(
+                "SELECT * FROM occurrences WHERE source_id = ? AND (start_utc >= ? OR "
+                "(end_utc = start_utc AND start_utc < ?) OR "
+                "(end_utc > start_utc AND end_utc <= ?)) ORDER BY start_utc",
+                (source_id, format_utc(window[1]), start, start),
+            )
+        ]
+
+    def blocks_reaching(
+        self, source_id: int, start: str, end: str
+    ) -> list[tuple[bytes, str | None]]:
+        """(digest, UID) of the blocks that may have occurrences between ``start`` and
+        ``end`` (naive UTC, ISO text; see schema 4's spans)."""
+        return [
+            (bytes(r["digest"]), r["uid"])
+            for r in self.store.query(
+                "SELECT digest, uid FROM source_blocks WHERE source_id = ? AND "
+                "(span_start IS NULL OR (span_start < ? AND span_end > ?))",
+                (source_id, end, start),
+            )
+        ]
+
     def occurrences_of_uids(self, source_id: int, uids: Sequence[str]) -> list[Occurrence]:
+        """By UID (in SQLite's byte order, which is Python's for str), then by start."""
         names = self._calendar_names()
         found: list[Occurrence] = []
-        for uid in uids:
+        for chunk in _chunks(sorted(set(uids))):
             found.extend(
                 _occurrence(r, names)
                 for r in self.store.query(
-                    "SELECT * FROM occurrences WHERE source_id = ? AND uid = ? ORDER BY start_utc",
-                    (source_id, uid),
+                    "SELECT * FROM occurrences WHERE source_id = ? "
+                    f"AND uid IN ({', '.join('?' for _ in chunk)}) ORDER BY uid, start_utc",
+                    (source_id, *chunk),
                 )
             )
         return found
@@ -318,16 +473,31 @@ _COLUMNS = (
 )  # fmt: skip
 
 
+_ATTENDEES_JSON: dict[tuple[Attendee, ...], str] = {}
+"""Every occurrence of a series, and many meetings of one team, share their attendees."""
+_ATTENDEES_JSON_KEPT = 5_000
+
+
+def _attendees_json(attendees: tuple[Attendee, ...]) -> str:
+    found = _ATTENDEES_JSON.get(attendees)
+    if found is None:
+        found = json.dumps(
+            [
+                {"email": a.email, "cn": a.cn, "partstat": a.partstat, "explicit": a.explicit,
+                 "role": a.role, "cutype": a.cutype}
+                for a in attendees
+            ],
+            ensure_ascii=False,
+        )  # fmt: skip
+        if len(_ATTENDEES_JSON) >= _ATTENDEES_JSON_KEPT:
+            _ATTENDEES_JSON.clear()
+        _ATTENDEES_JSON[attendees] = found
+    return found
+
+
 def _occurrence_row(source_id: int, occurrence: Occurrence) -> tuple[Any, ...]:
     event = occurrence.event
-    attendees = json.dumps(
-        [
-            {"email": a.email, "cn": a.cn, "partstat": a.partstat, "explicit": a.explicit,
-             "role": a.role, "cutype": a.cutype}
-            for a in event.attendees
-        ],
-        ensure_ascii=False,
-    )  # fmt: skip
+    attendees = _attendees_json(event.attendees)
     zone = occurrence.zone
     zone_name = zone.key if isinstance(zone, ZoneInfo) else None
     return (
@@ -401,3 +571,25 @@ def _occurrence(row: Any, calendars: dict[int, str]) -> Occurrence:
         orphan=row["orphan"],
         range="THISANDFUTURE" if row["range_future"] else None,
     )
+
+
+_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
+_DIGEST = 16  # bytes of a block digest (ics_reader.block_digest)
+
+
+def _layout(blocks: Sequence[Block], offsets: list[int]) -> bytes:
+    """``source_content.layout`` (schema 4): every block's offset among the outside bytes
+    (8 bytes each, little-endian), then every block's digest."""
+    return struct.pack(f"<{len(offsets)}Q", *offsets) + b"".join(b.digest for b in blocks)
+
+
+def _unpack_layout(layout: bytes) -> tuple[tuple[int, ...], list[bytes]]:
+    count = len(layout) // (8 + _DIGEST)
+    offsets = struct.unpack_from(f"<{count}Q", layout)
+    start = 8 * count
+    return offsets, [layout[i : i + _DIGEST] for i in range(start, len(layout), _DIGEST)]
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
