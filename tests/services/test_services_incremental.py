@@ -418,3 +418,24 @@ def test_block_changes_are_the_multiset_difference(seed: int) -> None:
     new_blocks, removed = _block_changes(blocks, stored)
     assert Counter(b.digest for b in new_blocks) == Counter(digests) - Counter(stored)
     assert Counter(removed) == Counter(stored) - Counter(digests)
+
+
+def test_the_calendars_own_warnings_do_not_pile_up_over_re_imports(tmp_path: Path) -> None:
+    path = tmp_path / "work.ics"
+    head = "X-WR-TIMEZONE:Nowhere/Atlantis\n"  # unknown: one warning without a UID
+    events = list(BASE)
+    write(path, calendar(events).replace("PRODID:-//t//EN\n", "PRODID:-//t//EN\n" + head))
+    with open_store(tmp_path / "s.sqlite3") as store:
+        first = run(store, path)
+        calendar_level = [w for w in first.warnings if w.uid is None]
+        assert calendar_level and "Atlantis" in calendar_level[0].message
+        for hour in (16, 17, 18):
+            events[0] = BASE[0].replace("T08", f"T{hour}")
+            text = calendar(events).replace("PRODID:-//t//EN\n", "PRODID:-//t//EN\n" + head)
+            write(path, text)
+            report = run(store, path)
+            assert report.changed_events == 1  # the incremental path
+        stored = Calendars(store).warnings(1, str(path))
+        assert [w.message for w in stored if w.uid is None] == [
+            w.message for w in calendar_level
+        ]

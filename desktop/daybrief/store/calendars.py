@@ -339,9 +339,22 @@ class Calendars:
                 "DELETE FROM source_warnings WHERE source_id = ? AND uid = ?",
                 [(source.id, uid) for uid in uids],
             )
+            warnings = list(warnings)
             self.store.executemany(
                 "INSERT INTO source_warnings (source_id, line, uid, message) VALUES (?, ?, ?, ?)",
-                [(source.id, w.line, w.uid, w.message) for w in warnings],
+                [(source.id, w.line, w.uid, w.message) for w in warnings if w.uid is not None],
+            )
+            # A partial read says the calendar's own warnings (no UID: an unknown
+            # X-WR-TIMEZONE, say) again; keep one of each, not one per re-import.
+            self.store.executemany(
+                "INSERT INTO source_warnings (source_id, line, uid, message)"
+                " SELECT ?, ?, NULL, ? WHERE NOT EXISTS (SELECT 1 FROM source_warnings"
+                " WHERE source_id = ? AND uid IS NULL AND line IS ? AND message = ?)",
+                [
+                    (source.id, w.line, w.message, source.id, w.line, w.message)
+                    for w in warnings
+                    if w.uid is None
+                ],
             )
             # One row per removed block: a block that is in the file twice has two rows.
             self.store.executemany(
