@@ -67,7 +67,30 @@ def short_link(url: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class AgendaModel(QAbstractTableModel):
+class RowsTableModel(QAbstractTableModel):
+    """A flat table of ``_rows`` with fixed column ``HEADERS``: what every table here shares."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class AgendaModel(RowsTableModel):
     HEADERS = ("Status", "Time", "Meeting", "Clients", "Where", "Answers", "Checklist")
     STATUS, TIME, TITLE, CLIENTS, WHERE, ANSWERS, CHECKLIST = range(7)
 
@@ -85,19 +108,6 @@ class AgendaModel(QAbstractTableModel):
 
     def rows(self) -> list[AgendaRow]:
         return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     @staticmethod
     def status_text(row: AgendaRow) -> str:
@@ -188,40 +198,27 @@ class AgendaModel(QAbstractTableModel):
         return None
 
 
-class WeekModel(QAbstractTableModel):
+class WeekModel(RowsTableModel):
     HEADERS = ("Day", "Meetings", "First", "Booked", "Double-booked", "Unconfirmed")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._days: list[DaySummary] = []
+        self._rows: list[DaySummary] = []
         self.today: date | None = None
 
     def set_days(self, days: Sequence[DaySummary], today: date) -> None:
         self.beginResetModel()
-        self._days = list(days)
+        self._rows = list(days)
         self.today = today
         self.endResetModel()
 
     def day_at(self, row: int) -> DaySummary:
-        return self._days[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._days)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        day = self._days[index.row()]
+        day = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -252,7 +249,7 @@ class WeekModel(QAbstractTableModel):
         return None
 
 
-class HygieneModel(QAbstractTableModel):
+class HygieneModel(RowsTableModel):
     HEADERS = ("Problem", "When", "Meeting", "Detail", "State")
     KIND_LABEL: ClassVar[dict[str, str]] = {
         "conflict": "Double-booked",
@@ -262,41 +259,28 @@ class HygieneModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[HygieneItem] = []
+        self._rows: list[HygieneItem] = []
         self._states: dict[str, str] = {}
 
     def set_items(self, items: Sequence[HygieneItem], states: dict[str, str]) -> None:
         self.beginResetModel()
-        self._items = list(items)
+        self._rows = list(items)
         self._states = dict(states)
         self.endResetModel()
 
     def item_at(self, row: int) -> HygieneItem:
-        return self._items[row]
+        return self._rows[row]
 
     def state_of(self, item: HygieneItem) -> str:
         return self._states.get(item.problem_key, "")
 
     def open_count(self) -> int:
-        return sum(1 for item in self._items if not self.state_of(item) and item.kind != "gone")
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return sum(1 for item in self._rows if not self.state_of(item) and item.kind != "gone")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self._items[index.row()]
+        item = self._rows[index.row()]
         column = index.column()
         state = self.state_of(item)
         if role == ROW_ROLE:
@@ -436,7 +420,7 @@ class FollowUpModel(QAbstractListModel):
         return True
 
 
-class WarningsModel(QAbstractTableModel):
+class WarningsModel(RowsTableModel):
     """What an import skipped or guessed: file, line, reason."""
 
     HEADERS = ("File", "Line", "Event", "Reason")
@@ -446,19 +430,6 @@ class WarningsModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._rows = list(rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

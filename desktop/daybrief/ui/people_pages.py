@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -63,11 +62,12 @@ from daybrief.services.preferences import Preferences
 from daybrief.store.db import Store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
+from daybrief.ui.models import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ClientsModel(QAbstractTableModel):
+class ClientsModel(RowsTableModel):
     HEADERS = ("Client", "Next meeting", "Meetings ahead", "Open follow-ups", "Problems")
 
     def __init__(self, parent: Any = None) -> None:
@@ -84,19 +84,6 @@ class ClientsModel(QAbstractTableModel):
 
     def rows(self) -> list[ClientSummary]:
         return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
