@@ -332,3 +332,14 @@ def test_the_window_and_the_briefing_read_the_same_working_week(store: Store) ->
     briefing = settings_of(store)
     assert briefing.working_days == frozenset({1, 2, 3, 4, 5})
     assert (briefing.day_start, briefing.day_end) == (time(8), time(16))
+
+
+def test_a_pile_up_of_three_meetings_says_so(store: Store, tmp_path: Path) -> None:
+    third = DAY.replace("UID:declined@test", "UID:pile@test").replace(
+        "ATTENDEE;PARTSTAT=DECLINED", "ATTENDEE;PARTSTAT=ACCEPTED"
+    )
+    _import(store, tmp_path, third)
+    conflicts = [i for i in _service(store).hygiene(date(2026, 3, 9)) if i.kind == "conflict"]
+    # QBR × workshop and QBR × renewal (the workshop ends as the renewal starts): one pile.
+    assert len(conflicts) == 2
+    assert all("one of 3 overlapping meetings from 10:00" in i.detail for i in conflicts)

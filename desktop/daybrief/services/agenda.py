@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from daybrief.core.clients import ClientDirectory
 from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, identity
-from daybrief.core.conflicts import Conflict, find_double_bookings, is_busy
+from daybrief.core.conflicts import Conflict, clusters, find_double_bookings, is_busy
 from daybrief.core.model import Occurrence
 from daybrief.services.clients import client_directory
 from daybrief.services.hygiene import conflict_problem_key, unconfirmed_problem_key
@@ -302,8 +302,18 @@ class AgendaService:
         ]
         me = self._me()
         items: list[HygieneItem] = []
-        for conflict in find_double_bookings(occurrences, me):
+        conflicts = find_double_bookings(occurrences, me)
+        # Three or more meetings linked by overlaps: each pair says which pile-up it is in.
+        pile_of = {
+            id(member): group for group in clusters(conflicts) if len(group) > 2 for member in group
+        }
+        for conflict in conflicts:
             pair = sorted((conflict.a, conflict.b), key=lambda o: (o.start, o.summary))
+            detail = f"double-booked, {conflict.overlap_minutes} min overlap"
+            pile = pile_of.get(id(conflict.a))
+            if pile is not None:
+                first = pile[0].start.astimezone(zone)
+                detail += f"; one of {len(pile)} overlapping meetings from {first:%H:%M}"
             keys = sorted(str(key_of(o) or o.summary) for o in pair)
             items.append(
                 HygieneItem(
@@ -312,7 +322,7 @@ class AgendaService:
                     or "conflict:" + "|".join(keys) + f"@{conflict.overlap_start:%Y%m%dT%H%M}",
                     when=conflict.overlap_start.astimezone(zone),
                     title=f"{pair[0].summary or '(no title)'} × {pair[1].summary or '(no title)'}",
-                    detail=f"double-booked, {conflict.overlap_minutes} min overlap",
+                    detail=detail,
                     occurrences=tuple(pair),
                     mail_to=tuple(
                         o.event.organizer
