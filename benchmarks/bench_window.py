@@ -39,6 +39,7 @@ def best_of(action: Callable[[], object], runs: int = 5) -> float:
 def measure(size: int) -> None:
     from daybrief.core.engine import suggest_identity_from
     from daybrief.services.agenda import AgendaService, day_bounds
+    from daybrief.services.clients import clients_overview
     from daybrief.services.importer import import_file
     from daybrief.services.preferences import Preferences, save_preferences
     from daybrief.services.queries import occurrences_in_store, stored_calendars
@@ -78,6 +79,9 @@ def measure(size: int) -> None:
                 lambda: (agenda.day(DAY), agenda.week(monday), agenda.hygiene(DAY))
             ),
             "tray re-plan": best_of(lambda: reminders.next_due(NOW)),
+            "clients page (3 months of meetings)": best_of(
+                lambda: clients_overview(store, preferences, NOW), runs=3
+            ),
         }
         meetings = len(agenda.day(DAY).rows)
         problems = len(agenda.hygiene(DAY))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
@@ -42,6 +42,7 @@ def _suffixes() -> PublicSuffixList | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def registrable(domain: str) -> str:
     """``mail.eu.acme.co.uk`` → ``acme.co.uk`` by the Public Suffix List."""
     domain = domain.strip().lower().rstrip(".")
@@ -70,7 +71,9 @@ def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDir
     )
 
 
-PAST_DAYS = 30
+# Inside the store's materialised window (30 days back, 180 ahead, from the last import),
+# whatever the user's zone: outside it the calendars would be read and expanded again.
+PAST_DAYS = 28
 AHEAD_DAYS = 60
 
 
@@ -125,6 +128,7 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
         troubled[id(unconfirmed.occurrence)] = troubled.get(id(unconfirmed.occurrence), 0) + 1
     stored = {client.name: client for client in Clients(store).all()}
     by_name: dict[str, list[Occurrence]] = {}
+    counted: set[tuple[str, int]] = set()
     domains: dict[str, set[str]] = {}
     for occurrence in occurrences:
         event = occurrence.event
@@ -136,7 +140,8 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
             if domain:
                 domains.setdefault(name, set()).add(domain)
             meetings = by_name.setdefault(name, [])
-            if occurrence not in meetings:
+            if (name, id(occurrence)) not in counted:  # identity: equality is costly here
+                counted.add((name, id(occurrence)))
                 meetings.append(occurrence)
     follow_ups = FollowUps(store).query(include_undated=True)
     open_by_client: dict[int, list[FollowUp]] = {}
