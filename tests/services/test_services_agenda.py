@@ -343,3 +343,20 @@ def test_a_pile_up_of_three_meetings_says_so(store: Store, tmp_path: Path) -> No
     # QBR × workshop and QBR × renewal (the workshop ends as the renewal starts): one pile.
     assert len(conflicts) == 2
     assert all("one of 3 overlapping meetings from 10:00" in i.detail for i in conflicts)
+
+
+def test_days_outside_the_window_read_the_calendars_once_per_content(
+    store: Store, tmp_path: Path
+) -> None:
+    from daybrief.services.queries import stored_calendars
+
+    path = _import(store, tmp_path)
+    first = stored_calendars(store)
+    assert stored_calendars(store)[0] is first[0]  # the same read, not a new one
+    far = _service(store).day(date(2027, 3, 10))  # beyond the 180 days kept in the store
+    assert far.rows == []
+    path.write_text(DAY.replace("Acme QBR", "Acme QBR (moved)"), encoding="utf-8")
+    import_file(store, str(path), user_zone=BERLIN, zone_name="Europe/Berlin", now=NOW)
+    again = stored_calendars(store)
+    assert again[0] is not first[0]
+    assert "Acme QBR (moved)" in {e.info.summary for e in again[0].events}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, tzinfo
 
 from daybrief.core.engine import occurrences_between
@@ -49,15 +50,34 @@ def orphaned_meetings(store: Store) -> list[MeetingSnapshot]:
     return Orphans(store).undismissed()
 
 
+# The last read of the stored content, for days outside the materialised window: stepping
+# through such days in the window would otherwise read every calendar again each time.
+# Kept only for modest calendars (memory), and only while the content is the same.
+_READ_CACHE_LIMIT = 40 * 2**20
+_read_cache: tuple[tuple[object, ...], list[ParsedCalendar]] | None = None
+_read_lock = threading.Lock()
+
+
 def stored_calendars(store: Store) -> list[ParsedCalendar]:
-    """The last good content of every enabled source, read again."""
+    """The last good content of every enabled source, read again (or as last read)."""
+    global _read_cache
     calendars = Calendars(store)
+    sources = [s for s in calendars.sources() if s.enabled]
+    key = (str(store.path), *((s.id, s.content_hash, s.name, s.location) for s in sources))
+    with _read_lock:
+        if _read_cache is not None and _read_cache[0] == key:
+            return list(_read_cache[1])
     parsed = []
-    for source in calendars.sources():
-        data = calendars.content(source.id) if source.enabled else None
+    size = 0
+    for source in sources:
+        data = calendars.content(source.id)
         if data is not None:
+            size += len(data)
             parsed.append(read_calendar(data, source.location, source.name))
-    return parsed
+    if all(s.content_hash for s in sources):
+        with _read_lock:
+            _read_cache = (key, parsed) if size <= _READ_CACHE_LIMIT else None
+    return list(parsed)
 
 
 def has_calendars(store: Store) -> bool:
