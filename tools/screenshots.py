@@ -61,7 +61,8 @@ def main() -> int:
         )
     )
     steps.append(lambda: dialog_shot(SettingsDialog(window.preferences, [], window), "05-settings"))
-    steps.append(lambda: (window.tabs.setCurrentIndex(4), shot(window, "04b-clients")))
+    steps.append(lambda: window.tabs.setCurrentIndex(4))  # the list comes from a worker
+    steps.append(lambda: shot(window, "04b-clients"))
     steps.append(lambda: (window.tabs.setCurrentIndex(5), shot(window, "04c-follow-ups")))
 
     def subscribe() -> None:

@@ -436,6 +436,4 @@ def test_the_calendars_own_warnings_do_not_pile_up_over_re_imports(tmp_path: Pat
             report = run(store, path)
             assert report.changed_events == 1  # the incremental path
         stored = Calendars(store).warnings(1, str(path))
-        assert [w.message for w in stored if w.uid is None] == [
-            w.message for w in calendar_level
-        ]
+        assert [w.message for w in stored if w.uid is None] == [w.message for w in calendar_level]

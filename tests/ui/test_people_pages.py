@@ -37,8 +37,20 @@ def names(window: MainWindow) -> list[str]:
     return [row.name for row in window.clients_page.model.rows()]
 
 
-def test_clients_are_listed_by_next_meeting_with_their_page(window: MainWindow) -> None:
+def open_clients(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Show the Clients tab and wait for its list (worked out on a worker)."""
+    window.clients_page.loaded = False
     window.tabs.setCurrentIndex(TAB_CLIENTS)
+    qtbot.waitUntil(lambda: window.clients_page.loaded, timeout=10000)
+
+
+def refreshed(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.clients_page.loaded = False
+    qtbot.waitUntil(lambda: window.clients_page.loaded, timeout=10000)
+
+
+def test_clients_are_listed_by_next_meeting_with_their_page(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_clients(qtbot, window)
     rows = window.clients_page.model.rows()
     assert {"Acme", "Globex", "Initech", "Umbrella", "Stark"} <= set(names(window))
     starts = [row.next_meeting.start for row in rows if row.next_meeting is not None]
@@ -53,17 +65,19 @@ def test_clients_are_listed_by_next_meeting_with_their_page(window: MainWindow) 
 
 
 def test_rename_merge_and_split(
-    window: MainWindow, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    window.tabs.setCurrentIndex(TAB_CLIENTS)
+    qtbot, window: MainWindow, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    open_clients(qtbot, window)
     page = window.clients_page
     page.table.selectRow(names(window).index("Stark"))
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Stark Industries", True))
     page.rename()
+    refreshed(qtbot, window)
     assert "Stark Industries" in names(window) and "Stark" not in names(window)
     page.table.selectRow(names(window).index("Stark Industries"))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("Umbrella", True))
     page.merge()
+    refreshed(qtbot, window)
     assert "Stark Industries" not in names(window)
     umbrella = next(row for row in page.model.rows() if row.name == "Umbrella")
     assert set(umbrella.domains) == {"stark.example", "umbrella.example"}
@@ -71,6 +85,7 @@ def test_rename_merge_and_split(
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("stark.example", True))
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Stark", True))
     page.split()
+    refreshed(qtbot, window)
     assert {"Stark", "Umbrella"} <= set(names(window))
 
 

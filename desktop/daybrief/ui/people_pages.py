@@ -59,16 +59,31 @@ from daybrief.services.followups import (
     import_follow_ups_ics,
 )
 from daybrief.services.preferences import Preferences
-from daybrief.store.db import Store
+from daybrief.store.db import Store, open_store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
 from daybrief.ui.models import RowsTableModel
+from daybrief.ui.tasks import Job, start
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class ClientsModel(RowsTableModel):
-    HEADERS = ("Client", "Next meeting", "Meetings ahead", "Open follow-ups", "Problems")
+    HEADERS = ("Client", "Next meeting", "Ahead", "Owed", "Problems")
+    TIPS = (
+        "",
+        "",
+        "Meetings in the next two months",
+        "Open follow-ups for this client",
+        "Double-booked or unconfirmed meetings ahead",
+    )
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.TIPS[section] or None
+        return super().headerData(section, orientation, role)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -256,6 +271,10 @@ class ClientsPage(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._generation = 0
+        self._job: Job | None = None
+        self.loaded = False
+        """True once a list has been shown (tests and the window wait on it)."""
         self.model = ClientsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -265,7 +284,7 @@ class ClientsPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.page = QTextBrowser(openExternalLinks=False)
         self.rename_button = QPushButton("Rename…")
@@ -286,13 +305,33 @@ class ClientsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.page)
-        splitter.setSizes([420, 380])
+        splitter.setSizes([480, 320])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-    def show_clients(self, preferences: Preferences, now: datetime) -> None:
+    def show_clients(self, preferences: Preferences, now: datetime) -> Job:
+        """Work the list out on a worker (months of meetings); shown when it is ready."""
+        self._generation += 1
+        generation = self._generation
+        path = self.store.path
+
+        def work(_progress: object) -> list[ClientSummary]:
+            with open_store(path) as store:
+                return clients_overview(store, preferences, now)
+
+        job = Job(work)
+        job.signals.finished.connect(lambda rows: self._show(rows, generation))
+        self._job = job
+        if not self.model.rows():
+            self.page.setHtml("<p style='color:#6b7280'>Looking through your meetings…</p>")
+        return start(job)
+
+    def _show(self, rows: list[ClientSummary], generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer request is on its way
         current = self.current()
-        self.model.set_rows(clients_overview(self.store, preferences, now))
+        self.model.set_rows(rows)
+        self.loaded = True
         names = [row.name for row in self.model.rows()]
         if current is not None and current.name in names:
             self.table.selectRow(names.index(current.name))
