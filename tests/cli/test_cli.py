@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -234,3 +234,18 @@ def test_bare_command_shows_imported_calendars_instead_of_the_demo(
     assert run(capsys, "import", str(path))[0] == 0
     code, out, _ = run(capsys)
     assert code == 0 and "My own meeting" in out and "demo" not in out
+
+
+def test_a_bare_calendar_file_without_a_display_is_imported(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAYBRIEF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # no display: no window
+    path = tmp_path / "invite.ics"
+    day = date.today() + timedelta(days=1)
+    path.write_text(
+        f"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:invite@example.com\nDTSTART:{day:%Y%m%d}T090000Z\n"
+        f"DTEND:{day:%Y%m%d}T100000Z\nSUMMARY:Invite\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    code, out, _ = run(capsys, str(path))
+    assert code == 0 and "invite.ics" in out and "1 added" in out

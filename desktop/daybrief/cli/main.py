@@ -58,8 +58,11 @@ class OutputError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and all(_is_calendar_file(arg) for arg in argv):
-        # `daybrief FILE.ics`, as a file manager or a double-click runs it.
-        argv = ["window", *argv]
+        # `daybrief FILE.ics`, as a file manager or a double-click runs it; with no display
+        # (a server, a cron job) the files go into the store instead.
+        from daybrief.app import has_display
+
+        argv = ["window" if has_display() else "import", *argv]
     parser = _parser()
     args = parser.parse_args(argv)
     try:
