@@ -137,10 +137,6 @@ def meeting_link(occurrence: Occurrence) -> str | None:
     return match.group(0) if match else None
 
 
-def domain_of(address: str) -> str:
-    return address.rpartition("@")[2].lower().strip()
-
-
 def meeting_clients(occurrence: Occurrence, directory: ClientDirectory) -> dict[str, str]:
     """Clients in a meeting, name → the domain it is known by (SPEC §2 Client)."""
     event = occurrence.event

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
 
 from daybrief.core.briefing import (
     Briefing,
@@ -61,6 +62,7 @@ def registrable(domain: str) -> str:
     return by_public_suffix_list(domain)
 
 
+@cache
 def load_freemail_domains() -> frozenset[str]:
     """The packaged list of free-mail providers (``resources/freemail_domains.txt``)."""
     text = resource_path("freemail_domains.txt").read_text(encoding="utf-8")

@@ -51,11 +51,6 @@ def registrable(domain: str) -> str:
     return private if private else registrable_domain(domain)
 
 
-@cache
-def freemail_domains() -> frozenset[str]:
-    return load_freemail_domains()
-
-
 def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDirectory:
     """The directory for this store: the user's addresses, their names for clients."""
     addresses = list(saved_identity(store) if me is None else me)
@@ -64,7 +59,7 @@ def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDir
     own = Settings(store).get(OWN_DOMAINS, [])
     return ClientDirectory.for_user(
         addresses,
-        freemail_domains(),
+        load_freemail_domains(),
         names,
         [str(d) for d in own] if isinstance(own, list) else [],
         registrable=registrable,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.briefing import Briefing, PrepSlot, suggest_goals
 from daybrief.services.briefing import briefing_from_store, mark_seen, render
+from daybrief.services.export._common import safe_url
 from daybrief.services.export.html import render_html
 from daybrief.services.export.ics import prep_slots_ics
 from daybrief.store.db import Store
@@ -43,7 +44,6 @@ EXPORTS = (
     ("followups-ics", "Follow-ups as tasks (.ics)…", "ics"),
     ("prep-ics", "Prep time as events (.ics)…", "ics"),
 )
-SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 class CallableClock:
@@ -179,8 +179,9 @@ class BriefingPage(QWidget):
             if index.isdigit() and int(index) < len(briefing.meetings):
                 self.open_meeting.emit(briefing.meetings[int(index)].ref, briefing.day)
             return
-        if url.scheme() in SAFE_SCHEMES:
-            QDesktopServices.openUrl(url)
+        safe = safe_url(url.toString())
+        if safe is not None:
+            QDesktopServices.openUrl(QUrl(safe))
 
     def pick_goals(self) -> None:
         briefing = self.briefing

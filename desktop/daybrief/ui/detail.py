@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow
+from daybrief.services.export._common import safe_url
 from daybrief.services.files import FileSystem, check_file_items
 from daybrief.services.followups import (
     NextMeeting,
@@ -45,15 +46,12 @@ from daybrief.store.models import ChecklistItem, FollowUp
 from daybrief.store.userdata import UserData
 from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
 
-SAFE_SCHEMES = ("https://", "http://", "mailto:")
-
 
 def link_html(url: str, text: str | None = None) -> str:
-    """A link only for schemes a click may open; anything else stays plain text."""
+    """A link only for what a click may open (http, https, mailto); else plain text."""
     label = escape(text or url)
-    if url.lower().startswith(SAFE_SCHEMES):
-        return f'<a href="{escape(url, quote=True)}">{label}</a>'
-    return label
+    safe = safe_url(url)
+    return f'<a href="{escape(safe, quote=True)}">{label}</a>' if safe else label
 
 
 def _section(title: str) -> QLabel:

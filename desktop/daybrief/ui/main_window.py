@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
         self.preferences = load_preferences(self.store)
         self.detail.preferences = self.preferences
         self.service = AgendaService(self.store, self.preferences)
+        sync_anchored_due_dates(self.store, self.service.zone)
 
     def refresh(self, select_key: str | None = None) -> None:
         """Reload every view from the store; keeps the selected meeting when it is still there."""
@@ -370,7 +371,6 @@ class MainWindow(QMainWindow):
             counts.append("no meetings")
         heading = f"{relative} — " if relative else ""
         self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
-        sync_anchored_due_dates(self.store, self.service.zone)
         self.briefing.show_day(self.day, self.service.zone)
         self.follow_ups_page.reload(self.preferences)
         if self.tabs.currentIndex() == TAB_CLIENTS:
@@ -488,10 +488,8 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.preferences, suggested, self)
         if dialog.exec() and dialog.result_preferences is not None:
             save_preferences(self.store, dialog.result_preferences)
-            self.preferences = dialog.result_preferences
-            self.detail.preferences = self.preferences
+            self.calendars_changed()
             self.refresh_timer.setInterval(self.preferences.refresh_minutes * 60 * 1000)
-            self.service = AgendaService(self.store, self.preferences)
             self.refresh()
 
     def edit_calendars(self) -> None:
@@ -509,8 +507,7 @@ class MainWindow(QMainWindow):
             remove_source(self.store, source_id)
             demo_path(self.demo_folder).unlink(missing_ok=True)
         forget_demo_identity(self.store)
-        self.preferences = load_preferences(self.store)
-        self.service = AgendaService(self.store, self.preferences)
+        self.calendars_changed()
         self.refresh()
 
     def welcome(self) -> WelcomeDialog:
@@ -532,9 +529,7 @@ class MainWindow(QMainWindow):
         if not chosen.addresses:  # keep what is known; the first calendar will suggest
             chosen = replace(chosen, addresses=self.preferences.addresses)
         save_preferences(self.store, chosen)
-        self.preferences = chosen
-        self.detail.preferences = chosen
-        self.service = AgendaService(self.store, chosen)
+        self.calendars_changed()
         self.refresh()
         if dialog.next_step == WelcomeDialog.OPEN:
             self.choose_files()
@@ -565,8 +560,7 @@ class MainWindow(QMainWindow):
         load_demo(
             self.store, self.demo_folder, today=today, zone=self.service.zone, now=self.clock()
         )
-        self.preferences = load_preferences(self.store)
-        self.service = AgendaService(self.store, self.preferences)
+        self.calendars_changed()
         self.day = self.preferences.opening_day(self.clock())
         self.refresh()
 
@@ -719,8 +713,7 @@ class MainWindow(QMainWindow):
     def _import_finished(self, outcome: ImportOutcome) -> None:
         self._job_done()
         self.last_outcome = outcome
-        self.preferences = load_preferences(self.store)
-        self.service = AgendaService(self.store, self.preferences)
+        self.calendars_changed()
         self.refresh()
         if outcome.failures or (not self.quiet_import and self.isVisible()):
             dialog = ImportReportDialog(

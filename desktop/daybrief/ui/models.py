@@ -310,16 +310,52 @@ class HygieneModel(RowsTableModel):
         return None
 
 
-class ChecklistModel(QAbstractListModel):
-    """A meeting's checklist; ticking writes through ``on_toggle`` at once."""
+class CheckableListModel(QAbstractListModel):
+    """Items with a ``done`` tick; ticking writes through ``on_toggle`` at once."""
+
+    def __init__(self, on_toggle: Callable[[Any, bool], None], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[Any] = []
+        self._on_toggle = on_toggle
+
+    def item_at(self, row: int) -> Any:
+        return self._items[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsUserCheckable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ForegroundRole and item.done:
+            return QBrush(MUTED)
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        done = Qt.CheckState(value) == Qt.CheckState.Checked
+        item = self._items[index.row()]
+        if done != item.done:
+            self._on_toggle(item, done)
+        return True
+
+
+class ChecklistModel(CheckableListModel):
+    """A meeting's checklist, with what the file check says of file-pattern items."""
 
     def __init__(
         self, on_toggle: Callable[[ChecklistItem, bool], None], parent: Any = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(on_toggle, parent)
         self._items: list[ChecklistItem] = []
         self._statuses: dict[int, str] = {}
-        self._on_toggle = on_toggle
 
     def set_items(
         self, items: Sequence[ChecklistItem], statuses: dict[int, str] | None = None
@@ -332,15 +368,6 @@ class ChecklistModel(QAbstractListModel):
     def items(self) -> list[ChecklistItem]:
         return list(self._items)
 
-    def item_at(self, row: int) -> ChecklistItem:
-        return self._items[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return super().flags(index) | Qt.ItemFlag.ItemIsUserCheckable
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -349,49 +376,26 @@ class ChecklistModel(QAbstractListModel):
             text = item.text + ("  (required)" if item.required else "")
             status = self._statuses.get(item.id)
             return f"{text} — {status}" if status else text
-        if role == Qt.ItemDataRole.CheckStateRole:
-            return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.FontRole and item.required and not item.done:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and item.done:
-            return QBrush(MUTED)
         if role == ROW_ROLE:
             return item
-        return None
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
-            return False
-        done = Qt.CheckState(value) == Qt.CheckState.Checked
-        item = self._items[index.row()]
-        if done != item.done:
-            self._on_toggle(item, done)
-        return True
+        return super().data(index, role)
 
 
-class FollowUpModel(QAbstractListModel):
+class FollowUpModel(CheckableListModel):
     def __init__(self, on_toggle: Callable[[FollowUp, bool], None], parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(on_toggle, parent)
         self._items: list[FollowUp] = []
         self._client_names: dict[int, str] = {}
-        self._on_toggle = on_toggle
 
     def set_items(self, items: Sequence[FollowUp], client_names: dict[int, str]) -> None:
         self.beginResetModel()
         self._items = list(items)
         self._client_names = dict(client_names)
         self.endResetModel()
-
-    def item_at(self, row: int) -> FollowUp:
-        return self._items[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return super().flags(index) | Qt.ItemFlag.ItemIsUserCheckable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -404,20 +408,7 @@ class FollowUpModel(QAbstractListModel):
             if item.client_id is not None and item.client_id in self._client_names:
                 parts.append(self._client_names[item.client_id])
             return " — ".join(parts)
-        if role == Qt.ItemDataRole.CheckStateRole:
-            return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ForegroundRole and item.done:
-            return QBrush(MUTED)
-        return None
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
-            return False
-        done = Qt.CheckState(value) == Qt.CheckState.Checked
-        item = self._items[index.row()]
-        if done != item.done:
-            self._on_toggle(item, done)
-        return True
+        return super().data(index, role)
 
 
 class WarningsModel(RowsTableModel):
