@@ -1,0 +1,247 @@
+"""What every command shares: errors and exit codes, options, the clock, the store, output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any, TextIO
+
+from daybrief.core.clock import Clock, FixedClock, SystemClock
+from daybrief.core.confirmation import identity
+from daybrief.core.engine import occurrences_between
+from daybrief.core.errors import InvalidCalendar
+from daybrief.core.events import ParsedCalendar, read_calendar, read_file, zone_by_name
+from daybrief.core.model import Occurrence
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_UNUSABLE = 2
+EXIT_OUTPUT = 3
+EXIT_SOURCE_FAILED = 4
+_RELATIVE = re.compile(r"([+-]?\d+)([dw])\Z")
+
+
+class UsageError(Exception):
+    """Bad input on the command line: reported in one line, exit code 2."""
+
+
+class OutputError(Exception):
+    """The output could not be made or written: reported in one line, exit code 3."""
+
+
+def add_data_dir(command: argparse.ArgumentParser) -> None:
+    """The options every command takes: where the store is, and what time it is."""
+    command.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder of the store (default: $DAYBRIEF_DATA_DIR, else the platform's data folder)",
+    )
+    add_now(command)
+
+
+def add_now(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--now",
+        default=None,
+        metavar="ISO-8601",
+        help="run as if it were this moment (default: $DAYBRIEF_NOW, else the real time); "
+        "a time without an offset is in your zone",
+    )
+
+
+def clock_of(args: argparse.Namespace) -> Clock:
+    """The one clock of this run: ``--now``, else ``$DAYBRIEF_NOW``, else the system's."""
+    text = getattr(args, "now", None) or os.environ.get("DAYBRIEF_NOW") or ""
+    if not text.strip():
+        return SystemClock()
+    source = "--now" if getattr(args, "now", None) else "DAYBRIEF_NOW"
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{source}: not an ISO 8601 moment: {text!r} (e.g. 2026-03-16T17:30:00+01:00)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=user_zone(getattr(args, "tz", None)))
+    return FixedClock(moment)
+
+
+def now_of(args: argparse.Namespace) -> datetime:
+    """This run's "now", aware, UTC."""
+    return clock_of(args).now()
+
+
+def user_zone(name: str | None) -> tzinfo:
+    if name:
+        zone = zone_by_name(name)
+        if zone is None:
+            raise UsageError(f"--tz: unknown time zone {name!r}")
+        return zone
+    try:
+        from tzlocal import get_localzone
+
+        return get_localzone()
+    except Exception:  # an unset or broken system zone must not stop a cron job
+        return UTC
+
+
+def read_inputs(args: argparse.Namespace) -> list[ParsedCalendar]:
+    calendars: list[ParsedCalendar] = []
+    if args.demo:
+        from daybrief.core.demo import demo_calendar
+
+        today = now_of(args).astimezone(user_zone(getattr(args, "tz", None))).date()
+        calendars.append(read_calendar(demo_calendar(today), "demo.ics", "Demo"))
+    for path in args.files:
+        try:
+            if path == "-":
+                calendars.append(read_calendar(sys.stdin.buffer.read(), "<stdin>"))
+            else:
+                calendars.append(read_file(path))
+        except InvalidCalendar as error:
+            raise UsageError(str(error)) from None
+    return calendars
+
+
+def parse_moment(
+    text: str, zone: tzinfo, *, base: datetime | None = None, now: datetime | None = None
+) -> tuple[datetime, bool]:
+    """A command-line moment: (aware datetime, whether it was a bare date)."""
+    value = text.strip().lower()
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    if value in ("today", "now"):
+        return datetime.combine(today, time(), zone), True
+    if value == "tomorrow":
+        return datetime.combine(today + timedelta(days=1), time(), zone), True
+    relative = _RELATIVE.match(value)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)
+        days = amount * (7 if unit == "w" else 1)
+        anchor = base.date() if base is not None else today
+        return datetime.combine(anchor + timedelta(days=days), time(), zone), True
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(), zone), True
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"not a date: {text!r} (use YYYY-MM-DD, an ISO date-time, today, tomorrow or +Nd)"
+        ) from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)), False
+
+
+def window_of(args: argparse.Namespace, zone: tzinfo) -> tuple[datetime, datetime]:
+    now = now_of(args)
+    start, _ = parse_moment(args.start, zone, now=now)
+    end, end_is_date = parse_moment(args.end, zone, base=start, now=now)
+    if end_is_date and end == start:
+        end = start + timedelta(days=1)
+    if end <= start:
+        raise UsageError(f"--end ({args.end}) is not after --start ({args.start})")
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def load(
+    args: argparse.Namespace, out_err: TextIO
+) -> tuple[list[Occurrence], frozenset[str], tzinfo]:
+    zone = user_zone(args.tz)
+    start, end = window_of(args, zone)
+    if not args.files and not args.demo:
+        return load_from_store(args, zone, start, end)
+    calendars = read_inputs(args)
+    expansion = occurrences_between(calendars, start, end, zone)
+    if not args.quiet:
+        for warning in expansion.warnings:
+            print(f"warning: {warning}", file=out_err)
+    return expansion.occurrences, identity(args.me), zone
+
+
+def load_from_store(
+    args: argparse.Namespace, zone: tzinfo, start: datetime, end: datetime
+) -> tuple[list[Occurrence], frozenset[str], tzinfo]:
+    from daybrief.services.queries import occurrences_in_store, saved_identity
+
+    with open_store_for(args, create=False) as store:
+        occurrences = occurrences_in_store(store, start, end, zone, zone_name(zone))
+        me = identity(args.me) or identity(saved_identity(store))
+    return occurrences, me, zone
+
+
+def zone_name(zone: tzinfo) -> str:
+    return str(getattr(zone, "key", None) or zone)
+
+
+def open_store_for(args: argparse.Namespace, *, create: bool = True) -> Any:
+    from daybrief.services.storage import StoreError, open_store, store_path
+
+    path = store_path(args.data_dir)
+    if not create and not path.exists():
+        raise UsageError(
+            f"no calendar given, and no store at {path} yet: name ICS files, use --demo, "
+            "or run 'daybrief import FILE.ics' first"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open_store(path)
+    except (OSError, StoreError) as error:
+        raise UsageError(f"{path}: {error}") from None
+
+
+def existing_store(args: argparse.Namespace) -> Any:
+    """The store for a read-only view, or None when there is none yet (none is created)."""
+    from daybrief.services.storage import store_path
+
+    return open_store_for(args) if store_path(args.data_dir).exists() else None
+
+
+def json_lines(out: TextIO, rows: Any) -> None:
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def describe(occurrence: Occurrence, zone: tzinfo) -> str:
+    return f"{span(occurrence, zone)} {occurrence.summary or '(no title)'} [{occurrence.calendar}]"
+
+
+def local_day(occurrence: Occurrence, zone: tzinfo) -> date:
+    if occurrence.all_day and occurrence.start_date is not None:
+        return occurrence.start_date
+    return occurrence.start.astimezone(zone).date()
+
+
+def span(occurrence: Occurrence, zone: tzinfo) -> str:
+    if occurrence.all_day:
+        return "all day    "
+    start = occurrence.start.astimezone(zone)
+    end = occurrence.end.astimezone(zone)
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%m-%d %H:%M}"
+    return f"{start:%H:%M}–{end_text}"
+
+
+def describe_day(occurrence: Occurrence, zone: tzinfo) -> str:
+    return f"{local_day(occurrence, zone):%a %Y-%m-%d} {describe(occurrence, zone)}"
+
+
+def write_output(data: bytes, path: str | None, fmt: str, out: TextIO) -> None:
+    if path:
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise OutputError(f"{path}: {error.strerror or error}") from None
+        return
+    if fmt == "pdf":
+        if out.isatty():
+            raise UsageError("a PDF is not for a terminal: give --out FILE.pdf")
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:
+            raise OutputError("this output takes no bytes: give --out FILE.pdf")
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+        return
+    out.write(data.decode("utf-8"))
