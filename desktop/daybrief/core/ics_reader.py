@@ -321,7 +321,9 @@ def _property_pattern(names: frozenset[str] | None) -> LinePattern:
 
 
 # Line ends may be LF, CRLF, or CRCRLF (CRLF files converted once more by a mail gateway).
-_STRUCTURE = LinePattern(rb"(BEGIN|END):[ \t]*([^\r\n]*?)[ \t\r]*$", re.M | re.I)
+# Greedy name, then only CRs: a lazy name before a whitespace run backtracks quadratically
+# on a long run of spaces that does not end the line (the name is stripped anyway).
+_STRUCTURE = LinePattern(rb"(BEGIN|END):([^\r\n]*)\r*$", re.M | re.I)
 _MALFORMED = LinePattern(rb"((?![ \t\r\n])(?![A-Za-z0-9-]+(?:\r*\n[ \t])?[;:])[^\r\n]+)")
 _EVENT_LINES = _property_pattern(EVENT_TIMING_PROPERTIES)
 _DETAIL_LINES = _property_pattern(EVENT_DETAIL_PROPERTIES)
