@@ -7,23 +7,34 @@ the environment. What Daybrief needs beyond it is policy, not protocol: redirect
 followed by hand so every hop is checked (count, scheme, no https→http), the total time and
 the body size are capped while streaming, and gzip is decoded with the same cap.
 
+The time cap covers the whole exchange, not each read: a server trickling one byte a
+second into the status line, a header or a chunk-size line would otherwise keep every
+per-read timeout happy for ever. :func:`bounded` watches the sockets a request opens (an
+audit hook sees each ``connect``) and shuts them down when the time is up, which ends any
+read in progress; the CalDAV client runs under the same watch.
+
 Every message is built from :func:`~daybrief.core.urls.redact_url`, never from the address.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
+import os
 import socket
 import ssl
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from daybrief import __version__
 from daybrief.core.errors import DaybriefError
@@ -75,6 +86,79 @@ class FetchError(DaybriefError):
 Opener = Callable[[urllib.request.Request, float], Any]
 
 
+# ------------------------------------------------------------------ one deadline per exchange
+
+_watch = threading.local()
+_hook_lock = threading.Lock()
+_hook_installed = False
+
+
+def _on_audit(event: str, args: tuple[Any, ...]) -> None:
+    # Called for every audited event in the process: keep the common path to one compare.
+    if event != "socket.connect":
+        return
+    watched: list[tuple[int, Any]] | None = getattr(_watch, "sockets", None)
+    if watched is not None:
+        with contextlib.suppress(Exception):
+            # The descriptor, not the object: TLS wrapping detaches the object from it.
+            watched.append((args[0].fileno(), args[1]))
+
+
+def _install_hook() -> None:
+    global _hook_installed
+    with _hook_lock:
+        if not _hook_installed:
+            sys.addaudithook(_on_audit)
+            _hook_installed = True
+
+
+def _cut(fd: int, peer: Any) -> None:
+    """Shut a watched connection down (ends a blocked read), if the descriptor is still it."""
+    try:
+        sock = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        return  # closed meanwhile, or no longer a socket
+    try:
+        here = sock.getpeername()
+        if isinstance(peer, tuple) and isinstance(here, tuple) and here[:2] != peer[:2]:
+            return  # the number was reused for another connection
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
+@contextlib.contextmanager
+def bounded(seconds: float) -> Iterator[Callable[[], bool]]:
+    """Every connection this thread opens inside the block is cut after ``seconds``.
+
+    Yields a function that says whether the time ran out (then whatever failed inside
+    failed because of it, and should be reported as a timeout).
+    """
+    _install_hook()
+    watched: list[tuple[int, Any]] = []
+    outer = getattr(_watch, "sockets", None)
+    _watch.sockets = watched
+    expired = threading.Event()
+
+    def _expire() -> None:
+        expired.set()
+        for fd, peer in list(watched):
+            _cut(fd, peer)
+
+    timer = threading.Timer(seconds, _expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield expired.is_set
+    finally:
+        timer.cancel()
+        _watch.sockets = outer
+        if outer is not None:
+            outer.extend(watched)
+
+
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     # Returning None makes urllib raise the 3xx as an HTTPError, which fetch() then follows
     # itself after checking the hop.
@@ -115,6 +199,50 @@ def fetch_ics(
         current = normalise_url(url)
     except UnusableAddress as error:
         raise FetchError("address", str(error)) from None
+    current, username, password = _split_user_info(current, username, password)
+    with bounded(limits.total_seconds) as expired:
+        try:
+            return _fetch(current, validators, username, password, limits, open_, clock)
+        except FetchError:
+            if expired():
+                raise _timeout(limits) from None
+            raise
+        except Exception as error:
+            if expired():
+                raise _timeout(limits) from None
+            # Nothing else is expected; still one redacted line, never the address.
+            raise FetchError(
+                "network", f"{redact_url(current)}: download failed ({type(error).__name__})"
+            ) from None
+
+
+def _split_user_info(
+    url: str, username: str | None, password: str | None
+) -> tuple[str, str | None, str | None]:
+    """``https://user:pass@host/…`` as an address without them plus the credentials.
+
+    urllib would take ``user:pass@host`` for the host name ("cannot find the server").
+    Credentials given separately win over those in the address.
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, username, password
+    host = parts.netloc.rsplit("@", 1)[1]
+    if username is None and parts.username:
+        username = unquote(parts.username)
+        password = unquote(parts.password) if parts.password is not None else password
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, "")), username, password
+
+
+def _fetch(
+    current: str,
+    validators: Validators | None,
+    username: str | None,
+    password: str | None,
+    limits: Limits,
+    open_: Opener,
+    clock: Callable[[], float],
+) -> Fetched:
     origin = current
     deadline = clock() + limits.total_seconds
     hops = 0
@@ -140,6 +268,13 @@ def fetch_ics(
                 hops += 1
                 continue
             if status == 304:
+                if validators is None or not (validators.etag or validators.last_modified):
+                    # "Not modified" since nothing: there is no earlier copy to keep.
+                    raise FetchError(
+                        "http",
+                        f"{redact_url(current)} answered 304 (not modified) without being "
+                        "asked to compare; no calendar was sent",
+                    ) from None
                 return Fetched(None, _validators(headers, validators))
             raise _status_error(status, current) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
