@@ -10,6 +10,7 @@ from daybrief.cli.common import (
     EXIT_OK,
     UsageError,
     add_data_dir,
+    day_text,
     describe,
     json_lines,
     load,
@@ -18,6 +19,7 @@ from daybrief.cli.common import (
     open_store_for,
     read_inputs,
     span,
+    terminal_safe,
     user_zone,
     zone_name,
 )
@@ -103,7 +105,7 @@ def _cmd_occurrences(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         this_day = local_day(occurrence, zone)
         if this_day != day:
             day = this_day
-            print(f"\n{day:%A %d %B %Y}", file=out)
+            print(f"\n{day:%A %d %B} {day.year:04d}", file=out)
         flags = []
         if occurrence.event.status == "CANCELLED":
             flags.append("cancelled")
@@ -113,8 +115,8 @@ def _cmd_occurrences(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             flags.append("free")
         suffix = f"  ({', '.join(flags)})" if flags else ""
         print(
-            f"  {span(occurrence, zone)}  {occurrence.summary or '(no title)'}"
-            f"  [{occurrence.calendar}]{suffix}",
+            f"  {span(occurrence, zone)}  {terminal_safe(occurrence.summary) or '(no title)'}"
+            f"  [{terminal_safe(occurrence.calendar)}]{suffix}",
             file=out,
         )
     return EXIT_OK
@@ -137,13 +139,13 @@ def _cmd_conflicts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     for conflict in conflicts:
         print(
-            f"{local_day(conflict.b, zone):%a %Y-%m-%d}  {conflict.overlap_minutes} min overlap: "
+            f"{day_text(local_day(conflict.b, zone))}  {conflict.overlap_minutes} min overlap: "
             f"{describe(conflict.a, zone)}  ×  {describe(conflict.b, zone)}",
             file=out,
         )
     for group in clusters(conflicts):
         if len(group) > 2:
-            names = ", ".join(o.summary or "(no title)" for o in group)
+            names = ", ".join(terminal_safe(o.summary) or "(no title)" for o in group)
             print(f"Cluster of {len(group)} overlapping meetings: {names}", file=out)
     return EXIT_OK
 
@@ -162,8 +164,9 @@ def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for item in found:
         occurrence = item.occurrence
         print(
-            f"{local_day(occurrence, zone):%a %Y-%m-%d}  {span(occurrence, zone)}  "
-            f"{occurrence.summary or '(no title)'}: {item.description}",
+            f"{day_text(local_day(occurrence, zone))}  {span(occurrence, zone)}  "
+            f"{terminal_safe(occurrence.summary) or '(no title)'}: "
+            f"{terminal_safe(item.description)}",
             file=out,
         )
     return EXIT_OK
@@ -227,13 +230,17 @@ def overview(args: argparse.Namespace, out: TextIO) -> int:
         print("\nDouble-booked:", file=out)
         for conflict in conflicts:
             print(
-                f"  {conflict.a.summary} × {conflict.b.summary} ({conflict.overlap_minutes} min)",
+                f"  {terminal_safe(conflict.a.summary)} × {terminal_safe(conflict.b.summary)} "
+                f"({conflict.overlap_minutes} min)",
                 file=out,
             )
     if unconfirmed:
         print("\nNot confirmed:", file=out)
         for item in unconfirmed:
-            print(f"  {item.occurrence.summary}: {item.description}", file=out)
+            print(
+                f"  {terminal_safe(item.occurrence.summary)}: {terminal_safe(item.description)}",
+                file=out,
+            )
     if not me:
         print("\nTell Daybrief who you are: daybrief whoami --save", file=out)
     print("\nMore: daybrief --help", file=out)

@@ -22,7 +22,12 @@ EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
 EXIT_OUTPUT = 3
 EXIT_SOURCE_FAILED = 4
+EXIT_STORE = 5
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 _RELATIVE = re.compile(r"([+-]?\d+)([dw])\Z")
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal may act on: C1 controls
+# (0x9b is a one-byte CSI), line and paragraph separators, bidi overrides.
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class UsageError(Exception):
@@ -176,7 +181,7 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def open_store_for(args: argparse.Namespace, *, create: bool = True) -> Any:
-    from daybrief.services.storage import StoreError, open_store, store_path
+    from daybrief.services.storage import open_store, store_path
 
     path = store_path(args.data_dir)
     if not create and not path.exists():
@@ -184,11 +189,10 @@ def open_store_for(args: argparse.Namespace, *, create: bool = True) -> Any:
             f"no calendar given, and no store at {path} yet: name ICS files, use --demo, "
             "or run 'daybrief import FILE.ics' first"
         )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return open_store(path)
-    except (OSError, StoreError) as error:
-        raise UsageError(f"{path}: {error}") from None
+    # A store that cannot be opened (busy, damaged, newer, read-only folder) is exit 5,
+    # said as what it is; main() turns StoreError and OSError into one line.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return open_store(path)
 
 
 def existing_store(args: argparse.Namespace) -> Any:
@@ -200,11 +204,52 @@ def existing_store(args: argparse.Namespace) -> Any:
 
 def json_lines(out: TextIO, rows: Any) -> None:
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        text = json.dumps(row, ensure_ascii=False)
+        # \u escapes are the same JSON, and nothing a terminal could act on.
+        text = _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        out.write(text + "\n")
+
+
+def terminal_safe(text: str | None) -> str:
+    """Untrusted text (a title, a calendar's name) for one terminal line: no ESC, BEL or
+    other C0/C1 control, no bidi override, line breaks as spaces.
+
+    Calendar text reaches the terminal of whoever runs the command; ESC sequences there
+    recolour, retitle, or (OSC 52) write the clipboard. The briefing's plain-text export
+    cleans the same characters.
+    """
+    if not text:
+        return ""
+    from daybrief.services.export import without_controls
+
+    return " ".join(without_controls(text).split())
+
+
+class TerminalSafe:
+    """A text stream that drops controls from whatever is written (tab and newline kept).
+
+    ``main()`` hands every command its output through this, so no message, warning or
+    line made from calendar text can reach the terminal with an escape sequence in it,
+    even where a command forgot :func:`terminal_safe`. Bytes (``.buffer``, a PDF) pass
+    as they are.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from daybrief.services.export import without_controls
+
+        self._stream.write(without_controls(text).replace("\r", ""))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def describe(occurrence: Occurrence, zone: tzinfo) -> str:
-    return f"{span(occurrence, zone)} {occurrence.summary or '(no title)'} [{occurrence.calendar}]"
+    title = terminal_safe(occurrence.summary) or "(no title)"
+    return f"{span(occurrence, zone)} {title} [{terminal_safe(occurrence.calendar)}]"
 
 
 def local_day(occurrence: Occurrence, zone: tzinfo) -> date:
@@ -223,7 +268,12 @@ def span(occurrence: Occurrence, zone: tzinfo) -> str:
 
 
 def describe_day(occurrence: Occurrence, zone: tzinfo) -> str:
-    return f"{local_day(occurrence, zone):%a %Y-%m-%d} {describe(occurrence, zone)}"
+    return f"{day_text(local_day(occurrence, zone))} {describe(occurrence, zone)}"
+
+
+def day_text(day: date) -> str:
+    """``Mon 2026-03-02``; not ``%Y``, which leaves years before 1000 unpadded."""
+    return f"{day:%a} {day.isoformat()}"
 
 
 def write_output(data: bytes, path: str | None, fmt: str, out: TextIO) -> None:

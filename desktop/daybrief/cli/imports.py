@@ -10,6 +10,7 @@ from daybrief.cli.common import (
     EXIT_UNUSABLE,
     UsageError,
     add_data_dir,
+    day_text,
     describe_day,
     local_day,
     now_of,
@@ -84,7 +85,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for before, after in report.moved[:10]:
                 print(
                     f"  moved: {describe_day(before, zone)} -> "
-                    f"{local_day(after, zone):%a %Y-%m-%d} {span(after, zone)}",
+                    f"{day_text(local_day(after, zone))} {span(after, zone)}",
                     file=out,
                 )
             for warning in report.warnings:

@@ -1,28 +1,42 @@
 """``daybrief`` on the command line: the engine's answers, for people and for scripts.
 
 Exit codes:
-    0  success;
-    1  ``brief --check`` found problems on the day (the briefing is still written);
-    2  unusable input: missing file, not a calendar, bad date or zone, no store and no
-       calendar given, an unknown source, a CalDAV account with several calendars and no
-       ``--calendar``, no keyring to keep a password in; a one-line reason on stderr;
-    3  the output could not be made or written: ``--out`` not writable, no Qt for
-       ``--format pdf``; a one-line reason on stderr;
-    4  a calendar source could not be fetched (network, server, password, not a
-       calendar): its last good data is kept and the reason is on stderr.
+    0   success;
+    1   ``brief --check`` found problems on the day (the briefing is still written);
+        nothing else exits 1, so cron can rely on it;
+    2   unusable input: missing file, not a calendar, a file over the size cap, bad date or
+        zone, a bad backup, no store and no calendar given, an unknown source, a CalDAV
+        account with several calendars and no ``--calendar``, no password and no way to
+        get one; a one-line reason on stderr;
+    3   the output could not be made or written: ``--out`` not writable, no Qt for
+        ``--format pdf``; a one-line reason on stderr;
+    4   a calendar source could not be fetched (network, server, password, not a
+        calendar): its last good data is kept and the reason is on stderr;
+    5   the store or its data folder cannot be used right now: another Daybrief kept it
+        busy for more than 5 s, the disk is full, the folder is read-only, the file is
+        damaged or from a newer Daybrief; nothing was changed, a one-line reason on stderr;
+    70  an internal error (a bug): the traceback is written to a ``crash-*.log`` file in
+        the data folder, whose path is printed; nothing acknowledged was lost;
+    130 interrupted (Ctrl-C).
 
 Warnings about broken events also go to stderr, so ``--json`` output on stdout stays clean.
+Everything written to the terminal is stripped of control characters (calendar text may
+hold escape sequences); ``--json`` escapes them instead.
 
 Calendar sources (``daybrief sources add|list|remove|refresh``) keep addresses and
-passwords in the OS keyring only; ``--password-stdin`` reads a password from the first
-line of standard input, so it never appears in the process list or shell history.
+passwords in the OS keyring when there is one; ``--password-stdin`` reads a password from
+the first line of standard input and ``--password-command CMD`` from the first line CMD
+prints, so it never appears in the process list or shell history.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -30,22 +44,28 @@ from typing import TextIO
 from daybrief import __version__
 from daybrief.cli import brief, calendar, imports, sources, templates
 from daybrief.cli.common import (
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_PROBLEMS,
     EXIT_SOURCE_FAILED,
+    EXIT_STORE,
     EXIT_UNUSABLE,
     OutputError,
+    TerminalSafe,
     UsageError,
     add_data_dir,
     add_now,
+    terminal_safe,
 )
 
 __all__ = [
+    "EXIT_INTERNAL",
     "EXIT_OK",
     "EXIT_OUTPUT",
     "EXIT_PROBLEMS",
     "EXIT_SOURCE_FAILED",
+    "EXIT_STORE",
     "EXIT_UNUSABLE",
     "main",
 ]
@@ -64,22 +84,77 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["window" if has_display() else "import", *argv]
     parser = _parser()
     args = parser.parse_args(argv)
+    out, err = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
     try:
         if not getattr(args, "command", None):
             from daybrief.app import has_display, run
 
-            return run() if has_display() else calendar.overview(args, sys.stdout)
-        return int(args.run(args, sys.stdout, sys.stderr))
+            return run() if has_display() else calendar.overview(args, out)
+        return int(args.run(args, out, err))
     except UsageError as error:
-        print(f"daybrief: {error}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return _fail(err, error, EXIT_UNUSABLE)
     except OutputError as error:
-        print(f"daybrief: {error}", file=sys.stderr)
-        return EXIT_OUTPUT
+        return _fail(err, error, EXIT_OUTPUT)
     except BrokenPipeError:
         # `daybrief ... | head` is fine; keep Python from complaining again at exit.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
+    except KeyboardInterrupt:
+        return _fail(err, "interrupted", 130)
+    except Exception as error:
+        expected = _expected(error)
+        if expected is not None:
+            return _fail(err, expected[1], expected[0])
+        return _crashed(args, err, error)
+
+
+def _fail(err: TextIO, message: object, code: int) -> int:
+    text = terminal_safe(str(message)) or type(message).__name__
+    print(f"daybrief: {text}", file=err)
+    return code
+
+
+def _expected(error: Exception) -> tuple[int, str] | None:
+    """(exit code, one-line message) for a failure of the machine, not of Daybrief."""
+    from daybrief.services.storage import BackupError, StoreError
+
+    if isinstance(error, BackupError):
+        return EXIT_UNUSABLE, str(error)
+    if isinstance(error, StoreError):
+        return EXIT_STORE, str(error)
+    if isinstance(error, MemoryError):
+        return EXIT_STORE, "not enough memory for this; nothing was changed"
+    if isinstance(error, OSError) and error.errno is not None:
+        where = f"{error.filename}: " if error.filename else ""
+        reason = error.strerror or errno.errorcode.get(error.errno, str(error.errno))
+        if error.errno == errno.ENOSPC:
+            reason = "the disk is full"
+        return EXIT_STORE, f"{where}{reason}; nothing was changed"
+    return None
+
+
+def _crashed(args: argparse.Namespace, err: TextIO, error: BaseException) -> int:
+    """A bug: the traceback to a log file in the data folder (else the temp folder)."""
+    text = "".join(traceback.format_exception(error))
+    from daybrief.services.storage import data_dir
+
+    for folder in (data_dir(getattr(args, "data_dir", None)), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # mkstemp: a new name each time, readable by the user only.
+            handle, name = tempfile.mkstemp(prefix="crash-", suffix=".log", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8") as log:
+                log.write(f"daybrief {__version__}: {' '.join(sys.argv)}\n{text}")
+        except OSError:
+            continue
+        print(
+            f"daybrief: internal error ({type(error).__name__}); please report it with the "
+            f"log {name}",
+            file=err,
+        )
+        return EXIT_INTERNAL
+    print(text, file=err)
+    return EXIT_INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:

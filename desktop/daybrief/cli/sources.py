@@ -14,6 +14,7 @@ from daybrief.cli.common import (
     json_lines,
     now_of,
     open_store_for,
+    terminal_safe,
 )
 from daybrief.core.errors import InvalidCalendar
 
@@ -110,10 +111,14 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if subscription.choices:
         print("This CalDAV account has several calendars:", file=err)
         for calendar in subscription.choices:
-            print(f"  {calendar.name}", file=err)
+            print(f"  {terminal_safe(calendar.name)}", file=err)
         raise UsageError("pick one with --calendar NAME (or --calendar all)")
     for result in subscription.added:
-        print(f"Added {result.name!r} (id {result.source_id}): {result.summary()}", file=out)
+        print(
+            f"Added '{terminal_safe(result.name)}' (id {result.source_id}): "
+            f"{terminal_safe(result.summary())}",
+            file=out,
+        )
         if result.report is not None:
             for warning in result.report.warnings:
                 print(f"  skipped: {warning}", file=err)
@@ -134,14 +139,15 @@ def _cmd_sources_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         row = status.to_dict()
         when = str(row["last_success_at"] or "never")[:16].replace("T", " ")
         print(
-            f"{row['id']:>3}  {row['name']}  [{row['kind']}]  {row['address']}  "
+            f"{row['id']:>3}  {terminal_safe(row['name'])}  [{row['kind']}]  "
+            f"{terminal_safe(row['address'])}  "
             f"{row['occurrences']} occurrences, last good {when}",
             file=out,
         )
         if status.problem:
             retry = status.next_retry_at
             again = f"; next try {retry:%Y-%m-%d %H:%M} UTC" if retry else ""
-            print(f"     problem: {status.problem}{again}", file=out)
+            print(f"     problem: {terminal_safe(status.problem)}{again}", file=out)
     return EXIT_OK
 
 
@@ -164,7 +170,10 @@ def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     with open_store_for(args, create=False) as store:
         source = _one_source(store, args.source)
         remove_source(store, source.id, KeyringStore())
-    print(f"Removed {source.name!r}; your notes and checklists on its meetings stay.", file=out)
+    print(
+        f"Removed '{terminal_safe(source.name)}'; your notes and checklists on its meetings stay.",
+        file=out,
+    )
     return EXIT_OK
 
 

@@ -12,13 +12,13 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 import icalendar
 
 from daybrief.core.clients import ClientDirectory
 from daybrief.core.errors import InvalidCalendar
-from daybrief.core.model import Occurrence
+from daybrief.core.model import Occurrence, format_utc
 from daybrief.services.agenda import key_of
 from daybrief.services.export.ics import calendar, text_value
 from daybrief.services.preferences import Preferences
@@ -174,7 +174,8 @@ def by_client(rows: Sequence[FollowUpRow]) -> list[FollowUpGroup]:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # From format_utc: strftime leaves years before 1000 unpadded.
+    return format_utc(moment).replace("-", "").replace(":", "")
 
 
 def store_token(store: Store) -> str:

@@ -43,7 +43,12 @@ def utc_now() -> datetime:
 
 def format_timestamp(moment: datetime) -> str:
     """Timestamps as stored: UTC, microseconds, ``Z`` — sortable as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = moment.astimezone(UTC)
+    # Not strftime: glibc's %Y writes year 1 as "1", which no parser reads back.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
+        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}Z"
+    )
 
 
 @dataclass(frozen=True, slots=True)

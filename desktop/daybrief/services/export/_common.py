@@ -31,6 +31,11 @@ PROBLEM_TITLES: dict[ProblemKind, str] = {
 }
 
 
+def without_controls(text: str) -> str:
+    """Text without C0/C1 controls (tab, line feed and carriage return kept) or bidi overrides."""
+    return _INVISIBLE.sub("", text)
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

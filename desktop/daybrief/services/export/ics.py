@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from daybrief.core.briefing import Briefing, FollowUpEntry, PrepSlot
+from daybrief.core.model import format_utc
 from daybrief.services.export._common import one_line
 
 PRODID = "-//Daybrief//Briefing export//EN"
@@ -56,7 +57,8 @@ def calendar(components: Iterable[list[str]], *, method: str | None = None) -> s
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # From format_utc: strftime leaves years before 1000 unpadded.
+    return format_utc(moment).replace("-", "").replace(":", "")
 
 
 def _todo(item: FollowUpEntry, stamp: datetime, redacted: bool) -> list[str]:

@@ -1,0 +1,255 @@
+"""Issue 19 on the command line: old years, terminal escapes, exit codes for faults."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from daybrief.cli.main import main
+from daybrief.services import storage
+
+NOW = "2026-03-02T18:00:00Z"
+
+ANCIENT = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Ancient\r\n"
+    "BEGIN:VEVENT\r\nUID:forever\r\nSUMMARY:Forever\r\n"
+    "DTSTART;VALUE=DATE:00010101\r\nDTEND;VALUE=DATE:99991231\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:old\r\nSUMMARY:Old\r\nDTSTART:05000101T090000Z\r\n"
+    "RRULE:FREQ=YEARLY;COUNT=3\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([*args, "--now", NOW])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture()
+def ancient(tmp_path: Path) -> Path:
+    path = tmp_path / "ancient.ics"
+    path.write_text(ANCIENT, encoding="utf-8")
+    return path
+
+
+def _json_rows(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+# --- 1: years before 1000 -------------------------------------------------------------------
+
+
+def _store_works(capsys, data: Path, calendar: Path) -> None:
+    for args in (
+        ["import", str(calendar)],
+        ["import", str(calendar)],
+        ["brief", "--no-mark-seen"],
+        ["brief"],
+        ["brief"],
+    ):
+        code, _, err = run(capsys, *args, "--data-dir", str(data))
+        assert code == 0, (args, err)
+        assert "Traceback" not in err
+    code, out, err = run(
+        capsys, "occurrences", "--data-dir", str(data), "--start", "0001-01-01",
+        "--end", "0001-01-02", "--tz", "UTC", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    (row,) = _json_rows(out)
+    assert (row["start_utc"], row["end_utc"]) == ("0001-01-01T00:00:00Z", "9999-12-31T00:00:00Z")
+    assert (row["start_date"], row["end_date"]) == ("0001-01-01", "9999-12-31")
+    code, _, err = run(capsys, "sources", "remove", "Ancient", "--data-dir", str(data))
+    assert code == 0, err
+
+
+def test_every_year_from_1_to_9999_survives_the_store_and_json(capsys, tmp_path, ancient):
+    _store_works(capsys, tmp_path / "data", ancient)
+
+
+def test_years_before_1000_read_from_a_file_come_out_padded(capsys, ancient):
+    code, out, err = run(
+        capsys, "occurrences", str(ancient), "--start", "0500-01-01", "--end", "0502-12-31",
+        "--tz", "UTC", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    old = [r for r in _json_rows(out) if r["uid"] == "old"]
+    assert [r["start_utc"] for r in old] == [
+        "0500-01-01T09:00:00Z",
+        "0501-01-01T09:00:00Z",
+        "0502-01-01T09:00:00Z",
+    ]
+    assert old[1]["recurrence_id"] == "0501-01-01T09:00:00Z"
+
+
+def test_a_store_poisoned_by_an_older_version_is_repaired_on_open(capsys, tmp_path, ancient):
+    data = tmp_path / "data"
+    code, _, err = run(capsys, "import", str(ancient), "--data-dir", str(data))
+    assert code == 0, err
+    # As versions before schema 9 wrote them: year 1 as "1-01-01T…", no padding.
+    con = sqlite3.connect(data / "daybrief.sqlite3")
+    con.execute(
+        "UPDATE occurrences SET start_utc = substr(start_utc, 4) WHERE start_utc LIKE '0001-%'"
+    )
+    con.execute(
+        "INSERT INTO meetings (meeting_key, uid, recurrence_id, summary, start_utc, calendar, "
+        "created_at, updated_at) VALUES ('old' || char(31) || '501-01-01T09:00:00Z', 'old', "
+        "'501-01-01T09:00:00Z', 'Old', '501-01-01T09:00:00.000000Z', 'Ancient', "
+        "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')"
+    )
+    con.execute(
+        "INSERT INTO notes (meeting_key, text, created_at, updated_at) VALUES "
+        "('old' || char(31) || '501-01-01T09:00:00Z', 'kept', '2026-01-01T00:00:00.000000Z', "
+        "'2026-01-01T00:00:00.000000Z')"
+    )
+    con.execute("PRAGMA user_version = 8")
+    con.commit()
+    assert con.execute("SELECT count(*) FROM occurrences WHERE start_utc = '1-01-01T00:00:00Z'")
+    con.close()
+
+    _store_works(capsys, data, ancient)
+    con = sqlite3.connect(data / "daybrief.sqlite3")
+    keys = [row[0] for row in con.execute("SELECT meeting_key FROM notes")]
+    assert keys == ["old\x1f0501-01-01T09:00:00Z"]
+    assert con.execute("SELECT start_utc, recurrence_id FROM meetings").fetchall() == [
+        ("0501-01-01T09:00:00.000000Z", "0501-01-01T09:00:00Z")
+    ]
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
+
+
+# --- 7: terminal escapes ---------------------------------------------------------------------
+
+HOSTILE = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    "X-WR-CALNAME:Evil\x1b]0;pwned\x07\x1b]52;c;ZWNobyBwd25lZA==\x07\x9b31m\r\n"
+    "BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Bell\x07 and \x1b[2J clear\u202e\r\n"
+    "DTSTART:20260303T090000Z\r\nDTEND:20260303T100000Z\r\n"
+    "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:me@example.com\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Other\x1bP\r\n"
+    "DTSTART:20260303T093000Z\r\nDTEND:20260303T103000Z\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+_CONTROLS = {chr(c) for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0)]} | {"\u202e"}
+
+
+def _assert_clean(text: str) -> None:
+    found = {c for c in text if c in _CONTROLS}
+    assert not found, f"control characters reached the terminal: {sorted(map(ord, found))}"
+
+
+def test_no_control_character_from_a_calendar_reaches_the_terminal(capsys, tmp_path):
+    path = tmp_path / "evil.ics"
+    path.write_bytes(HOSTILE.encode())
+    data = str(tmp_path / "data")
+    window = ["--start", "2026-03-03", "--end", "2026-03-04", "--tz", "UTC"]
+    runs = [
+        ["occurrences", str(path), *window],
+        ["conflicts", str(path), *window],
+        ["unconfirmed", str(path), *window, "--me", "me@example.com"],
+        ["import", str(path), "--data-dir", data],
+        ["occurrences", "--data-dir", data, *window],
+        ["sources", "list", "--data-dir", data],
+        ["brief", "--data-dir", data, "--date", "2026-03-03"],
+        ["sources", "remove", "1", "--data-dir", data],
+    ]
+    for args in runs:
+        code, out, err = run(capsys, *args)
+        assert code in (0, 1), (args, err)
+        assert out.strip(), args
+        _assert_clean(out)
+        _assert_clean(err)
+    code, out, _ = run(capsys, "occurrences", str(path), *window, "--json")
+    _assert_clean(out)
+    rows = _json_rows(out)  # still the calendar's text, escaped rather than lost
+    assert rows[0]["summary"] == "Bell\x07 and \x1b[2J clear\u202e"
+    assert rows[0]["calendar"].startswith("Evil\x1b]0;pwned")
+
+
+# --- 9: faults get a line and an exit code; bugs get 70 and a log ------------------------------
+
+
+def test_an_unexpected_error_exits_70_with_the_traceback_in_a_log(capsys, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("daybrief.services.queries.occurrences_in_store", broken)
+    path = tmp_path / "cal.ics"
+    path.write_text(ANCIENT)
+    assert run(capsys, "import", str(path), "--data-dir", str(data))[0] == 0
+    code, _, err = run(capsys, "occurrences", "--data-dir", str(data))
+    assert code == 70
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    (log,) = data.glob("crash-*.log")
+    assert str(log) in err
+    assert "RuntimeError: a bug" in log.read_text()
+    assert log.stat().st_mode & 0o077 == 0
+
+
+def _imported(capsys, tmp_path) -> Path:
+    data = tmp_path / "data"
+    path = tmp_path / "cal.ics"
+    path.write_text(HOSTILE)
+    assert run(capsys, "import", str(path), "--data-dir", str(data))[0] == 0
+    return data
+
+
+def test_a_store_kept_busy_by_another_process_is_exit_5(capsys, tmp_path, monkeypatch):
+    data = _imported(capsys, tmp_path)
+    monkeypatch.setattr(storage, "open_store", functools.partial(storage.open_store, timeout=0.2))
+    holder = sqlite3.connect(data / "daybrief.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, _, err = run(capsys, "import", str(tmp_path / "cal.ics"), "--data-dir", str(data))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 5
+    assert "busy" in err and "Traceback" not in err
+
+
+def test_a_full_disk_is_exit_5_and_changes_nothing(capsys, tmp_path, monkeypatch):
+    data = _imported(capsys, tmp_path)
+    real = storage.open_store
+
+    def small(path, **kwargs):
+        store = real(path, **kwargs)
+        pages = store.query_one("PRAGMA page_count")[0]
+        store.execute(f"PRAGMA max_page_count = {pages}")  # SQLITE_FULL on the next page
+        return store
+
+    monkeypatch.setattr(storage, "open_store", small)
+    big = tmp_path / "big.ics"
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:e{i}\r\nSUMMARY:{'x' * 200}\r\nDTSTART:20260303T090000Z\r\n"
+        "END:VEVENT\r\n"
+        for i in range(500)
+    )
+    big.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n")
+    code, _, err = run(capsys, "import", str(big), "--data-dir", str(data))
+    assert code == 5, err
+    assert "full" in err and "Traceback" not in err
+    monkeypatch.undo()
+    code, out, _ = run(capsys, "sources", "list", "--data-dir", str(data))
+    assert code == 0 and "big" not in out
+
+
+def test_a_damaged_store_is_exit_5_with_what_happened(capsys, tmp_path):
+    data = _imported(capsys, tmp_path)
+    path = data / "daybrief.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    raw = bytearray(path.read_bytes())
+    for offset in range(4096, len(raw), 4096):  # every page but the header's
+        raw[offset + 8 : offset + 4096] = b"\xa5" * (4096 - 8)
+    path.write_bytes(bytes(raw))
+    code, _, err = run(capsys, "occurrences", "--data-dir", str(data))
+    assert code == 5, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
