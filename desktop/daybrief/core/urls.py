@@ -68,6 +68,40 @@ def same_origin(a: str, b: str) -> bool:
     )
 
 
+# Second-level labels under which a country's registry hands out names (example.co.uk):
+# no public-suffix list ships with Daybrief, and these cover the common cases. A miss only
+# makes the check stricter for such a domain, never looser.
+_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
+
+
+def site_of(host: str) -> str:
+    """The registrable domain of a host name (``p07-caldav.icloud.com`` → ``icloud.com``);
+    an IP address is its own site."""
+    host = host.lower().rstrip(".")
+    labels = host.split(".")
+    if ":" in host or all(label.isdigit() for label in labels) or len(labels) <= 2:
+        return host
+    keep = 3 if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def may_send_credentials(given: str, target: str) -> bool:
+    """Whether the password typed for address ``given`` may go with a request to ``target``.
+
+    Only to the host the user typed, or a host of the same registrable domain (iCloud
+    sends each account to its own ``pNN-caldav.icloud.com``); never to another site, and
+    never over plain http when the user typed https.
+    """
+    first, second = urlsplit(given), urlsplit(target)
+    if not first.hostname or not second.hostname:
+        return False
+    if first.scheme.lower() == "https" and second.scheme.lower() != "https":
+        return False
+    if first.hostname.lower() == second.hostname.lower():
+        return True
+    return site_of(first.hostname) == site_of(second.hostname)
+
+
 def next_hop(current: str, location: str | None, hops_so_far: int, max_redirects: int) -> str:
     """Where a redirect from ``current`` to ``location`` leads, if Daybrief may follow it.
 

@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from daybrief.core.urls import UnusableAddress, normalise_url, redact_url
+from daybrief.core.urls import UnusableAddress, may_send_credentials, normalise_url, redact_url
 from daybrief.services.credentials import Secret
-from daybrief.services.fetch import FetchError
+from daybrief.services.fetch import FetchError, Limits, bounded, too_big
 from daybrief.store.source_sync import CalendarObject, SyncState
 
 TIMEOUT_SECONDS = 30
@@ -53,6 +53,11 @@ class Changes:
     fetched: tuple[datetime, datetime] | None = None
 
 
+LIMITS = Limits(total_seconds=TIMEOUT_SECONDS)
+"""Each CalDAV response is capped like an ICS download: size, and time for the whole
+exchange (a REPORT that never ends, or one that trickles, is cut)."""
+
+
 def _client(secret: Secret, url: str | None = None) -> Any:
     from caldav.davclient import DAVClient
 
@@ -60,13 +65,81 @@ def _client(secret: Secret, url: str | None = None) -> Any:
         address = normalise_url(url or secret.url)
     except UnusableAddress as error:
         raise FetchError("address", str(error)) from None
-    return DAVClient(
+    client = DAVClient(
         url=address,
         username=secret.username,
         password=secret.password,
         timeout=TIMEOUT_SECONDS,
         # The address was given in full; guessing others from a domain is not wanted here.
         enable_rfc6764=False,
+    )
+    client.session = _GuardedSession(client.session, address, LIMITS)
+    return client
+
+
+class _GuardedSession:
+    """The HTTP session under ``caldav``, with Daybrief's policy on every request.
+
+    - Credentials go only where :func:`may_send_credentials` allows: a calendar home or
+      principal on another site gets the request without them.
+    - The response is read here, streamed, within :data:`LIMITS` (size and total time),
+      and handed to ``caldav`` already read.
+    """
+
+    def __init__(self, session: Any, given: str, limits: Limits) -> None:
+        self._session = session
+        self._given = given
+        self._limits = limits
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        if not may_send_credentials(self._given, str(url)):
+            kwargs["auth"] = None
+            headers = kwargs.get("headers")
+            if headers is not None:
+                kwargs["headers"] = {
+                    k: v for k, v in dict(headers).items() if k.lower() != "authorization"
+                }
+        kwargs["stream"] = True
+        with bounded(self._limits.total_seconds) as expired:
+            try:
+                response = self._session.request(method, url, **kwargs)
+                body = self._read(response)
+            except FetchError:
+                raise
+            except Exception:
+                if expired():
+                    raise _timeout(url) from None
+                raise
+            if expired():
+                raise _timeout(url)
+        response._content = body
+        response._content_consumed = True
+        return response
+
+    def _read(self, response: Any) -> bytes:
+        cap = self._limits.max_bytes
+        declared = str(response.headers.get("Content-Length") or "")
+        if declared.isdigit() and int(declared) > cap:
+            response.close()
+            raise too_big(self._limits)
+        parts: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > cap:
+                response.close()
+                raise too_big(self._limits)
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+def _timeout(url: str) -> FetchError:
+    return FetchError(
+        "timeout",
+        f"{redact_url(str(url))} took longer than {TIMEOUT_SECONDS:g} s to answer; try again later",
     )
 
 

@@ -318,7 +318,7 @@ def _timeout(limits: Limits) -> FetchError:
     )
 
 
-def _too_big(limits: Limits) -> FetchError:
+def too_big(limits: Limits) -> FetchError:
     return FetchError(
         "too-big", f"the calendar is larger than {limits.max_bytes // MB or 1} MB; not imported"
     )
@@ -329,7 +329,7 @@ def _read_body(
 ) -> bytes:
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
-        raise _too_big(limits)
+        raise too_big(limits)
     encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding not in ("identity", "gzip", "x-gzip"):
         raise FetchError("http", f"the server sent an encoding Daybrief cannot read ({encoding})")
@@ -348,10 +348,10 @@ def _read_body(
                 # max_length keeps a small bomb from expanding past the cap in memory.
                 chunk = inflater.decompress(chunk, limits.max_bytes + 1 - size)
                 if inflater.unconsumed_tail:
-                    raise _too_big(limits)
+                    raise too_big(limits)
             size += len(chunk)
             if size > limits.max_bytes:
-                raise _too_big(limits)
+                raise too_big(limits)
             parts.append(chunk)
     except TimeoutError:
         raise _timeout(limits) from None
