@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -253,3 +255,21 @@ def test_a_damaged_store_is_exit_5_with_what_happened(capsys, tmp_path):
     code, _, err = run(capsys, "occurrences", "--data-dir", str(data))
     assert code == 5, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+# --- 11: exports are private --------------------------------------------------------------------
+
+
+def test_a_brief_written_to_a_file_is_readable_by_the_user_only(capsys, tmp_path):
+    data = _imported(capsys, tmp_path)
+    previous = os.umask(0o022)
+    try:
+        target = tmp_path / "brief.html"
+        code, _, err = run(
+            capsys, "brief", "--data-dir", str(data), "--date", "2026-03-03",
+            "--format", "html", "--out", str(target),
+        )  # fmt: skip
+    finally:
+        os.umask(previous)
+    assert code in (0, 1), err
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

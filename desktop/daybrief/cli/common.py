@@ -278,9 +278,10 @@ def day_text(day: date) -> str:
 
 def write_output(data: bytes, path: str | None, fmt: str, out: TextIO) -> None:
     if path:
+        from daybrief.services.storage import write_private_file
+
         try:
-            with open(path, "wb") as handle:
-                handle.write(data)
+            write_private_file(path, data)
         except OSError as error:
             raise OutputError(f"{path}: {error.strerror or error}") from None
         return

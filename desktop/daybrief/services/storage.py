@@ -6,6 +6,7 @@ store package themselves (DEVELOPERS.md: ui and cli sit on services only).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from daybrief.store import (
@@ -35,6 +36,7 @@ __all__ = [
     "restore_backup",
     "store_path",
     "utc_now",
+    "write_private_file",
 ]
 
 
@@ -53,3 +55,11 @@ def restore_backup(store: Store, path: str | Path, *, replace: bool = False) -> 
     """
     data = read_backup(path)
     return import_user_data(store, data, replace=replace)
+
+
+def write_private_file(path: str | Path, data: bytes) -> None:
+    """Write an export readable by the user only (0600 when new; an existing file keeps
+    the mode its owner gave it). Briefings hold names, notes and follow-ups."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)

@@ -16,6 +16,7 @@ same data folder is refused with a clear message instead of double-firing remind
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sqlite3
 import time
@@ -262,6 +263,41 @@ class Store:
         return StoreError(f"{self.path}: {exc}")
 
 
+def make_private(path: Path) -> None:
+    """The store readable by its owner only: calendars, notes and follow-ups are private.
+
+    The data folder is made 0700 when Daybrief creates it (or it is the platform's default
+    one); a folder the user chose with ``--data-dir`` keeps its mode, but the store file and
+    its ``-wal``/``-shm`` companions are 0600 either way. A new store file is created 0600
+    before SQLite opens it, and SQLite gives the WAL and shared-memory files the store's
+    mode.
+    """
+    from daybrief.store.paths import data_dir
+
+    folder = path.parent
+    created = not folder.exists()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if created or folder == data_dir(None, {}):
+        _tighten(folder, 0o700)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for companion in ("", "-wal", "-shm"):
+        _tighten(path.with_name(path.name + companion), 0o600)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """chmod to ``mode`` when the file is the user's and others could read it."""
+    if os.name != "posix":
+        return  # Windows: the profile folder's ACL already keeps other users out
+    try:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(mode)
+    except OSError:
+        pass  # absent (no WAL yet), or not ours: nothing to tighten
+
+
 def open_store(
     path: str | Path,
     *,
@@ -280,7 +316,7 @@ def open_store(
     path = Path(path)
     steps = list(bundled_migrations() if migrations is None else migrations)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(path)
     except OSError as exc:
         raise StoreError(f"{path.parent}: cannot create the data folder ({exc})") from exc
     lock: InstanceLock | None = None

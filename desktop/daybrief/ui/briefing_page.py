@@ -31,6 +31,7 @@ from daybrief.services.briefing import briefing_from_store, mark_seen, render
 from daybrief.services.export._common import safe_url
 from daybrief.services.export.html import render_html
 from daybrief.services.export.ics import prep_slots_ics
+from daybrief.services.storage import write_private_file
 from daybrief.store.db import Store
 from daybrief.store.userdata import UserData
 
@@ -270,9 +271,9 @@ class BriefingPage(QWidget):
             return None
         try:
             if fmt == "prep-ics":
-                path.write_text(prep_slots_ics(briefing, slots), encoding="utf-8", newline="")
+                write_private_file(path, prep_slots_ics(briefing, slots).encode("utf-8"))
                 return path
-            path.write_bytes(export_bytes(briefing, fmt))
+            write_private_file(path, export_bytes(briefing, fmt))
         except (OSError, RuntimeError, ValueError) as error:
             QMessageBox.warning(self, "Export", f"Could not write {path}: {error}")
             return None

@@ -59,6 +59,7 @@ from daybrief.services.followups import (
     import_follow_ups_ics,
 )
 from daybrief.services.preferences import Preferences
+from daybrief.services.storage import write_private_file
 from daybrief.store.db import Store, open_store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
@@ -501,7 +502,7 @@ class FollowUpsPage(QWidget):
             if kind == "ics"
             else follow_ups_to_markdown(self.store, self.today())
         )
-        path.write_text(text, encoding="utf-8", newline="")
+        write_private_file(path, text.encode("utf-8"))
 
     def import_tasks(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
