@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import json
 import os
 import sqlite3
@@ -13,6 +15,7 @@ import pytest
 
 from daybrief.cli.main import main
 from daybrief.services import storage
+from daybrief.store.db import bundled_migrations, open_store
 
 NOW = "2026-03-02T18:00:00Z"
 
@@ -92,7 +95,21 @@ def test_a_store_poisoned_by_an_older_version_is_repaired_on_open(capsys, tmp_pa
     data = tmp_path / "data"
     code, _, err = run(capsys, "import", str(ancient), "--data-dir", str(data))
     assert code == 0, err
-    # As versions before schema 9 wrote them: year 1 as "1-01-01T…", no padding.
+    # A schema-8 store (as versions before the fix left it) holding the same calendar.
+    current = data / "daybrief.sqlite3"
+    old = tmp_path / "old.sqlite3"
+    open_store(old, migrations=bundled_migrations()[:8]).close()
+    con = sqlite3.connect(old)
+    con.execute("ATTACH ? AS new", (str(current),))
+    for table in ("sources", "source_content", "source_blocks", "occurrences", "source_sync"):
+        con.execute(f"INSERT INTO {table} SELECT * FROM new.{table}")
+    con.commit()
+    con.execute("DETACH new")
+    con.close()
+    for companion in ("-wal", "-shm"):
+        current.with_name(current.name + companion).unlink(missing_ok=True)
+    old.replace(current)
+    # Timestamps as those versions wrote them: year 1 as "1-01-01T…", no padding.
     con = sqlite3.connect(data / "daybrief.sqlite3")
     con.execute(
         "UPDATE occurrences SET start_utc = substr(start_utc, 4) WHERE start_utc LIKE '0001-%'"
@@ -108,7 +125,6 @@ def test_a_store_poisoned_by_an_older_version_is_repaired_on_open(capsys, tmp_pa
         "('old' || char(31) || '501-01-01T09:00:00Z', 'kept', '2026-01-01T00:00:00.000000Z', "
         "'2026-01-01T00:00:00.000000Z')"
     )
-    con.execute("PRAGMA user_version = 8")
     con.commit()
     assert con.execute("SELECT count(*) FROM occurrences WHERE start_utc = '1-01-01T00:00:00Z'")
     con.close()
@@ -273,3 +289,82 @@ def test_a_brief_written_to_a_file_is_readable_by_the_user_only(capsys, tmp_path
         os.umask(previous)
     assert code in (0, 1), err
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+# --- 12: headless machines keep their subscriptions ------------------------------------------
+
+
+def _run_in(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return run(capsys, *args)
+
+
+def _protected(calendar_server, path: str, password: str) -> None:
+    from tests.network import Reply, ics, tomorrow_at
+
+    expected = "Basic " + base64.b64encode(f"me:{password}".encode()).decode()
+    body = ics(("p-1", "Private", tomorrow_at(9)), name="Private")
+
+    def route(handler):
+        if handler.headers.get("Authorization") != expected:
+            return Reply(401, b"no")
+        return Reply(body=body)
+
+    calendar_server.routes[path] = route
+
+
+def test_without_a_keyring_a_password_command_keeps_a_subscription_alive(
+    capsys, monkeypatch, tmp_path, calendar_server, no_keyring
+):
+    password = "pw-from-command-8Kq"
+    _protected(calendar_server, "/p.ics", password)
+    data = ["--data-dir", str(tmp_path / "data")]
+    url = calendar_server.url("/p.ics")
+    secret_file = tmp_path / "secret.txt"  # as `pass show` would print it
+    secret_file.write_text(f"{password}\nsecond line\n")
+    command = f"cat '{secret_file}'"
+    code, out, err = _run_in(
+        capsys, monkeypatch, "sources", "add", url, "--user", "me",
+        "--password-command", command, *data,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Added 'Private'" in out and "kept in the store" in err
+    code, out, err = _run_in(capsys, monkeypatch, "sources", "refresh", *data)
+    assert code == 0, err
+    # The command ran again for the refresh; the password itself is nowhere on disk.
+    for file in (tmp_path / "data").iterdir():
+        assert password.encode() not in file.read_bytes(), file
+
+
+def test_without_a_keyring_a_typed_password_is_refused_naming_the_way_out(
+    capsys, monkeypatch, tmp_path, calendar_server, no_keyring
+):
+    _protected(calendar_server, "/p.ics", "typed")
+    code, _, err = _run_in(
+        capsys, monkeypatch, "sources", "add", calendar_server.url("/p.ics"), "--user", "me",
+        "--password-stdin", "--data-dir", str(tmp_path / "data"), stdin="typed\n",
+    )  # fmt: skip
+    assert code == 2
+    line = err.strip()
+    assert "\n" not in line and "--password-command" in line
+    assert line.endswith("(--session-only)"), line  # whole, not cut mid-word
+
+
+def test_a_failing_password_command_is_one_clear_line(capsys, monkeypatch, tmp_path):
+    code, _, err = _run_in(
+        capsys, monkeypatch, "sources", "add", "https://cal.example/x.ics", "--user", "me",
+        "--password-command", "exit 3", "--data-dir", str(tmp_path / "data"),
+    )  # fmt: skip
+    assert code == 2
+    assert err.strip() == "daybrief: --password-command: the password command failed (exit 3)"
+
+
+def test_password_from_command_takes_the_first_line():
+    from daybrief.services.credentials import PasswordCommandFailed, password_from_command
+
+    assert password_from_command("printf 'a b c\\r\\nnext\\n'") == "a b c"
+    assert password_from_command("echo one | tr o O") == "One"
+    with pytest.raises(PasswordCommandFailed, match="printed no password"):
+        password_from_command("true")
+    with pytest.raises(PasswordCommandFailed, match="no answer within"):
+        password_from_command("sleep 5", timeout=0.2)

@@ -86,25 +86,34 @@ def test_unknown_source_and_unusable_addresses(
     assert code == 2 and "no calendar source 'Nope'" in err
 
 
-def test_without_a_keyring_the_choice_is_given(
+def test_without_a_keyring_the_address_is_kept_in_the_store(
     tmp_path: Path,
     calendar_server: CalendarServer,
     no_keyring: object,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Issue 19: cron and servers have no keyring; a subscription must still keep working."""
     data = ["--data-dir", str(tmp_path)]
     calendar_server.serve(PATH, ics(("q-1", "Acme QBR", tomorrow_at(10))))
     code, _, err = run(capsys, monkeypatch, "sources", "add", calendar_server.url(PATH), *data)
-    assert code == 2
-    assert err.startswith("daybrief: no keyring backend")
-    assert "install one" in err and "--session-only" in err
+    assert code == 0, err
+    assert err.count("no keyring") == 1 and "kept in the store" in err
+    code, out, err = run(capsys, monkeypatch, "sources", "refresh", *data)
+    assert code == 0 and "unchanged" in out, err
+    assert "no keyring" not in err  # said once, at add
+    # A --session-only source is passed over by "refresh all" instead of failing each time.
+    other = PATH.replace("basic", "other")
+    calendar_server.serve(other, ics(("o-1", "Other", tomorrow_at(11)), name="Other"))
     code, _, err = run(
-        capsys, monkeypatch, "sources", "add", calendar_server.url(PATH), "--session-only", *data
+        capsys, monkeypatch, "sources", "add", calendar_server.url(other), "--session-only", *data
     )
     assert code == 0, err
-    code, _, err = run(capsys, monkeypatch, "sources", "refresh", *data)
-    assert code == 4 and "no keyring backend" in err
+    code, out, err = run(capsys, monkeypatch, "sources", "refresh", *data)
+    assert code == 0, err
+    assert "Other" not in out + err
+    code, _, err = run(capsys, monkeypatch, "sources", "refresh", "Other", *data)
+    assert code == 4 and "remove it and add it again" in err
 
 
 def test_a_caldav_account_with_several_calendars_asks_to_pick(

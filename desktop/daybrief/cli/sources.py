@@ -43,6 +43,7 @@ def register(commands: Any) -> None:
         action="store_true",
         help="read the password from the first line of standard input",
     )
+    _add_password_command(add)
     add.add_argument("--calendar", metavar="NAME", help="CalDAV: the calendar to add, or 'all'")
     add.add_argument(
         "--session-only",
@@ -69,10 +70,35 @@ def register(commands: Any) -> None:
         action="store_true",
         help="read the password for this refresh from standard input (not stored)",
     )
+    _add_password_command(refresh, for_refresh=True)
     add_data_dir(refresh)
 
 
+def _add_password_command(command: Any, *, for_refresh: bool = False) -> None:
+    command.add_argument(
+        "--password-command",
+        metavar="CMD",
+        help=(
+            "run CMD for the password of this refresh (its first line of output; not stored)"
+            if for_refresh
+            else "run CMD for the password, now and at every refresh (its first line of "
+            "output, e.g. 'pass show calendar'); the password itself is never stored. "
+            "Without a keyring this is how a subscription keeps working (cron, servers)"
+        ),
+    )
+
+
 def _read_password(args: argparse.Namespace) -> str | None:
+    command = getattr(args, "password_command", None)
+    if command is not None:
+        from daybrief.services.credentials import PasswordCommandFailed, password_from_command
+
+        if getattr(args, "password_stdin", False):
+            raise UsageError("give --password-stdin or --password-command, not both")
+        try:
+            return password_from_command(command)
+        except PasswordCommandFailed as error:
+            raise UsageError(f"--password-command: {error}") from None
     if not getattr(args, "password_stdin", False):
         return None
     line = sys.stdin.readline()
@@ -82,32 +108,55 @@ def _read_password(args: argparse.Namespace) -> str | None:
     return password
 
 
-def _credentials(args: argparse.Namespace) -> Any:
-    from daybrief.services.credentials import KeyringStore, SessionCredentials
+def _credentials(args: argparse.Namespace, store: Any) -> Any:
+    from daybrief.services.credentials import (
+        SessionCredentials,
+        WithPasswordCommand,
+        credentials_for,
+    )
 
-    return SessionCredentials() if getattr(args, "session_only", False) else KeyringStore()
+    if getattr(args, "session_only", False):
+        return SessionCredentials()
+    credentials = credentials_for(store)
+    command = getattr(args, "password_command", None)
+    return WithPasswordCommand(credentials, command) if command else credentials
 
 
 def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.credentials import CredentialsUnavailable
+    from daybrief.services.credentials import (
+        CredentialsUnavailable,
+        FallbackCredentials,
+        PasswordCommandFailed,
+        remember_session_only,
+    )
     from daybrief.services.fetch import FetchError
     from daybrief.services.sources import SourceExists, subscribe
 
     password = _read_password(args)
-    credentials = _credentials(args)
     with open_store_for(args) as store:
+        credentials = _credentials(args, store)
         try:
             subscription = subscribe(
                 store, args.url, credentials=credentials, now=now_of(args),
                 name=args.name, username=args.user, password=password, calendar=args.calendar,
             )  # fmt: skip
-        except (CredentialsUnavailable, SourceExists, LookupError) as error:
+        except (CredentialsUnavailable, SourceExists, LookupError, PasswordCommandFailed) as error:
             raise UsageError(str(error).strip("'\"")) from None
         except FetchError as error:
             print(f"daybrief: {error.reason} (nothing added)", file=err)
             return EXIT_SOURCE_FAILED
         except InvalidCalendar as error:
             raise UsageError(f"{error} (nothing added)") from None
+        if getattr(args, "session_only", False):
+            remember_session_only(store, [result.source_id for result in subscription.added])
+    stored = getattr(credentials, "inner", credentials)
+    if isinstance(stored, FallbackCredentials) and stored.fell_back:
+        print(
+            "note: this machine has no keyring, so the address is kept in the store "
+            "(readable by you only); the password is never stored: it comes from "
+            "--password-command at each refresh",
+            file=err,
+        )
     if subscription.choices:
         print("This CalDAV account has several calendars:", file=err)
         for calendar in subscription.choices:
@@ -164,12 +213,12 @@ def _one_source(store: Any, text: str) -> Any:
 
 
 def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.credentials import KeyringStore
+    from daybrief.services.credentials import credentials_for
     from daybrief.services.sources import remove_source
 
     with open_store_for(args, create=False) as store:
         source = _one_source(store, args.source)
-        remove_source(store, source.id, KeyringStore())
+        remove_source(store, source.id, credentials_for(store))
     print(
         f"Removed '{terminal_safe(source.name)}'; your notes and checklists on its meetings stay.",
         file=out,
@@ -178,18 +227,20 @@ def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
 
 def _cmd_sources_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.credentials import CredentialsUnavailable, KeyringStore
+    from daybrief.services.credentials import CredentialsUnavailable, credentials_for
     from daybrief.services.fetch import FetchError
     from daybrief.services.refresh import refresh_all, refresh_source
     from daybrief.services.sources import secret_with_password
 
+    if args.source is None and (args.password_stdin or args.password_command):
+        raise UsageError(
+            "--password-stdin and --password-command need the source to refresh (ID or NAME)"
+        )
     password = _read_password(args)
-    credentials = KeyringStore()
     now = now_of(args)
     with open_store_for(args, create=False) as store:
+        credentials = credentials_for(store)
         if args.source is None:
-            if password is not None:
-                raise UsageError("--password-stdin needs the source to refresh (ID or NAME)")
             results = refresh_all(store, now=now, credentials=credentials)
         else:
             source = _one_source(store, args.source)

@@ -73,7 +73,7 @@ def _client(secret: Secret, url: str | None = None) -> Any:
         # The address was given in full; guessing others from a domain is not wanted here.
         enable_rfc6764=False,
     )
-    client.session = _GuardedSession(client.session, address, LIMITS)
+    client.session = _GuardedSession(client.session, address, LIMITS)  # type: ignore[assignment]
     return client
 
 

@@ -16,7 +16,13 @@ from datetime import datetime, timedelta, tzinfo
 
 from daybrief.core.errors import InvalidCalendar
 from daybrief.services.caldav_source import Changes, combine, fetch_changes
-from daybrief.services.credentials import CredentialStore, CredentialsUnavailable, Secret
+from daybrief.services.credentials import (
+    CredentialStore,
+    CredentialsUnavailable,
+    PasswordCommandFailed,
+    Secret,
+    session_only_sources,
+)
 from daybrief.services.fetch import FetchError, Limits, Opener, Validators, fetch_ics
 from daybrief.services.importer import ImportReport, default_window, import_bytes, import_file
 from daybrief.services.preferences import REFRESH_MINUTES, load_preferences, zone_label
@@ -126,6 +132,10 @@ def refresh_all(
         ids = due_sources(store, now)
     else:
         ids = [s.id for s in Calendars(store).sources() if s.enabled]
+    # Added for one session: nothing is kept to fetch them with, so failing on them at
+    # every refresh (every cron run) would only hide the failures that matter.
+    passed_over = session_only_sources(store)
+    ids = [source_id for source_id in ids if source_id not in passed_over]
     results = []
     steps = len(ids) * len(_STEPS)
     for number, source_id in enumerate(ids):
@@ -214,10 +224,11 @@ def refresh_source(
                     source,
                     now,
                     "its address and password are not in the keyring (added for one session, "
-                    "or the keyring was reset): enter them again",
+                    "or the keyring was reset): remove it and add it again",
                     "credentials",
                     needs_credentials=True,
                 )
+            secret = secret.resolved()
             if source.kind == "url":
                 report = _refresh_url(store, source, state, secret, now, zone, tell, limits, opener)
             else:
@@ -226,7 +237,7 @@ def refresh_source(
         return _fail(store, source, now, error.reason, error.kind)
     except InvalidCalendar as error:
         return _fail(store, source, now, error.reason, "calendar")
-    except CredentialsUnavailable as error:
+    except (CredentialsUnavailable, PasswordCommandFailed) as error:
         return _fail(store, source, now, str(error), "credentials", needs_credentials=True)
     calendars.record_success(source_id)
     if state is not None:

@@ -176,3 +176,28 @@ def merged_objects(
     for item in changed:
         result[item.href] = item
     return result
+
+
+class LocalSecrets:
+    """Secrets kept in the store when the OS has no keyring (see migration 10)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, ref: str) -> str | None:
+        row = self.store.query_one("SELECT secret FROM local_secrets WHERE secret_ref = ?", (ref,))
+        return None if row is None else str(row[0])
+
+    def set(self, ref: str, secret: str) -> None:
+        now = self.store.now()
+        with self.store.transaction():
+            self.store.execute(
+                "INSERT INTO local_secrets (secret_ref, secret, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (secret_ref) DO UPDATE SET "
+                "secret = excluded.secret, updated_at = excluded.updated_at",
+                (ref, secret, now, now),
+            )
+
+    def delete(self, ref: str) -> None:
+        with self.store.transaction():
+            self.store.execute("DELETE FROM local_secrets WHERE secret_ref = ?", (ref,))
