@@ -41,6 +41,16 @@ SERIES_CUT = "series cut"
 depends on the window asked for."""
 SERIES_TIME_BUDGET_S = 1.5
 """An absurd rule (FREQ=SECONDLY for years) is cut here, with a warning, not left to hang."""
+CALENDAR_TIME_BUDGET_S = 4.0
+"""Per calendar read: the processor time all its series together may take. Per-series
+limits alone add up (40 absurd series took a minute, 5,000 daily ones nearly two); past
+this the remaining series are not expanded, and the warnings name them. Processor time
+of this thread, so a busy machine does not cut a calendar that is merely big."""
+MAX_SERIES_INSTANCES_PER_CALENDAR = 250_000
+"""Per calendar read: instances all its series together may place in the window (memory:
+each is an object of about a kilobyte). One-off events do not count."""
+MAX_NAMED_CUTS = 20
+"""Series cut for the calendar's budget named one warning each; the rest are counted."""
 _MARGIN = timedelta(days=2)  # covers any UTC offset when comparing wall times to instants
 _EPOCH_MIN = datetime(1, 1, 3)
 _EPOCH_MAX = datetime(9999, 12, 29)
@@ -122,7 +132,12 @@ class _Series:
         return local.replace(tzinfo=self.zone).astimezone(UTC)
 
     def expand(
-        self, window_start: datetime, window_end: datetime, out: list[Occurrence], warn: _Warn
+        self,
+        window_start: datetime,
+        window_end: datetime,
+        out: list[Occurrence],
+        warn: _Warn,
+        budget: _Budget | None = None,
     ) -> None:
         master = self.master
         if not master.is_recurring and not self.overrides:
@@ -147,7 +162,7 @@ class _Series:
             for rid in self.overrides
             if isinstance(rid, date)
         }
-        local_starts, periods = self._candidates(local_lo, local_hi, wanted_before, warn)
+        local_starts, periods = self._candidates(local_lo, local_hi, wanted_before, warn, budget)
         excluded_instants, excluded_dates = self._exclusions()
         date_keys = {key: override for key, override in self.overrides.items() if type(key) is date}
         matched: set[object] = set()
@@ -186,6 +201,7 @@ class _Series:
         local_hi: datetime,
         wanted_before: set[date],
         warn: _Warn,
+        budget: _Budget | None = None,
     ) -> tuple[set[datetime], dict[datetime, Moment | Duration]]:
         master = self.master
         dtstart = self._local(master.start)
@@ -260,9 +276,17 @@ class _Series:
                             rule.line,
                         )
                         break
-                    if index & 1023 == 1023 and time.monotonic() > deadline:
-                        warn(master, f"{SERIES_CUT}: its rule takes too long to expand", rule.line)
-                        break
+                    if index & 1023 == 1023:
+                        if time.monotonic() > deadline:
+                            warn(
+                                master,
+                                f"{SERIES_CUT}: its rule takes too long to expand",
+                                rule.line,
+                            )
+                            break
+                        if budget is not None and budget.spent():
+                            warn(master, budget.cut_message(master), rule.line)
+                            break
             except (ValueError, OverflowError) as error:
                 warn(master, f"RRULE expansion stopped: {error}", rule.line)
         for rdate in master.rdates:
@@ -503,6 +527,34 @@ def _in_window(
     return start < window_end and end > window_start
 
 
+@dataclass(slots=True)
+class _Budget:
+    """What the series of one calendar read may still take: processor time and instances."""
+
+    deadline: float
+    instances_left: int
+
+    @classmethod
+    def start(cls) -> _Budget:
+        return cls(time.thread_time() + CALENDAR_TIME_BUDGET_S, MAX_SERIES_INSTANCES_PER_CALENDAR)
+
+    def spent(self) -> bool:
+        return self.instances_left <= 0 or time.thread_time() > self.deadline
+
+    def cut_message(self, event: ParsedEvent) -> str:
+        what = (
+            f"{MAX_SERIES_INSTANCES_PER_CALENDAR} instances of series"
+            if self.instances_left <= 0
+            else f"{CALENDAR_TIME_BUDGET_S:g} s of expanding series"
+        )
+        summary = " ".join(event.info.summary.split())[:60]
+        title = f" {summary!r}" if summary else ""
+        return (
+            f"{SERIES_CUT}: series{title} not expanded (further), the calendar used up its "
+            f"budget of {what}"
+        )
+
+
 def expand_calendar(
     calendar: ParsedCalendar, window_start: datetime, window_end: datetime, user_zone: tzinfo
 ) -> Expansion:
@@ -541,15 +593,32 @@ def expand_calendar(
     groups.extend((event, []) for event in anonymous)
     utc_start = _naive_utc(window_start)
     utc_end = _naive_utc(window_end)
+    budget = _Budget.start()
+    cut: list[ParsedEvent] = []
     for master, own_overrides in groups:
         if not own_overrides and _far_outside(master, utc_start, utc_end):
             continue
+        recurring = bool(master.rules)
+        if recurring and budget.spent():
+            cut.append(master)  # one-offs cost nothing much and are still placed
+            continue
+        before = len(out)
         try:
             series = _Series(master, own_overrides, floating_zone, user_zone, floating_label)
-            series.expand(window_start, window_end, out, warn)
+            series.expand(window_start, window_end, out, warn, budget if recurring else None)
         except (ValueError, OverflowError, TypeError) as error:
             # Dates at the edge of the calendar (year 1, 9999) cannot be placed in a zone.
             warn(master, f"event not expanded: {error}")
+        if recurring:
+            budget.instances_left -= len(out) - before
+    for master in cut[:MAX_NAMED_CUTS]:
+        warn(master, budget.cut_message(master))
+    if len(cut) > MAX_NAMED_CUTS:
+        warn(
+            cut[MAX_NAMED_CUTS],
+            f"{SERIES_CUT}: {len(cut) - MAX_NAMED_CUTS} more series not expanded for the "
+            "same reason",
+        )
     for orphans in overrides.values():
         for override in _latest_per_rid(orphans):
             holder = _Series(override, [], floating_zone, user_zone, floating_label)
