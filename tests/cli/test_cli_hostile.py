@@ -368,3 +368,54 @@ def test_password_from_command_takes_the_first_line():
         password_from_command("true")
     with pytest.raises(PasswordCommandFailed, match="no answer within"):
         password_from_command("sleep 5", timeout=0.2)
+
+
+# --- 9/10: hostile backups and oversized files ---------------------------------------------------
+
+
+def _backup_with(tmp_path, capsys, change) -> tuple[int, str]:
+    data = tmp_path / "data"
+    source = tmp_path / "good.json"
+    assert run(capsys, "export-data", str(source), "--data-dir", str(data))[0] == 0
+    backup = json.loads(source.read_text())
+    text = change(backup)
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(text if isinstance(text, str) else json.dumps(backup))
+    code, _, err = run(capsys, "import-data", str(hostile), "--data-dir", str(tmp_path / "new"))
+    return code, err
+
+
+def _with_template(backup: dict, **fields) -> None:
+    row = {"id": 1, "name": "T", "created_at": "2026-01-01T00:00:00.000000Z",
+           "updated_at": "2026-01-01T00:00:00.000000Z"}  # fmt: skip
+    row.update(fields)
+    backup["tables"]["templates"] = [row]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda b: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (lambda b: '{"format": ' + "9" * 5000 + "}", "not a Daybrief backup"),
+        (lambda b: _with_template(b, id=10**30), "too large"),
+        (lambda b: _with_template(b, created_at="2026-99-99T99:99:99.000000Z"), "timestamp"),
+    ],
+    ids=["deep", "5000-digits", "huge-integer", "impossible-timestamp"],
+)
+def test_a_hostile_backup_is_refused_in_one_line(capsys, tmp_path, change, expected):
+    code, err = _backup_with(tmp_path, capsys, change)
+    assert code == 2, err
+    assert expected in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_calendar_file_over_the_cap_is_refused_without_being_read(capsys, tmp_path):
+    huge = tmp_path / "huge.ics"
+    with huge.open("wb") as handle:  # sparse: 1 GB that costs nothing on disk
+        handle.write(b"BEGIN:VCALENDAR\r\n")
+        handle.truncate(1024**3)
+    for args in (["import", str(huge), "--data-dir", str(tmp_path / "d")],
+                 ["occurrences", str(huge)]):  # fmt: skip
+        code, _, err = run(capsys, *args)
+        assert code == 2, err
+        assert "larger than 50 MB" in err and str(huge) in err

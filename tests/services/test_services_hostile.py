@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import signal
 import socket
 import threading
@@ -265,3 +266,47 @@ def test_which_hosts_may_get_the_password(given, target, allowed):
     from daybrief.core.urls import may_send_credentials
 
     assert may_send_credentials(given, target) is allowed
+
+
+# --- 9: client folders that cannot be looked into ----------------------------------------------
+
+
+def test_a_folder_name_longer_than_the_system_allows_finds_nothing(tmp_path):
+    from daybrief.services.files import LocalFileSystem
+
+    (tmp_path / "Clients").mkdir()  # the folder exists; the name in it is too long
+    fs = LocalFileSystem(tmp_path)
+    name = "A very long client name " * 12  # > 255 bytes: ENAMETOOLONG
+    assert list(fs.matches(fs.expand(f"~/Clients/{name}"))) == []
+    assert list(fs.matches(fs.expand(f"~/Clients/{name}/*.pptx"))) == []
+
+
+@pytest.mark.skipif(os.getuid() == 0, reason="root enters any folder")
+def test_a_pattern_through_a_folder_the_user_cannot_enter_finds_nothing(tmp_path):
+    from daybrief.services.files import LocalFileSystem
+
+    locked = tmp_path / "locked"
+    (locked / "inside").mkdir(parents=True)
+    locked.chmod(0)
+    try:
+        fs = LocalFileSystem(tmp_path)
+        assert list(fs.matches(fs.expand("~/locked/inside"))) == []
+        assert list(fs.matches(fs.expand("~/locked/inside/*.docx"))) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_folder_that_refuses_to_be_looked_at_finds_nothing(tmp_path, monkeypatch):
+    # What a folder the user may not enter does to Path.exists() and is_dir() (as root, the
+    # test above cannot make one).
+    from pathlib import Path
+
+    from daybrief.services.files import LocalFileSystem
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "exists", refused)
+    monkeypatch.setattr(Path, "is_dir", refused)
+    fs = LocalFileSystem(tmp_path)
+    assert list(fs.matches(fs.expand("~/locked/inside"))) == []

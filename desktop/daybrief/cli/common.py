@@ -14,7 +14,14 @@ from daybrief.core.clock import Clock, FixedClock, SystemClock
 from daybrief.core.confirmation import identity
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar
-from daybrief.core.events import ParsedCalendar, read_calendar, read_file, zone_by_name
+from daybrief.core.events import (
+    MAX_CALENDAR_BYTES,
+    ParsedCalendar,
+    read_calendar,
+    read_file,
+    too_big_text,
+    zone_by_name,
+)
 from daybrief.core.model import Occurrence
 
 EXIT_OK = 0
@@ -104,7 +111,10 @@ def read_inputs(args: argparse.Namespace) -> list[ParsedCalendar]:
     for path in args.files:
         try:
             if path == "-":
-                calendars.append(read_calendar(sys.stdin.buffer.read(), "<stdin>"))
+                data = sys.stdin.buffer.read(MAX_CALENDAR_BYTES + 1)
+                if len(data) > MAX_CALENDAR_BYTES:
+                    raise InvalidCalendar("<stdin>", too_big_text())
+                calendars.append(read_calendar(data, "<stdin>"))
             else:
                 calendars.append(read_file(path))
         except InvalidCalendar as error:

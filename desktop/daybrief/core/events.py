@@ -6,6 +6,7 @@ zones but not yet expanded; :mod:`daybrief.core.recurrence` expands them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -269,18 +270,41 @@ def _display_name(source: str) -> str:
     return base[:-4] if base.lower().endswith(".ics") else base or source
 
 
+MAX_CALENDAR_BYTES = 50 * 1024 * 1024
+"""The largest calendar Daybrief reads, from a file as from the network: twenty times the
+biggest real one seen. A bigger file is refused before it is read (reading a 1 GB file
+took 3 GB of memory before SQLite gave up on it)."""
+
+
+def read_bytes_capped(path: str, limit: int = MAX_CALENDAR_BYTES) -> bytes:
+    """A calendar file's bytes, refused past ``limit`` without reading it all.
+
+    Raises:
+        InvalidCalendar: unreadable, or larger than ``limit``.
+    """
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            # A pipe or device says 0: read one byte past the cap to know.
+            data = b"" if size > limit else handle.read(limit + 1)
+    except OSError as error:
+        raise InvalidCalendar(path, f"cannot read file: {error.strerror or error}") from None
+    if size > limit or len(data) > limit:
+        raise InvalidCalendar(path, too_big_text(limit))
+    return data
+
+
+def too_big_text(limit: int = MAX_CALENDAR_BYTES) -> str:
+    return f"larger than {limit // (1024 * 1024)} MB, the most a calendar may be; not read"
+
+
 def read_file(path: str, name: str | None = None) -> ParsedCalendar:
     """Read a calendar file from disk.
 
     Raises:
-        InvalidCalendar: unreadable, or no iCalendar content.
+        InvalidCalendar: unreadable, too big, or no iCalendar content.
     """
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        raise InvalidCalendar(path, f"cannot read file: {error.strerror or error}") from None
-    return read_calendar(data, path, name)
+    return read_calendar(read_bytes_capped(path), path, name)
 
 
 def _parse_event(
@@ -575,10 +599,13 @@ def zone_by_name(name: str) -> tzinfo | None:
 
 
 __all__ = [
+    "MAX_CALENDAR_BYTES",
     "Moment",
     "ParsedCalendar",
     "ParsedEvent",
+    "read_bytes_capped",
     "read_calendar",
     "read_file",
+    "too_big_text",
     "zone_by_name",
 ]

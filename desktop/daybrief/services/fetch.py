@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from daybrief import __version__
 from daybrief.core.errors import DaybriefError
+from daybrief.core.events import MAX_CALENDAR_BYTES
 from daybrief.core.urls import UnusableAddress, next_hop, normalise_url, redact_url, same_origin
 
 MB = 1024 * 1024
@@ -46,7 +47,7 @@ CHUNK = 64 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    max_bytes: int = 50 * MB
+    max_bytes: int = MAX_CALENDAR_BYTES
     total_seconds: float = 30.0
     max_redirects: int = 5
 

@@ -84,14 +84,20 @@ class LocalFileSystem:
 
     def matches(self, pattern: str) -> Iterator[FoundFile]:
         seen = 0
-        for hit in self._hits(Path(pattern)):
-            for path in self._files(hit):
-                seen += 1
-                if seen > self.limit:
-                    return
-                found = _stat(path)
-                if found is not None:
-                    yield found
+        try:
+            for hit in self._hits(Path(pattern)):
+                for path in self._files(hit):
+                    seen += 1
+                    if seen > self.limit:
+                        return
+                    found = _stat(path)
+                    if found is not None:
+                        yield found
+        except (OSError, ValueError):
+            # A name longer than the system allows (a client's name in the pattern), a
+            # folder on the way the user may not enter, a NUL byte: nothing is found
+            # there, as for a folder that does not exist.
+            return
 
     @staticmethod
     def _hits(pattern: Path) -> Iterable[Path]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from daybrief.core.engine import occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
-from daybrief.core.events import ParsedEvent, read_calendar
+from daybrief.core.events import ParsedEvent, read_bytes_capped, read_calendar
 from daybrief.core.gcpause import collector_paused
 from daybrief.core.ics_reader import (
     Block,
@@ -127,14 +127,12 @@ def import_file(
     """
     location = str(Path(path).resolve())
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        failure = InvalidCalendar(path, f"cannot read file: {error.strerror or error}")
+        data = read_bytes_capped(path)
+    except InvalidCalendar as failure:
         source = Calendars(store).find_source("file", location)
         if source is not None:
             Calendars(store).record_failure(source.id, str(failure))
-        raise failure from None
+        raise
     return import_bytes(
         store,
         data,

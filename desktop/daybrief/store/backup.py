@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from daybrief.store._rows import ts
 from daybrief.store.db import Store
 from daybrief.store.errors import BackupError, StoreError
 from daybrief.store.settings import canonical_json
@@ -231,6 +232,10 @@ def read_backup(path: str | Path) -> dict[str, Any]:
             f"{path}:{exc.lineno}: not a Daybrief backup, or cut short ({exc.msg}, "
             f"column {exc.colno})"
         ) from exc
+    except RecursionError:
+        raise BackupError(f"{path}: not a Daybrief backup (nested too deeply)") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise BackupError(f"{path}: not a Daybrief backup ({exc})") from None
     if not isinstance(data, dict):
         raise BackupError(f"{path}: not a Daybrief backup (no JSON object at the top)")
     return data
@@ -339,12 +344,22 @@ def _value(where: str, kind: str, value: Any) -> Any:
         return int(value)
     if base == "int":
         if not isinstance(value, int) or isinstance(value, bool):
-            raise BackupError(f"{where}: expected a whole number, got {value!r}")
+            raise BackupError(f"{where}: expected a whole number, got {str(value)[:40]!r}")
+        if not -(2**63) <= value < 2**63:  # SQLite's integers are 64-bit
+            raise BackupError(f"{where}: the number {str(value)[:20]}… is too large")
         return value
     if not isinstance(value, str):
         raise BackupError(f"{where}: expected text, got {value!r}")
-    if base == "ts" and not _TS.match(value):
-        raise BackupError(f"{where}: expected a timestamp like 2026-01-31T09:00:00.000000Z")
+    if base == "ts":
+        try:
+            if not _TS.match(value):
+                raise ValueError(value)
+            ts(value)  # a real moment: not month 99 or hour 99
+        except ValueError:
+            raise BackupError(
+                f"{where}: expected a timestamp like 2026-01-31T09:00:00.000000Z, "
+                f"got {value[:40]!r}"
+            ) from None
     if base == "date":
         try:
             if len(value) != 10:
