@@ -31,6 +31,7 @@ from daybrief.store.models import AckState
 CALENDAR_TABLES = {
     "sources", "source_content", "source_warnings", "occurrences", "source_blocks",
     "source_sync", "caldav_objects",
+    "local_secrets",  # source addresses without a keyring: secrets, like the keyring's
 }  # fmt: skip
 # What the user last saw of each day's briefing: derived from the calendars, pruned freely.
 DERIVED_TABLES = {"briefing_looks", "briefing_seen"}
