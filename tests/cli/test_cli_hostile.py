@@ -7,8 +7,11 @@ import functools
 import io
 import json
 import os
+import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -419,3 +422,55 @@ def test_a_calendar_file_over_the_cap_is_refused_without_being_read(capsys, tmp_
         code, _, err = run(capsys, *args)
         assert code == 2, err
         assert "larger than 50 MB" in err and str(huge) in err
+
+
+# --- 10: a read-only store is read, and every failure says what it is ---------------------------
+
+
+def _read_only_mount_works() -> bool:
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount --bind / /mnt 2>/dev/null || mount -t tmpfs t /mnt"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(
+    not _read_only_mount_works(),
+    reason="needs a private read-only bind mount (unshare -m); chmod cannot make a folder "
+    "read-only for root",
+)
+def test_read_only_commands_work_on_a_read_only_store_and_writes_say_why(capsys, tmp_path):
+    data = _imported(capsys, tmp_path)
+    mounted = tmp_path / "mounted"
+    mounted.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "DAYBRIEF_NOW": NOW}
+    window = "--start 2026-03-03 --end 2026-03-04 --tz UTC"
+    commands = {
+        "occurrences": f"occurrences --data-dir {mounted} {window}",
+        "brief": f"brief --no-mark-seen --data-dir {mounted} --date 2026-03-03",
+        "list": f"sources list --data-dir {mounted}",
+        "import": f"import {tmp_path / 'cal.ics'} --data-dir {mounted}",
+    }
+    script = f"mount --bind {data} {mounted} && mount -o remount,bind,ro {mounted}"
+    for name, command in commands.items():
+        script += (
+            f" && {{ {sys.executable} -m daybrief {command} >{tmp_path}/{name}.out "
+            f"2>{tmp_path}/{name}.err; echo $? >{tmp_path}/{name}.rc; }}"
+        )
+    subprocess.run(["unshare", "-m", "sh", "-c", script], env=env, check=True)
+
+    def result(name: str) -> tuple[int, str, str]:
+        rc = int((tmp_path / f"{name}.rc").read_text())
+        return rc, (tmp_path / f"{name}.out").read_text(), (tmp_path / f"{name}.err").read_text()
+
+    for name in ("occurrences", "brief", "list"):
+        code, out, err = result(name)
+        assert code == 0, (name, err)
+        assert out.strip() and "not a Daybrief store" not in err
+    code, _, err = result("import")
+    assert code == 5
+    assert "cannot be written" in err and "not a Daybrief store" not in err

@@ -80,7 +80,6 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         settings_of,
     )
     from daybrief.services.queries import has_calendars
-    from daybrief.services.storage import StoreError
 
     zone = user_zone(args.tz)
     clock = clock_of(args)
@@ -108,7 +107,7 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 )
             briefing, warnings = gathered.briefing, gathered.warnings
         else:
-            store = open_store_for(args, create=False)
+            store = open_store_for(args, create=False, read_only_ok=args.no_mark_seen)
             if not has_calendars(store):
                 raise UsageError(
                     "no calendar imported yet: run 'daybrief import FILE.ics', give "
@@ -132,8 +131,6 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_output(data, args.out, args.format, out)
         if store is not None and not args.no_mark_seen:
             mark_seen(store, briefing)
-    except StoreError as error:
-        raise UsageError(str(error)) from None
     finally:
         if store is not None:
             store.close()

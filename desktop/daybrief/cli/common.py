@@ -180,7 +180,7 @@ def load_from_store(
 ) -> tuple[list[Occurrence], frozenset[str], tzinfo]:
     from daybrief.services.queries import occurrences_in_store, saved_identity
 
-    with open_store_for(args, create=False) as store:
+    with open_store_for(args, create=False, read_only_ok=True) as store:
         occurrences = occurrences_in_store(store, start, end, zone, zone_name(zone))
         me = identity(args.me) or identity(saved_identity(store))
     return occurrences, me, zone
@@ -190,8 +190,12 @@ def zone_name(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or zone)
 
 
-def open_store_for(args: argparse.Namespace, *, create: bool = True) -> Any:
-    from daybrief.services.storage import open_store, store_path
+def open_store_for(
+    args: argparse.Namespace, *, create: bool = True, read_only_ok: bool = False
+) -> Any:
+    """The store of ``--data-dir``. ``read_only_ok``: a command that only reads still works
+    where the store cannot be written (a read-only folder or disk, a full disk)."""
+    from daybrief.services.storage import StoreUnwritable, open_store, store_path
 
     path = store_path(args.data_dir)
     if not create and not path.exists():
@@ -201,8 +205,12 @@ def open_store_for(args: argparse.Namespace, *, create: bool = True) -> Any:
         )
     # A store that cannot be opened (busy, damaged, newer, read-only folder) is exit 5,
     # said as what it is; main() turns StoreError and OSError into one line.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return open_store(path)
+    try:
+        return open_store(path)
+    except (StoreUnwritable, OSError):
+        if not read_only_ok or not path.exists():
+            raise
+    return open_store(path, read_only=True)
 
 
 def existing_store(args: argparse.Namespace) -> Any:

@@ -177,7 +177,7 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_sources_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.sources import list_sources
 
-    with open_store_for(args) as store:
+    with open_store_for(args, read_only_ok=True) as store:
         statuses = list_sources(store)
     if args.json:
         json_lines(out, (status.to_dict() for status in statuses))

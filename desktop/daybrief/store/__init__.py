@@ -5,7 +5,14 @@ The only package with SQL. Open with :func:`open_store`; use :class:`UserData` f
 
 from daybrief.store.backup import export_user_data, import_user_data, read_backup, write_backup
 from daybrief.store.db import Store, open_store
-from daybrief.store.errors import BackupError, SchemaTooNew, StoreError, StoreLocked
+from daybrief.store.errors import (
+    BackupError,
+    SchemaTooNew,
+    StoreDamaged,
+    StoreError,
+    StoreLocked,
+    StoreUnwritable,
+)
 from daybrief.store.meetings import meeting_key, split_meeting_key
 from daybrief.store.paths import data_dir, store_path
 from daybrief.store.userdata import UserData
@@ -14,8 +21,10 @@ __all__ = [
     "BackupError",
     "SchemaTooNew",
     "Store",
+    "StoreDamaged",
     "StoreError",
     "StoreLocked",
+    "StoreUnwritable",
     "UserData",
     "data_dir",
     "export_user_data",

@@ -28,8 +28,15 @@ from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
-from daybrief.store.errors import SchemaTooNew, StoreError, StoreLocked
+from daybrief.store.errors import (
+    SchemaTooNew,
+    StoreDamaged,
+    StoreError,
+    StoreLocked,
+    StoreUnwritable,
+)
 from daybrief.store.lockfile import InstanceLock
 
 APPLICATION_ID = 1147238726  # b"DayF"; set by migration 0001
@@ -260,7 +267,31 @@ class Store:
             )
         if isinstance(exc, sqlite3.IntegrityError):
             return StoreError(f"{self.path}: refused, it would break the store's rules ({exc})")
-        return StoreError(f"{self.path}: {exc}")
+        return classify(self.path, exc)
+
+
+def classify(path: Path, exc: sqlite3.Error) -> StoreError:
+    """What an SQLite failure means for the user, said as what it is.
+
+    A full disk or a read-only folder is not a damaged store, and neither is "not a
+    Daybrief store": saying so would invite deleting a good one.
+    """
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    if name == "SQLITE_FULL":
+        return StoreUnwritable(f"{path}: the disk is full; nothing was changed")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return StoreUnwritable(
+            f"{path}: cannot be written (a read-only folder or disk, or not yours); "
+            "nothing was changed"
+        )
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return StoreDamaged(
+            f"{path}: the store is damaged ({exc}); restore your last backup "
+            "('daybrief import-data'), or keep the file for recovery"
+        )
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(f"{path}: the disk reported an error ({exc}); nothing was changed")
+    return StoreError(f"{path}: {exc}")
 
 
 def make_private(path: Path) -> None:
@@ -305,6 +336,7 @@ def open_store(
     timeout: float = DEFAULT_TIMEOUT,
     clock: Clock = utc_now,
     migrations: Sequence[Migration] | None = None,
+    read_only: bool = False,
 ) -> Store:
     """Open (creating and migrating as needed) the store at ``path``.
 
@@ -315,6 +347,8 @@ def open_store(
     """
     path = Path(path)
     steps = list(bundled_migrations() if migrations is None else migrations)
+    if read_only:
+        return _open_read_only(path, timeout, clock, steps)
     try:
         make_private(path)
     except OSError as exc:
@@ -329,7 +363,7 @@ def open_store(
             # isolation_level=None: we write BEGIN/COMMIT ourselves; timeout is busy_timeout.
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+            raise classify(path, exc) from exc
         conn.row_factory = sqlite3.Row
         store = Store(conn, path, timeout=timeout, lock=lock, clock=clock)
         _check_identity(store, conn, steps)
@@ -354,11 +388,16 @@ def _check_identity(store: Store, conn: sqlite3.Connection, steps: Sequence[Migr
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
         finally:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a failed read may have ended it: keep the real error
+                conn.execute("ROLLBACK")
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
             raise store._translate(exc) from exc
-        raise StoreError(f"{store.path}: not a Daybrief store ({exc})") from exc
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise StoreError(
+                f"{store.path}: not a Daybrief store (not an SQLite database); it was not changed."
+            ) from exc
+        raise classify(store.path, exc) from exc
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
         raise StoreError(
             f"{store.path}: not a Daybrief store (another program's SQLite database); "
@@ -366,6 +405,48 @@ def _check_identity(store: Store, conn: sqlite3.Connection, steps: Sequence[Migr
         )
     if version > len(steps):
         raise SchemaTooNew(str(store.path), version, len(steps))
+
+
+def _open_read_only(path: Path, timeout: float, clock: Clock, steps: Sequence[Migration]) -> Store:
+    """For reading only, where the store cannot be written (a read-only folder or disk).
+
+    SQLite needs the WAL's shared-memory file to read a WAL store; when the folder allows
+    no new file, the store is opened as immutable (nobody can write it there either).
+    """
+    if not path.exists():
+        raise StoreError(f"{path}: no store here")
+    base = f"file:{quote(str(path.resolve()))}?mode=ro"
+    last: sqlite3.Error | None = None
+    for uri in (base, base + "&immutable=1"):
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            store = Store(conn, path, timeout=timeout, lock=None, clock=clock)
+            _check_identity(store, conn, steps)
+            conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        except StoreUnwritable as exc:
+            last = exc.__cause__ if isinstance(exc.__cause__, sqlite3.Error) else None
+            if conn is not None:
+                conn.close()
+            continue
+        except sqlite3.Error as exc:
+            last = exc
+            if conn is not None:
+                conn.close()
+            continue
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+        if store.schema_version < len(steps):
+            store.close()
+            raise StoreUnwritable(
+                f"{path}: the store is from an older Daybrief and must be updated, which "
+                "needs it writable; open it once where it can be written"
+            )
+        return store
+    raise classify(path, last) if last is not None else StoreError(f"{path}: cannot be read")
 
 
 def _switch_to_wal(store: Store, conn: sqlite3.Connection) -> str:

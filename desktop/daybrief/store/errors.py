@@ -13,6 +13,15 @@ class StoreLocked(StoreError):
     """Another Daybrief holds the store: an app instance, or a write that outlasted the wait."""
 
 
+class StoreUnwritable(StoreError):
+    """The store cannot be written (a read-only folder or file system, a full disk); reading
+    may still work (see ``open_store(read_only=True)``)."""
+
+
+class StoreDamaged(StoreError):
+    """The store file is corrupt: SQLite found a malformed page."""
+
+
 class SchemaTooNew(StoreError):
     """The store was written by a newer Daybrief; this version will not touch it."""
 

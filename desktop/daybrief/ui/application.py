@@ -39,7 +39,7 @@ def run_window(
         return 0  # the running Daybrief imports them and comes to the front
     server = InstanceServer(name)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         store = open_store(path, instance_lock=True)
     except StoreLocked:
         QMessageBox.information(None, "Daybrief", "Daybrief is already running.")
