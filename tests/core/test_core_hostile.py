@@ -6,6 +6,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -119,3 +120,71 @@ def test_a_big_calendar_of_one_off_events_is_not_cut(monkeypatch):
     result = occurrences_between([read_calendar(_calendar(*events))], *WINDOW, UTC)
     assert len(result.occurrences) == 300
     assert not [w for w in result.warnings if "budget" in str(w)]
+
+
+# --- 10: wide encodings ------------------------------------------------------------------------
+
+PLAIN = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:wide\r\nSUMMARY:Réunion\r\n"
+    "DTSTART:20260105T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-32", "utf-16"]
+)
+def test_utf16_without_a_bom_and_utf32_are_read(encoding):
+    calendar = read_calendar(PLAIN.encode(encoding), f"{encoding}.ics")
+    assert [(e.uid, e.info.summary) for e in calendar.events] == [("wide", "Réunion")]
+
+
+def test_an_address_without_a_calendar_name_is_named_by_its_host():
+    data = PLAIN.encode()
+    assert read_calendar(data, "https://cal.example.com/…").name == "cal.example.com"
+    assert read_calendar(data, "/home/me/Work.ics").name == "Work"
+
+
+# --- found by benchmarks/fuzz_long.py ----------------------------------------------------------
+
+
+def test_a_vtimezone_nested_thousands_deep_is_read_without_recursing_away():
+    depth = 5000
+    data = _calendar(
+        "X-WR-TIMEZONE:Custom/Deep",
+        "BEGIN:VTIMEZONE",
+        "TZID:Custom/Deep",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0100",
+        *(["BEGIN:X-NEST"] * depth),
+        *(["END:X-NEST"] * depth),
+        "END:STANDARD",
+        "END:VTIMEZONE",
+        "BEGIN:VEVENT",
+        "UID:deep",
+        "DTSTART:20260105T090000",
+        "END:VEVENT",
+    )
+    calendar = read_calendar(data, "deep.ics")
+    result = occurrences_between([calendar], *WINDOW, UTC)
+    assert [o.start for o in result.occurrences] == [datetime(2026, 1, 5, 8, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone"),
+    [("99991231T233000", "America/St_Johns"), ("00010101T003000", "Australia/Lord_Howe")],
+)
+def test_an_override_without_its_series_at_the_end_of_time_is_a_warning(moment, zone):
+    data = _calendar(
+        "BEGIN:VEVENT",
+        "UID:lonely",
+        f"RECURRENCE-ID;TZID={zone}:{moment}",
+        f"DTSTART;TZID={zone}:{moment}",
+        "DURATION:PT1H",
+        "END:VEVENT",
+    )
+    calendar = read_calendar(data, "edge.ics")
+    result = occurrences_between([calendar], *WINDOW, ZoneInfo(zone))
+    assert result.occurrences == []
+    assert any("not expanded" in str(w) for w in result.warnings)

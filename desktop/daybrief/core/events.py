@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
+from urllib.parse import urlsplit
 
 from daybrief.core.confirmation import normalize_email
 from daybrief.core.errors import InvalidCalendar, ReadWarning
@@ -265,7 +266,14 @@ def _calendar_name_in(data: bytes) -> str:
 
 
 def _display_name(source: str) -> str:
-    """``/home/me/Work.ics`` → ``Work``: what a person calls the calendar."""
+    """``/home/me/Work.ics`` → ``Work``: what a person calls the calendar.
+
+    An address is shown redacted (``https://host/…``): its host names it, not the "…".
+    """
+    if "://" in source:
+        host = urlsplit(source).hostname
+        if host:
+            return host
     base = source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     return base[:-4] if base.lower().endswith(".ics") else base or source
 

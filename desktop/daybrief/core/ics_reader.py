@@ -257,13 +257,28 @@ def parse_params(text: str) -> dict[str, str]:
     return result
 
 
+_WIDE_BEGINS = tuple(
+    (encoding, "BEGIN".encode(encoding), width)
+    for encoding, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2))
+)
+
+
 def _to_utf8_bytes(data: bytes | str) -> bytes:
     if isinstance(data, str):
         return data.encode("utf-8", errors="surrogatepass")
     if data.startswith(_UTF8_BOM):
         return data[len(_UTF8_BOM) :]
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return data.decode("utf-32", errors="replace").encode("utf-8")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", errors="replace").encode("utf-8")
+    # No byte-order mark: told by how "BEGIN" is spelled (a calendar starts with it).
+    head = data[:64].lstrip(b" \t\r\n\x00")
+    if not head.startswith(b"BEGIN"):
+        for encoding, begin, width in _WIDE_BEGINS:
+            at = data[:64].find(begin)
+            if at != -1 and at % width == 0:  # aligned: "\0B\0E" is not "B\0E\0" at 1
+                return data.decode(encoding, errors="replace").encode("utf-8")
     return data
 
 

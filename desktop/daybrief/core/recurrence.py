@@ -621,10 +621,11 @@ def expand_calendar(
         )
     for orphans in overrides.values():
         for override in _latest_per_rid(orphans):
-            holder = _Series(override, [], floating_zone, user_zone, floating_label)
             assert override.recurrence_id is not None
-            key = holder._key_of_moment(override.recurrence_id)
             try:
+                # Inside the try: placing a year-1 or year-9999 time in a zone overflows.
+                holder = _Series(override, [], floating_zone, user_zone, floating_label)
+                key = holder._key_of_moment(override.recurrence_id)
                 holder._emit_override(override, key, "no-master", window_start, window_end, out)
             except (ValueError, OverflowError, TypeError) as error:
                 warn(override, f"event not expanded: {error}")

@@ -118,7 +118,12 @@ def vtimezone_to_tzinfo(component: Component) -> VTimezone | None:
     return VTimezone(tzid, transitions) if transitions else None
 
 
-def _fingerprint(component: Component) -> tuple[object, ...]:
+_FINGERPRINT_DEPTH = 4
+"""A VTIMEZONE's rules are its children; nothing deeper shapes the zone, and a hostile
+file nests components thousands deep (which recursed past Python's limit)."""
+
+
+def _fingerprint(component: Component, depth: int = 0) -> tuple[object, ...]:
     """Everything a VTIMEZONE says, hashable: equal fingerprints build equal zones."""
     return (
         component.name,
@@ -126,7 +131,9 @@ def _fingerprint(component: Component) -> tuple[object, ...]:
             (name, tuple((p.params_text, p.value) for p in props))
             for name, props in component.props.items()
         ),
-        tuple(_fingerprint(child) for child in component.children),
+        tuple(_fingerprint(child, depth + 1) for child in component.children)
+        if depth < _FINGERPRINT_DEPTH
+        else (),
     )
 
 
