@@ -356,6 +356,19 @@ class _Open:
     begin: int
     """Offset of its BEGIN line, for the block's span and digest."""
     segments: list[tuple[int, int]] = field(default_factory=list)
+    in_zone: bool = False
+    """Inside a VTIMEZONE: all its properties are kept."""
+
+    def close_segment(self, at: int) -> None:
+        """End the run of its own bytes at ``at`` (a child's BEGIN, its END, the data's end).
+
+        Until the scan resumes it (after the child's END), it has no own bytes: an
+        unclosed child's content must not count again for every ancestor, which made
+        thousands of unclosed nested components quadratic.
+        """
+        if self.segment_start >= 0:
+            self.segments.append((self.segment_start, at))
+            self.segment_start = -1
 
 
 class Block(NamedTuple):
@@ -425,8 +438,7 @@ class Scanner:
             name = match.group(2).decode("ascii", errors="replace").strip().upper()
             line_start = match.start(1)
             if stack:
-                top = stack[-1]
-                top.segments.append((top.segment_start, line_start))
+                stack[-1].close_segment(line_start)
             if kind == b"BEGIN":
                 self._begin(name, stack, line_start, match.end())
             else:
@@ -435,7 +447,7 @@ class Scanner:
                 stack[-1].segment_start = match.end()
         while stack:
             current = stack.pop()
-            current.segments.append((current.segment_start, end))
+            current.close_segment(end)
             if current.component.name != "VCALENDAR":
                 self.sink.add(
                     current.component.line,
@@ -469,7 +481,7 @@ class Scanner:
             closing = 0
         for _ in range(closing):
             current = stack.pop()
-            current.segments.append((current.segment_start, start))
+            current.close_segment(start)
             current_end = start
             if current.component.name != "VCALENDAR":
                 self.sink.add(
@@ -481,8 +493,10 @@ class Scanner:
         component = Component(name, line)
         if stack and stack[-1].component.name != "VCALENDAR":
             stack[-1].component.children.append(component)
-        keep = _kept_properties(name, [o.component for o in stack] + [component])
-        stack.append(_Open(component, keep, end, start))
+        parent = stack[-1] if stack else None
+        in_zone = parent is not None and (parent.in_zone or parent.component.name == "VTIMEZONE")
+        keep = _kept_properties(name, in_zone)
+        stack.append(_Open(component, keep, end, start, in_zone=in_zone))
 
     def _end(self, name: str, stack: list[_Open], start: int, line_end: int) -> None:
         for depth in range(len(stack) - 1, -1, -1):
@@ -561,13 +575,16 @@ class Scanner:
                     )
 
 
-def _kept_properties(name: str, stack: list[Component]) -> frozenset[str] | None:
-    """Which properties to keep in a new component: a set, None for all, empty for none."""
+def _kept_properties(name: str, in_zone: bool) -> frozenset[str] | None:
+    """Which properties to keep in a new component: a set, None for all, empty for none.
+
+    ``in_zone``: it is inside a VTIMEZONE (known from the parent, not by walking up the
+    stack at every BEGIN, which thousands of nested components made quadratic)."""
     if name == "VEVENT":
         return EVENT_TIMING_PROPERTIES
     if name == "VCALENDAR":
         return CALENDAR_PROPERTIES
-    if name == "VTIMEZONE" or any(c.name == "VTIMEZONE" for c in stack[:-1]):
+    if name == "VTIMEZONE" or in_zone:
         return _KEEP_ALL
     return _KEEP_NONE
 
