@@ -69,6 +69,7 @@ from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
+from daybrief.ui import plain
 from daybrief.ui.about import AboutDialog
 from daybrief.ui.briefing_page import BriefingPage
 from daybrief.ui.detail import MeetingDetail
@@ -631,11 +632,13 @@ class MainWindow(QMainWindow):
         self._job_done()
         values = self._subscribing
         if outcome.no_keyring:
-            answer = QMessageBox.question(
+            answer = plain.message(
                 self,
                 "No keyring",
                 f"{outcome.no_keyring}\n\nUse this calendar for this session only? Nothing "
                 "is stored; you will add it again next time.",
+                icon=QMessageBox.Icon.Question,
+                buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             )
             if answer == QMessageBox.StandardButton.Yes:
                 self.credentials = SessionCredentials()
@@ -657,7 +660,7 @@ class MainWindow(QMainWindow):
             lines = [f"Added {r.name}: {r.summary()}" for r in subscription.added]
             if outcome.rules is not None and outcome.rules.items:
                 lines.append(outcome.rules.text())
-            QMessageBox.information(self, "Calendar added", "\n".join(lines))
+            plain.message(self, "Calendar added", "\n".join(lines))
 
     def _run(self, work: Callable[..., object], finished: Callable[..., None], message: str) -> Job:
         """Run ``work`` on the thread pool with the progress bar and Cancel showing."""
@@ -725,7 +728,12 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, message: str) -> None:
         self._job_done()
-        QMessageBox.warning(self, "Import failed", f"{message}\n\nYour data is unchanged.")
+        plain.message(
+            self,
+            "Import failed",
+            f"{message}\n\nYour data is unchanged.",
+            icon=QMessageBox.Icon.Warning,
+        )
 
     def _import_cancelled(self) -> None:
         self._job_done()

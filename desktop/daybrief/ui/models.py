@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow, DaySummary, HygieneItem
 from daybrief.store.models import ChecklistItem, FollowUp
+from daybrief.ui.plain import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -132,7 +133,7 @@ class AgendaModel(RowsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+            return plain_tip(self._tooltip(row, column))
         if role == Qt.ItemDataRole.DecorationRole and column == self.STATUS:
             if row.conflicts_with:
                 return status_icon("conflict")
@@ -306,7 +307,7 @@ class HygieneModel(RowsTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and state:
             return QBrush(MUTED)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.title}\n{item.detail}"
+            return plain_tip(f"{item.title}\n{item.detail}")
         return None
 
 
