@@ -33,6 +33,7 @@ from daybrief.services.export.html import render_html
 from daybrief.services.export.ics import prep_slots_ics
 from daybrief.store.db import Store
 from daybrief.store.userdata import UserData
+from daybrief.ui.theme import theme
 
 MAX_GOALS = 5
 EXPORTS = (
@@ -158,7 +159,7 @@ class BriefingPage(QWidget):
         )
         self.briefing = briefing
         scroll = self.view.verticalScrollBar().value()
-        self.view.setHtml(render_html(briefing))
+        self.view.setHtml(render_html(briefing, theme().css()))
         self.view.verticalScrollBar().setValue(scroll)
         problems = len(briefing.problems)
         self.title.setText(

@@ -45,6 +45,7 @@ from daybrief.services.preferences import Preferences
 from daybrief.store.models import ChecklistItem, FollowUp
 from daybrief.store.userdata import UserData
 from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
+from daybrief.ui.theme import css
 
 
 def link_html(url: str, text: str | None = None) -> str:
@@ -230,13 +231,15 @@ class MeetingDetail(QWidget):
         ):
             widget.setEnabled(editable)
         if row is None:
-            self.info.setHtml("<p style='color:#6b7280'>Select a meeting to see its details.</p>")
+            self.info.setHtml(
+                f"<p style='color:{css('faded')}'>Select a meeting to see its details.</p>"
+            )
             self.checklist_model.set_items([])
             self.follow_up_model.set_items([], {})
             self._set_notes("")
             return
         no_uid = (
-            "<p style='color:#b45309'>This event has no UID, so it cannot keep a "
+            f"<p style='color:{css('warning')}'>This event has no UID, so it cannot keep a "
             "checklist or notes.</p>"
             if row.key is None
             else ""
@@ -291,7 +294,7 @@ class MeetingDetail(QWidget):
         lines.append(f"<p>{escape(when)}")
         if row.organiser_time:
             lines.append(
-                f"<br><span style='color:#6b7280'>Organiser's time: "
+                f"<br><span style='color:{css('faded')}'>Organiser's time: "
                 f"{escape(row.organiser_time)}</span>"
             )
         lines.append("</p>")
@@ -303,7 +306,7 @@ class MeetingDetail(QWidget):
         if row.outside_hours:
             problems.append("Outside your working hours")
         if problems:
-            lines.append("<p style='color:#991b1b'>" + "<br>".join(problems) + "</p>")
+            lines.append(f"<p style='color:{css('problem')}'>" + "<br>".join(problems) + "</p>")
         facts = []
         if row.clients:
             facts.append(("Clients", escape(", ".join(row.clients))))
@@ -321,28 +324,28 @@ class MeetingDetail(QWidget):
         lines.append(
             "<table>"
             + "".join(
-                f"<tr><td style='color:#6b7280;padding-right:8px'>{k}</td><td>{v}</td></tr>"
+                f"<tr><td style='color:{css('faded')};padding-right:8px'>{k}</td><td>{v}</td></tr>"
                 for k, v in facts
             )
             + "</table>"
         )
         if event.description:
             text = escape(event.description[:4000]).replace("\n", "<br>")
-            lines.append(f"<p style='color:#374151'>{text}</p>")
+            lines.append(f"<p style='color:{css('text')}'>{text}</p>")
         return "".join(lines)
 
     @staticmethod
     def _attendees_html(occurrence: Occurrence) -> str:
         attendees = occurrence.event.attendees
         if not attendees:
-            return "<span style='color:#6b7280'>No attendees listed.</span>"
+            return f"<span style='color:{css('faded')}'>No attendees listed.</span>"
         rows = []
         for attendee in attendees:
             name = attendee.cn or attendee.email
             answer = attendee.partstat.lower().replace("needs-action", "no answer")
             optional = " (optional)" if attendee.role.upper() == "OPT-PARTICIPANT" else ""
             rows.append(
-                f"<tr><td>{escape(name)}</td><td style='color:#6b7280'>"
+                f"<tr><td>{escape(name)}</td><td style='color:{css('faded')}'>"
                 f"{escape(attendee.email)}</td><td>{escape(answer)}{optional}</td></tr>"
             )
         summary = escape(answers_label(occurrence))

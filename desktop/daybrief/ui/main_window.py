@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
@@ -41,7 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.engine import suggest_identity_from
-from daybrief.services.agenda import AgendaService, HygieneItem, key_of
+from daybrief.services.agenda import AgendaRow, AgendaService, HygieneItem, key_of
+from daybrief.services.appearance import set_theme_mode, theme_mode
 from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import (
@@ -70,7 +72,7 @@ from daybrief.services.sources import remove_source
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
-from daybrief.ui.briefing_page import BriefingPage
+from daybrief.ui.briefing_page import EXPORTS, BriefingPage
 from daybrief.ui.detail import MeetingDetail
 from daybrief.ui.dialogs import (
     CalendarsDialog,
@@ -83,6 +85,9 @@ from daybrief.ui.dialogs import (
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
 from daybrief.ui.tasks import Job, start
+from daybrief.ui.theme import apply as apply_theme
+from daybrief.ui.theme import css, tone
+from daybrief.ui.timegrid import TimeGridView, week_days
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
@@ -134,6 +139,7 @@ class MainWindow(QMainWindow):
         """Set by the app when a tray icon exists: closing then hides the window."""
         self.quitting = False
         self.tray: object | None = None
+        self._find_text = ""
         self.setWindowTitle("Daybrief")
         self.resize(1280, 800)
         self.setAcceptDrops(True)
@@ -148,15 +154,34 @@ class MainWindow(QMainWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.day_title = QLabel()
         self.day_title.setTextFormat(Qt.TextFormat.RichText)
+        self.day_title.setWordWrap(True)
+        # The day as a time grid, and the table as the compact alternative (View > List).
+        self.day_grid = TimeGridView()
+        self.day_grid.grid.opened.connect(self._grid_opened)
+        self.day_grid.grid.current_changed.connect(self._grid_current)
+        self.day_views = QStackedWidget()
+        self.day_views.addWidget(self.day_grid)
+        self.day_views.addWidget(self.agenda)
+        self.list_toggle = QToolButton(text="List", checkable=True)
+        self.list_toggle.setToolTip("Show the day and the week as lists instead of a time grid")
+        self.list_toggle.toggled.connect(self.show_as_list)
         day_page = QWidget()
         day_layout = QVBoxLayout(day_page)
-        day_layout.addWidget(self.day_title)
-        day_layout.addWidget(self.agenda)
+        day_heading = QHBoxLayout()
+        day_heading.addWidget(self.day_title, 1)
+        day_heading.addWidget(self.list_toggle, 0, Qt.AlignmentFlag.AlignTop)
+        day_layout.addLayout(day_heading)
+        day_layout.addWidget(self.day_views)
 
         self.week_model = WeekModel(self)
-        self.week = _table(self.week_model)
-        self.week.doubleClicked.connect(self._week_open)
-        self.week.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.week_table = _table(self.week_model)
+        self.week_table.doubleClicked.connect(self._week_open)
+        self.week_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.week_grid = TimeGridView()
+        self.week_grid.grid.opened.connect(self._week_grid_opened)
+        self.week = QStackedWidget()
+        self.week.addWidget(self.week_grid)
+        self.week.addWidget(self.week_table)
 
         self.hygiene_model = HygieneModel(self)
         self.hygiene = _table(self.hygiene_model)
@@ -219,7 +244,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([800, 480])
 
         self.demo_banner = QWidget()
-        self.demo_banner.setStyleSheet("background:#e0f2fe")
+        tone(self.demo_banner, background="info_bg")
         banner = QHBoxLayout(self.demo_banner)
         banner.setContentsMargins(10, 4, 10, 4)
         banner.addWidget(QLabel("You are looking at the <b>demo calendar</b>."))
@@ -248,6 +273,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self._build_toolbar()
+        self._build_menus()
         self.progress = QProgressBar(maximumWidth=260, visible=False)
         self.cancel_button = QPushButton("Cancel", visible=False)
         self.cancel_button.clicked.connect(self.cancel_job)
@@ -294,6 +320,127 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(lambda: AboutDialog(self).exec())
         bar.addAction(self.about_action)
 
+    def _build_menus(self) -> None:
+        """Every action in a menu, with the platform's standard keys where there is one."""
+        keys = QKeySequence.StandardKey
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.import_action)
+        self.subscribe_action = file_menu.addAction("Add a calendar &address…")
+        self.subscribe_action.triggered.connect(self.subscribe_address)
+        self.refresh_action = QAction("&Refresh calendars", self)
+        self.refresh_action.setShortcuts([QKeySequence(keys.Refresh), QKeySequence("Ctrl+R")])
+        self.refresh_action.triggered.connect(lambda: self.refresh_sources())
+        file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export the briefing")
+        self.export_actions: dict[str, QAction] = {}
+        for fmt, label, _suffix in EXPORTS:
+            action = export_menu.addAction(label)
+            action.triggered.connect(partial(self._export, fmt))
+            self.export_actions[fmt] = action
+        self.export_actions["pdf"].setShortcuts([QKeySequence("Ctrl+E"), QKeySequence(keys.Print)])
+        self.export_actions["html"].setShortcut(QKeySequence("Ctrl+Shift+E"))
+        file_menu.addSeparator()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcuts([QKeySequence(keys.Quit), QKeySequence("Ctrl+Q")])
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.quit_app)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = menus.addMenu("&Edit")
+        self.find_action = QAction("&Find a meeting…", self, shortcut=keys.Find)
+        self.find_action.triggered.connect(self.find_meeting)
+        self.find_next_action = QAction("Find &next", self, shortcut=keys.FindNext)
+        self.find_next_action.triggered.connect(lambda: self.find_meeting(again=True))
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.find_next_action)
+        edit_menu.addSeparator()
+        self.settings_action.setShortcuts([QKeySequence(keys.Preferences), QKeySequence("Ctrl+,")])
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(self.settings_action)
+        edit_menu.addAction(self.calendars_action)
+        edit_menu.addAction(self.templates_action)
+
+        view_menu = menus.addMenu("&View")
+        self.page_actions: list[QAction] = []
+        for number in range(self.tabs.count()):
+            name = self.tabs.tabText(number).split(" (")[0]
+            action = view_menu.addAction(name)
+            action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            action.triggered.connect(partial(self.tabs.setCurrentIndex, number))
+            self.page_actions.append(action)
+        view_menu.addSeparator()
+        self.list_action = view_menu.addAction("Show as &list")
+        self.list_action.setCheckable(True)
+        self.list_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.list_action.toggled.connect(self.show_as_list)
+        view_menu.addSeparator()
+        look = view_menu.addMenu("&Appearance")
+        self.theme_actions: dict[str, QAction] = {}
+        for mode, label in (("system", "As the system"), ("light", "Light"), ("dark", "Dark")):
+            action = look.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(mode == theme_mode(self.store))
+            action.triggered.connect(partial(self._theme_chosen, mode))
+            self.theme_actions[mode] = action
+        go_menu = menus.addMenu("&Go")
+        self.prev_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence("Ctrl+PgUp")])
+        self.next_action.setShortcuts([QKeySequence("Alt+Right"), QKeySequence("Ctrl+PgDown")])
+        self.today_action.setShortcuts([QKeySequence("Alt+Home"), QKeySequence("Ctrl+T")])
+        for action in (self.prev_action, self.today_action, self.next_action):
+            go_menu.addAction(action)
+        self.go_date_action = go_menu.addAction("Go to &date…")
+        self.go_date_action.setShortcut(QKeySequence("Ctrl+G"))
+        self.go_date_action.triggered.connect(self._focus_date)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _theme_chosen(self, mode: str) -> None:
+        for name, action in self.theme_actions.items():
+            action.setChecked(name == mode)
+        self.set_theme(mode)
+
+    def _export(self, fmt: str) -> None:
+        self.tabs.setCurrentIndex(TAB_BRIEFING)
+        self.briefing.export(fmt)
+
+    def _focus_date(self) -> None:
+        self.date_edit.setFocus()
+        self.date_edit.setSelectedSection(QDateEdit.Section.DaySection)
+
+    def quit_app(self) -> None:
+        """Quit for real, even with the tray icon keeping the window alive."""
+        self.quitting = True
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def find_meeting(self, *, again: bool = False) -> AgendaRow | None:
+        """The next meeting (from the shown day on, a year ahead) whose title, place or
+        clients contain the text; again: the one after the shown one."""
+        if not again or not self._find_text:
+            text, ok = QInputDialog.getText(
+                self, "Find a meeting", "Title, place or client:", text=self._find_text
+            )
+            if not ok or not text.strip():
+                return None
+            self._find_text = text.strip()
+            again = False
+        found = find_next(
+            self.service, self._find_text, self.day, self.detail.row if again else None
+        )
+        if found is None:
+            self.statusBar().showMessage(f"No meeting matches “{self._find_text}”", 6000)
+            return None
+        self.day = found.start.date()
+        if self.tabs.currentIndex() not in (TAB_DAY, TAB_WEEK):
+            self.tabs.setCurrentIndex(TAB_DAY)
+        self.refresh(select_key=found.key)
+        self.statusBar().showMessage(f"Found {found.summary} on {found.start:%a %d %b}", 6000)
+        return found
+
     # --- navigation ---
 
     def today(self) -> date:
@@ -320,6 +467,8 @@ class MainWindow(QMainWindow):
         if self._shown_tab == TAB_BRIEFING and index != TAB_BRIEFING:
             self.briefing.mark_seen()
         self._shown_tab = index
+        if index == TAB_WEEK:
+            self._show_week_grid()
         if index == TAB_CLIENTS:
             # Two months of meetings: only worked out when the page is looked at.
             self.clients_page.show_clients(self.preferences, self.clock())
@@ -350,7 +499,8 @@ class MainWindow(QMainWindow):
         select_key = select_key or (current.key if current else None)
         agenda = self.service.day(self.day)
         self.agenda_model.set_rows(agenda.rows)
-        self.agenda.resizeRowsToContents()
+        self.agenda.resizeRowsToContents()  # one day's meetings: a few rows
+        self.day_grid.set_days([(self.day, agenda.rows)], select_key=select_key, **self._hours())
         self.date_edit.blockSignals(True)
         self.date_edit.setDate(QDate(self.day))
         self.date_edit.blockSignals(False)
@@ -361,11 +511,13 @@ class MainWindow(QMainWindow):
             counts.append(f"{len(agenda.rows)} meetings")
         if agenda.conflicts:
             counts.append(
-                f"<span style='color:#991b1b'>⚠ {len(agenda.conflicts)} double-booked</span>"
+                f"<span style='color:{css('problem')}'>"
+                f"⚠ {len(agenda.conflicts)} double-booked</span>"
             )
         if agenda.unconfirmed:
             counts.append(
-                f"<span style='color:#92400e'>? {len(agenda.unconfirmed)} unconfirmed</span>"
+                f"<span style='color:{css('warning')}'>"
+                f"? {len(agenda.unconfirmed)} unconfirmed</span>"
             )
         if not agenda.rows:
             counts.append("no meetings")
@@ -377,6 +529,9 @@ class MainWindow(QMainWindow):
             self.clients_page.show_clients(self.preferences, self.clock())
         monday = self.day - timedelta(days=self.day.weekday())
         self.week_model.set_days(self.service.week(monday), today)
+        self._week_shown: date | None = None
+        if self.tabs.currentIndex() == TAB_WEEK:
+            self._show_week_grid()
         self._refresh_hygiene(today)
         self._select(select_key)
         self.refreshed.emit()
@@ -384,7 +539,6 @@ class MainWindow(QMainWindow):
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
         self.hygiene_model.set_items(items, problem_states(self.store))
-        self.hygiene.resizeRowsToContents()
         open_count = self.hygiene_model.open_count()
         self.tabs.setTabText(TAB_HYGIENE, f"Hygiene ({open_count})" if open_count else "Hygiene")
         days = self.preferences.hygiene_days
@@ -397,12 +551,64 @@ class MainWindow(QMainWindow):
         )
 
     def _select(self, key: str | None) -> None:
+        self.day_grid.grid.select_key(key)
         for number, row in enumerate(self.agenda_model.rows()):
             if key is not None and row.key == key:
                 self.agenda.selectRow(number)
                 self.detail.show_row(row)
                 return
         self.detail.show_row(None)
+
+    # --- the time grids ---
+
+    def _hours(self) -> dict[str, object]:
+        zone = self.service.zone
+        return {
+            "work_start": self.preferences.work_start,
+            "work_end": self.preferences.work_end,
+            "working_days": self.preferences.working_days,
+            "now": self.clock().astimezone(zone).replace(tzinfo=None),
+        }
+
+    def _show_week_grid(self) -> None:
+        """The week's meetings, only when the Week page is looked at (seven days' rows)."""
+        monday = self.day - timedelta(days=self.day.weekday())
+        if getattr(self, "_week_shown", None) == monday:
+            return
+        self._week_shown = monday
+        days = [(day, self.service.day(day).rows) for day in week_days(monday)]
+        self.week_grid.set_days(days, **self._hours())
+
+    def show_as_list(self, as_list: bool) -> None:
+        """The compact lists instead of the time grids (View > Show as list)."""
+        self.day_views.setCurrentIndex(1 if as_list else 0)
+        self.week.setCurrentIndex(1 if as_list else 0)
+        for control in (self.list_toggle, self.list_action):
+            control.blockSignals(True)
+            control.setChecked(as_list)
+            control.blockSignals(False)
+
+    def _grid_current(self, row: AgendaRow | None) -> None:
+        self.detail.show_row(row)
+        self._select_in_list(row)
+
+    def _grid_opened(self, row: AgendaRow) -> None:
+        self._grid_current(row)
+        self.detail.setFocus()
+
+    def _select_in_list(self, row: AgendaRow | None) -> None:
+        for number, listed in enumerate(self.agenda_model.rows()):
+            if row is not None and listed.key == row.key and listed.start == row.start:
+                selection = self.agenda.selectionModel()
+                selection.blockSignals(True)  # the detail already shows it
+                self.agenda.selectRow(number)
+                selection.blockSignals(False)
+                return
+
+    def _week_grid_opened(self, row: AgendaRow) -> None:
+        self.day = row.start.date()
+        self.tabs.setCurrentIndex(TAB_DAY)
+        self.refresh(select_key=row.key)
 
     def _agenda_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.detail.show_row(self.agenda_model.row_at(current.row()) if current.isValid() else None)
@@ -486,11 +692,19 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         suggested = suggest_identity_from(stored_calendars(self.store))
         dialog = SettingsDialog(self.preferences, suggested, self)
+        dialog.theme.setCurrentIndex(max(0, dialog.theme.findData(theme_mode(self.store))))
         if dialog.exec() and dialog.result_preferences is not None:
             save_preferences(self.store, dialog.result_preferences)
+            self.set_theme(str(dialog.theme.currentData()))
             self.calendars_changed()
             self.refresh_timer.setInterval(self.preferences.refresh_minutes * 60 * 1000)
             self.refresh()
+
+    def set_theme(self, mode: str) -> None:
+        """Light, dark or the system's look, kept for the next start and applied now."""
+        set_theme_mode(self.store, mode)
+        apply_theme(mode)
+        self.refresh()  # the models and pages take their colours when they are filled
 
     def edit_calendars(self) -> None:
         dialog = CalendarsDialog(self.store, self, credentials=self.credentials)
@@ -793,3 +1007,23 @@ class MainWindow(QMainWindow):
         if self.job is not None:
             self.job.progress.cancel()
         super().closeEvent(event)
+
+
+def find_next(
+    service: AgendaService, text: str, day: date, after: AgendaRow | None, days: int = 366
+) -> AgendaRow | None:
+    """The first meeting on or after ``day`` matching ``text`` (case-insensitive), past
+    ``after`` when given; day by day, so a near match is found without reading a year."""
+    needle = text.casefold()
+    passed = after is None
+    for offset in range(days):
+        for row in service.day(day + timedelta(days=offset)).rows:
+            if not passed:
+                passed = row.key == after.key and row.start == after.start  # type: ignore[union-attr]
+                continue
+            haystack = " ".join(
+                (row.summary, row.occurrence.event.location or "", *row.clients)
+            ).casefold()
+            if needle in haystack:
+                return row
+    return None

@@ -14,20 +14,18 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtGui import QBrush, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow, DaySummary, HygieneItem
 from daybrief.store.models import ChecklistItem, FollowUp
+from daybrief.ui.theme import theme
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 LINK_ROLE = Qt.ItemDataRole.UserRole + 2
 
-CONFLICT_BACKGROUND = QColor("#fde2e1")
-UNCONFIRMED_BACKGROUND = QColor("#fff3cd")
-MUTED = QColor("#6b7280")
 
 _ANSWER_WORDS = {
     "ACCEPTED": "accepted",
@@ -142,14 +140,14 @@ class AgendaModel(RowsTableModel):
                 return status_icon("outside")
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.conflicts_with:
-                return QBrush(CONFLICT_BACKGROUND)
+                return QBrush(theme().problem_bg)
             if row.unconfirmed is not None:
-                return QBrush(UNCONFIRMED_BACKGROUND)
+                return QBrush(theme().warning_bg)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.WHERE and row.link:
-                return QBrush(QColor("#1d4ed8"))
+                return QBrush(theme().link)
             if not row.busy:
-                return QBrush(MUTED)
+                return QBrush(theme().faded)
         if role == Qt.ItemDataRole.FontRole and column == self.WHERE and row.link:
             font = QFont()
             font.setUnderline(True)
@@ -241,7 +239,7 @@ class WeekModel(RowsTableModel):
             if column == 5 and day.unconfirmed:
                 return status_icon("unconfirmed")
         if role == Qt.ItemDataRole.ForegroundRole and not day.working_day:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         if role == Qt.ItemDataRole.FontRole and day.day == self.today:
             font = QFont()
             font.setBold(True)
@@ -300,11 +298,11 @@ class HygieneModel(RowsTableModel):
             return status_icon(item.kind)
         if role == Qt.ItemDataRole.BackgroundRole and not state:
             if item.kind == "conflict":
-                return QBrush(CONFLICT_BACKGROUND)
+                return QBrush(theme().problem_bg)
             if item.kind == "unconfirmed":
-                return QBrush(UNCONFIRMED_BACKGROUND)
+                return QBrush(theme().warning_bg)
         if role == Qt.ItemDataRole.ForegroundRole and state:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{item.title}\n{item.detail}"
         return None
@@ -334,7 +332,7 @@ class CheckableListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and item.done:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
