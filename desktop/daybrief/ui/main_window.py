@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self.hygiene.selectionModel().currentRowChanged.connect(self._hygiene_selected)
         hygiene_page = QWidget()
         hygiene_layout = QVBoxLayout(hygiene_page)
-        self.hygiene_title = QLabel()
+        self.hygiene_title = QLabel(wordWrap=True)
         hygiene_layout.addWidget(self.hygiene_title)
         hygiene_layout.addWidget(self.hygiene)
         actions = QHBoxLayout()
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         bar.addAction(self.prev_action)
         bar.addAction(self.today_action)
         bar.addAction(self.next_action)
-        bar.addWidget(self.date_edit)
+        self.date_action = bar.addWidget(self.date_edit)
         bar.addSeparator()
         bar.addAction(self.calendars_action)
         bar.addAction(self.templates_action)
@@ -486,15 +486,18 @@ class MainWindow(QMainWindow):
         """Reload every view from the store; keeps the selected meeting when it is still there."""
         if not has_calendars(self.store):
             self.pages.setCurrentWidget(self.empty)
+            # Nothing to step through yet: hidden, not a disabled "Sat 1 Jan 2000".
             for action in (self.prev_action, self.next_action, self.today_action):
                 action.setEnabled(False)
-            self.date_edit.setEnabled(False)
+                action.setVisible(False)
+            self.date_action.setVisible(False)
             return
         self.pages.setCurrentIndex(1)
         self.demo_banner.setVisible(has_demo(self.store, self.demo_folder))
         for action in (self.prev_action, self.next_action, self.today_action):
             action.setEnabled(True)
-        self.date_edit.setEnabled(True)
+            action.setVisible(True)
+        self.date_action.setVisible(True)
         current = self.detail.row
         select_key = select_key or (current.key if current else None)
         agenda = self.service.day(self.day)

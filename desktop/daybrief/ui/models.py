@@ -401,11 +401,20 @@ class FollowUpModel(CheckableListModel):
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             parts = [item.text]
-            if item.due_date:
+            if item.due_date and item.due_before:
+                # Anchored: moves with the meeting, and says so in words (not colour alone).
+                parts.append(f"⚓ before the next meeting ({item.due_date:%a %d %b})")
+            elif item.due_date:
                 parts.append(f"due {item.due_date:%a %d %b}")
             if item.client_id is not None and item.client_id in self._client_names:
                 parts.append(self._client_names[item.client_id])
             return " — ".join(parts)
+        if role == Qt.ItemDataRole.FontRole and item.due_before:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and item.due_before:
+            return "Due before your next meeting with the client: it moves when that meeting does"
         return super().data(index, role)
 
 

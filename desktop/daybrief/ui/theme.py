@@ -143,11 +143,13 @@ def _derive(palette: QPalette) -> Theme:
 def dark_palette() -> QPalette:
     """A dark palette for platforms whose style has none (Fusion's roles, dark tones)."""
     palette = QPalette()
-    window = QColor.fromHslF(220 / 360, 0.12, 0.16)
-    base = QColor.fromHslF(220 / 360, 0.12, 0.12)
+    # Fusion outlines boxes in the window colour made darker: the window stays light
+    # enough above the base for check boxes and frames to show.
+    window = QColor.fromHslF(220 / 360, 0.10, 0.25)
+    base = QColor.fromHslF(220 / 360, 0.12, 0.13)
     text = QColor.fromHslF(220 / 360, 0.10, 0.90)
     faded = blend(text, base, 0.5)
-    button = QColor.fromHslF(220 / 360, 0.12, 0.20)
+    button = QColor.fromHslF(220 / 360, 0.10, 0.29)
     highlight = QColor.fromHslF(_LINK_HUE / 360, 0.65, 0.50)
     Role, Group = QPalette.ColorRole, QPalette.ColorGroup
     for role, colour in (

@@ -108,8 +108,9 @@ def lay_out(days: Sequence[tuple[date, Sequence[AgendaRow]]]) -> tuple[list[Bloc
                 all_day.append(Block(row, column, 0, MINUTES_PER_DAY))
                 continue
             start = _minutes(row.start, day)
-            # A meeting shorter than a quarter hour still gets a readable block.
-            end = max(_minutes(row.end, day), min(start + 15, MINUTES_PER_DAY))
+            # A short meeting still gets a block tall enough for a line of text (half an
+            # hour is 1.6 lines at the grid's hour height); lanes use that height too.
+            end = max(_minutes(row.end, day), min(start + 30, MINUTES_PER_DAY))
             blocks.append(Block(row, column, start, end))
         blocks.sort(key=lambda b: (b.start, -b.end))
         _assign_lanes(blocks)
@@ -166,6 +167,9 @@ class TimeGrid(QWidget):
         self.now: datetime | None = None
         self._rects: list[QRectF] = []
         self._all_day_rects: list[QRectF] = []
+        self.sticky_top = 0.0
+        """How far the scroll area has scrolled: the day names and all-day meetings stay
+        in sight, painted at the top of what shows."""
         self.setAccessibleName("Meetings by time")
 
     # --- data ---
@@ -289,16 +293,22 @@ class TimeGrid(QWidget):
         self._relayout()
         super().resizeEvent(event)  # type: ignore[arg-type]
 
+    def set_sticky_top(self, top: float) -> None:
+        self.sticky_top = top
+        self.update()
+
     def rect_of(self, block: Block) -> QRectF:
         if block in self.all_day:
-            return self._all_day_rects[self.all_day.index(block)]
+            return self._all_day_rects[self.all_day.index(block)].translated(0, self.sticky_top)
         return self._rects[self.blocks.index(block)]
 
     def block_at(self, point: QPointF) -> Block | None:
-        # Last drawn wins: lanes do not overlap, but all-day and timed never meet either.
+        # The header (over the hours when scrolled) first: it is painted on top.
         for block, rect in zip(self.all_day, self._all_day_rects, strict=True):
-            if rect.contains(point):
+            if rect.translated(0, self.sticky_top).contains(point):
                 return block
+        if point.y() < self.sticky_top + self.header_height():
+            return None
         for block, rect in zip(self.blocks, self._rects, strict=True):
             if rect.contains(point):
                 return block
@@ -320,8 +330,11 @@ class TimeGrid(QWidget):
         self._paint_hours(painter, tones)
         for block, rect in zip(self.blocks, self._rects, strict=True):
             self._paint_block(painter, tones, block, rect)
-        self._paint_header(painter, tones)
         self._paint_now(painter, tones)
+        painter.save()
+        painter.translate(0, self.sticky_top)
+        self._paint_header(painter, tones)
+        painter.restore()
         painter.end()
 
     def _paint_hours(self, painter: QPainter, tones: Theme) -> None:
@@ -425,31 +438,43 @@ class TimeGrid(QWidget):
         painter.setPen(tones.faded if faded else tones.text)
         y = text_rect.top()
         line = metrics.lineSpacing()
-        # The badge first: a short block still says what is wrong with it.
+        title = row.summary if row.occurrence.all_day else f"{row.start:%H:%M} {row.summary}"
+        # The badge first, so a short block still says what is wrong with it; a block of
+        # one line puts the badge and the title side by side.
         if problems and text_rect.height() >= line * 0.9:
-            kind, word = problems[0]
-            icon = status_icon(kind)
+            kind = problems[0][0]
+            label = ", ".join(word for _kind, word in problems)
             size = int(metrics.height())
-            icon.paint(painter, int(text_rect.left()), int(y), size, size)
-            label = word if len(problems) == 1 else f"{word} +{len(problems) - 1}"
-            painter.setPen(tones.problem if kind == "conflict" else tones.warning)
+            status_icon(kind).paint(painter, int(text_rect.left()), int(y), size, size)
             font = painter.font()
             font.setBold(True)
+            bold = QFontMetricsF(font)
+            room = text_rect.width() - size - 4
+            one_line = text_rect.height() < line * 1.9
+            if one_line:
+                label = bold.elidedText(label, Qt.TextElideMode.ElideRight, room * 0.6)
+            else:
+                label = bold.elidedText(label, Qt.TextElideMode.ElideRight, room)
+            painter.setPen(tones.problem if kind == "conflict" else tones.warning)
             painter.setFont(font)
+            label_rect = QRectF(text_rect.left() + size + 4, y, room, line)
             painter.drawText(
-                QRectF(text_rect.left() + size + 4, y, text_rect.width() - size - 4, line),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetricsF(font).elidedText(
-                    label, Qt.TextElideMode.ElideRight, text_rect.width() - size - 4
-                ),
+                label_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label
             )
+            used = bold.horizontalAdvance(label) + 8
             font.setBold(False)
             painter.setFont(font)
             painter.setPen(tones.faded if faded else tones.text)
+            if one_line:
+                painter.drawText(
+                    QRectF(label_rect.left() + used, y, max(0.0, room - used), line),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    metrics.elidedText(title, Qt.TextElideMode.ElideRight, max(0.0, room - used)),
+                )
+                title = ""
             y += line
-        title = row.summary if row.occurrence.all_day else f"{row.start:%H:%M} {row.summary}"
         remaining = QRectF(text_rect.left(), y, text_rect.width(), text_rect.bottom() - y)
-        if remaining.height() >= line * 0.9:
+        if title and remaining.height() >= line * 0.9:
             lines = max(1, int(remaining.height() // line))
             painter.drawText(
                 remaining,
@@ -583,6 +608,7 @@ class TimeGridView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
         self.setFocusProxy(self.grid)
+        self.scroll.verticalScrollBar().valueChanged.connect(self.grid.set_sticky_top)
         self._shown: tuple[date, ...] = ()
 
     def set_days(self, days: Sequence[tuple[date, Sequence[AgendaRow]]], **options: object) -> None:
