@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -243,5 +244,8 @@ def apply(mode: str) -> bool:
     elif mode == LIGHT or is_dark(app.palette()):
         QGuiApplication.setPalette(light_palette())
     for widget, (foreground, background) in list(_toned.items()):
-        _tone_one(widget, foreground, background)
+        if shiboken6.isValid(widget):  # the Python side may outlive a closed window
+            _tone_one(widget, foreground, background)
+        else:
+            del _toned[widget]
     return is_dark(app.palette())
