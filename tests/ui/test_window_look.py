@@ -372,3 +372,52 @@ def test_the_window_fits_1024_by_700(window: MainWindow) -> None:
     assert window.width() == 1024 and window.height() == 700
     # The grid keeps room for its blocks beside the detail pane.
     assert window.day_grid.width() > 300 and window.detail.width() > 300
+
+
+# --- a store with calendars opens at once and fills in from a worker ---
+
+
+def _store_with_the_demo(tmp_path: Path) -> Path:
+    path = tmp_path / "filled" / "daybrief.sqlite3"
+    path.parent.mkdir()
+    with open_store(path) as filled:
+        save_preferences(filled, Preferences(zone_name="Europe/Berlin"))
+        loader = MainWindow(filled, path, clock=lambda: EVENING)
+        loader.load_demo()
+        loader.close()
+    return path
+
+
+def test_a_store_with_calendars_paints_first_and_fills_in(
+    qtbot, tmp_path: Path, light: None
+) -> None:  # type: ignore[no-untyped-def]
+    path = _store_with_the_demo(tmp_path)
+    with open_store(path) as store:
+        opened = MainWindow(store, path, clock=lambda: EVENING)
+        qtbot.addWidget(opened)
+        assert opened.pages.currentIndex() == 1  # the working page, not the empty state
+        assert "Loading" in opened.day_title.text()
+        with qtbot.waitSignal(opened.loaded, timeout=20000):
+            pass
+        assert opened.agenda_model.rowCount() > 0
+        assert opened.hygiene_model.rowCount() > 0
+
+
+def test_when_preparing_fails_the_window_says_so_and_reads_them_itself(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, light: None
+) -> None:  # type: ignore[no-untyped-def]
+    import daybrief.ui.main_window as main_window
+
+    path = _store_with_the_demo(tmp_path)
+
+    def unreadable(*_args: object, **_options: object) -> Store:
+        raise OSError("store file busy")
+
+    with open_store(path) as store:
+        monkeypatch.setattr(main_window, "open_store", unreadable)
+        opened = MainWindow(store, path, clock=lambda: EVENING)
+        qtbot.addWidget(opened)
+        with qtbot.waitSignal(opened.loaded, timeout=20000):
+            pass
+        assert "store file busy" in opened.statusBar().currentMessage()
+        assert opened.agenda_model.rowCount() > 0
