@@ -285,6 +285,8 @@ class Briefing:
     meetings: tuple[MeetingEntry, ...]
     follow_ups: tuple[FollowUpGroup, ...]
     goals: tuple[GoalEntry, ...]
+    unfinished_goals: tuple[str, ...]
+    """The last earlier day's goals not done (and not set again): offered first."""
     wins: Wins | None
     """None until the working day is over."""
     prep_slots: tuple[PrepSlot, ...]
@@ -444,6 +446,7 @@ def build_briefing(
         meetings=tuple(entries),
         follow_ups=_follow_up_groups(day, user.follow_ups),
         goals=tuple(user.goals),
+        unfinished_goals=_unfinished(user),
         wins=wins,
         prep_slots=_prep_slots(day, busy, entries, now, settings, zone),
         gone=gone,
@@ -673,18 +676,29 @@ def _free_gaps(
     return gaps
 
 
+def _unfinished(user: UserInputs) -> tuple[str, ...]:
+    chosen = {goal.text.casefold() for goal in user.goals}
+    return tuple(
+        goal.text
+        for goal in user.previous_goals
+        if not goal.done and goal.text.casefold() not in chosen
+    )
+
+
 def suggest_goals(briefing: Briefing, limit: int = 5) -> list[str]:
     """A handful of candidates for the day's goals (issue 6, "pick today's goals").
 
-    Most pressing first: overdue follow-ups (oldest first), then required checklist items
-    still open (in meeting order), then follow-ups due on the day. Texts already chosen as
+    Most pressing first: the last earlier day's unfinished goals, overdue follow-ups (oldest
+    first), then required checklist items still open (in meeting order), then follow-ups due
+    on the day. Texts already chosen as
     goals are left out.
     """
     chosen = {goal.text.casefold() for goal in briefing.goals}
     lines = [line for group in briefing.follow_ups for line in group.items]
     overdue = sorted((x for x in lines if x.overdue_days), key=lambda x: -x.overdue_days)
     due = [x for x in lines if not x.overdue_days]
-    candidates = [x.entry.text for x in overdue]
+    candidates = list(briefing.unfinished_goals)
+    candidates += [x.entry.text for x in overdue]
     candidates += [
         f"{item.text} ({_short(entry.title, 60)})"
         for entry in briefing.meetings

@@ -36,9 +36,7 @@ class ProblemAcks:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def set(
-        self, problem_key: str, state: AckState | str, facts: Iterable[str] = ()
-    ) -> ProblemAck:
+    def set(self, problem_key: str, state: AckState | str, facts: Iterable[str] = ()) -> ProblemAck:
         """Remember the state, and the facts the problem was about when it was set."""
         state = AckState(state)
         if not problem_key:
