@@ -66,7 +66,7 @@ __all__ = [
     "settings_of",
 ]
 
-FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
+FORMATS = ("txt", "md", "html", "json", "eml", "pdf", "followups-ics", "prep-ics")
 
 
 def registrable(domain: str) -> str:
@@ -265,6 +265,10 @@ def render(briefing: Briefing, fmt: str) -> bytes:
         from daybrief.services.export.html import render_html
 
         return render_html(briefing).encode("utf-8")
+    if fmt == "json":
+        from daybrief.services.export.json import render_json
+
+        return render_json(briefing).encode("utf-8")
     if fmt == "eml":
         from daybrief.services.export.eml import render_eml
 
