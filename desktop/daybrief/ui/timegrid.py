@@ -168,6 +168,7 @@ class TimeGrid(QWidget):
         self._rects: list[QRectF] = []
         self._all_day_rects: list[QRectF] = []
         self.sticky_top = 0.0
+        self._current_block: Block | None = None
         """How far the scroll area has scrolled: the day names and all-day meetings stay
         in sight, painted at the top of what shows."""
         self.setAccessibleName("Meetings by time")
@@ -323,6 +324,9 @@ class TimeGrid(QWidget):
     # --- painting ---
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Found once per paint: a busy generated day has hundreds of blocks.
+        ordered = self.ordered() if self.current is not None else []
+        self._current_block = ordered[self.current] if self.current is not None else None
         tones = theme(self.palette())
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -428,7 +432,7 @@ class TimeGrid(QWidget):
         painter.fillRect(
             strip, tones.calendar(colour, faded=True) if faded else tones.accent(colour)
         )
-        is_current = self.current is not None and self.ordered().index(block) == self.current
+        is_current = block is self._current_block
         if is_current:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(tones.highlight, 2.5))
@@ -455,6 +459,10 @@ class TimeGrid(QWidget):
                 label = bold.elidedText(label, Qt.TextElideMode.ElideRight, room * 0.6)
             else:
                 label = bold.elidedText(label, Qt.TextElideMode.ElideRight, room)
+            if bold.horizontalAdvance(problems[0][1]) > room:
+                # Too narrow for the word ("Do…" says nothing): the icon alone, the word
+                # in the tooltip and the accessible description.
+                label = ""
             painter.setPen(tones.problem if kind == "conflict" else tones.warning)
             painter.setFont(font)
             label_rect = QRectF(text_rect.left() + size + 4, y, room, line)
