@@ -50,6 +50,8 @@ __all__ = [
     "ReviewPeriod",
     "add_goal",
     "checklist_entries",
+    "choose_goals",
+    "delete_goal",
     "draft_mailto",
     "draft_text",
     "drafts",
@@ -285,3 +287,22 @@ def review_line(review: Review) -> str:
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
     return ", ".join(parts)
+
+
+def delete_goal(store: Store, goal_id: int) -> None:
+    Goals(store).delete(goal_id)
+
+
+def choose_goals(store: Store, day: date, picked: Sequence[str]) -> list[Goal]:
+    """The day's goals become ``picked`` (in that order of adding); done goals are kept."""
+    goals = Goals(store)
+    with store.transaction():
+        current = goals.for_day(day)
+        chosen = {goal.text for goal in current}
+        for goal in current:
+            if goal.text not in picked and not goal.done:
+                goals.delete(goal.id)
+        for text in picked:
+            if text not in chosen:
+                goals.add(day, text)
+    return goals.for_day(day)
