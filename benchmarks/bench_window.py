@@ -196,7 +196,7 @@ def window_worker(store_file: str, demo: bool) -> dict[str, float]:
     app.installEventFilter(painted)
     heartbeat.reset()  # what QApplication itself took is not the window's
     store = open_store(Path(store_file))
-    window = MainWindow(store, Path(store_file), clock=lambda: NOW)
+    window = MainWindow(store, Path(store_file), clock=lambda: NOW, fill_in_background=True)
     loaded: list[bool] = []
     window.loaded.connect(lambda: loaded.append(True))
     if demo:

@@ -393,7 +393,7 @@ def test_a_store_with_calendars_paints_first_and_fills_in(
 ) -> None:  # type: ignore[no-untyped-def]
     path = _store_with_the_demo(tmp_path)
     with open_store(path) as store:
-        opened = MainWindow(store, path, clock=lambda: EVENING)
+        opened = MainWindow(store, path, clock=lambda: EVENING, fill_in_background=True)
         qtbot.addWidget(opened)
         assert opened.pages.currentIndex() == 1  # the working page, not the empty state
         assert "Loading" in opened.day_title.text()
@@ -415,7 +415,7 @@ def test_when_preparing_fails_the_window_says_so_and_reads_them_itself(
 
     with open_store(path) as store:
         monkeypatch.setattr(main_window, "open_store", unreadable)
-        opened = MainWindow(store, path, clock=lambda: EVENING)
+        opened = MainWindow(store, path, clock=lambda: EVENING, fill_in_background=True)
         qtbot.addWidget(opened)
         with qtbot.waitSignal(opened.loaded, timeout=20000):
             pass

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.engine import suggest_identity_from
-from daybrief.services.agenda import AgendaRow, AgendaService, HygieneItem, key_of
+from daybrief.services.agenda import AgendaRow, AgendaService, HygieneItem
 from daybrief.services.appearance import set_theme_mode, theme_mode
 from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
@@ -55,9 +55,7 @@ from daybrief.services.demo import (
     load_demo,
     needs_identity,
 )
-from daybrief.services.drafts import draft_for
 from daybrief.services.followups import NextMeeting, next_meeting_with, sync_anchored_due_dates
-from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.jobs import (
     ImportOutcome,
     RefreshOutcome,
@@ -73,6 +71,15 @@ from daybrief.services.preferences import (
     zone_label,
 )
 from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
+from daybrief.services.review import (
+    Draft,
+    ProblemKind,
+    ProblemState,
+    draft_mailto,
+    draft_text,
+    drafts,
+    set_problem_state,
+)
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
 from daybrief.services.storage import open_store
@@ -91,6 +98,7 @@ from daybrief.ui.dialogs import (
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
+from daybrief.ui.review_page import ReviewPage
 from daybrief.ui.tasks import Job, Progress, run_in_background, start
 from daybrief.ui.theme import apply as apply_theme
 from daybrief.ui.theme import css, tone
@@ -98,7 +106,7 @@ from daybrief.ui.timegrid import TimeGridView, week_days
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
-TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS = range(6)
+TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS, TAB_REVIEW = range(7)
 
 
 def _table(model: object) -> QTableView:
@@ -116,9 +124,9 @@ def _table(model: object) -> QTableView:
 
 class MainWindow(QMainWindow):
     refreshed = Signal()
+    """After every reload from the store: the tray re-plans reminders and its badge."""
     loaded = Signal()
     """The first fill after start, once the calendars were prepared on a worker."""
-    """After every reload from the store: the tray re-plans reminders and its badge."""
 
     def __init__(
         self,
@@ -128,7 +136,11 @@ class MainWindow(QMainWindow):
         clock: Callable[[], datetime] = utc_now,
         demo_folder: Path | None = None,
         credentials: CredentialStore | None = None,
+        fill_in_background: bool = False,
     ) -> None:
+        """``fill_in_background``: on a store with calendars, paint at once and fill the
+        window in from a worker (:meth:`warm_then_refresh`; the app does); else the window
+        is filled before this returns."""
         super().__init__()
         self.credentials: CredentialStore = credentials or KeyringStore()
         self.last_refresh: RefreshOutcome | None = None
@@ -139,7 +151,7 @@ class MainWindow(QMainWindow):
         self.demo_folder = demo_folder or store_file.parent
         self.data = UserData.of(store)
         self.preferences = load_preferences(store)
-        self.service = AgendaService(store, self.preferences)
+        self.service = AgendaService(store, self.preferences, clock)
         self.day = self.preferences.opening_day(clock())
         self.job: Job | None = None
         self.last_outcome: ImportOutcome | None = None
@@ -222,7 +234,7 @@ class MainWindow(QMainWindow):
         self.open_problem.clicked.connect(self._hygiene_open)
         self.handled.clicked.connect(partial(self._hygiene_mark, "handled"))
         self.ignore.clicked.connect(partial(self._hygiene_mark, "ignored"))
-        self.reopen.clicked.connect(partial(self._hygiene_mark, ""))
+        self.reopen.clicked.connect(partial(self._hygiene_mark, "open"))
         for widget in (self.open_problem, self.handled, self.ignore, self.reopen, self.draft):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -241,6 +253,11 @@ class MainWindow(QMainWindow):
         self.follow_ups_page = FollowUpsPage(store, self.today)
         self.follow_ups_page.changed.connect(lambda: self.refresh())
         self.tabs.addTab(self.follow_ups_page, "Follow-ups")
+        self.review_page = ReviewPage(store, clock, lambda: self.preferences)
+        self.review_page.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
+        self.review_page.changed.connect(lambda: self.refresh())
+        self.review_page.done_for_today.connect(self._done_for_today)
+        self.tabs.addTab(self.review_page, "Review")
         self.tabs.setCurrentIndex(TAB_BRIEFING)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._shown_tab = TAB_BRIEFING
@@ -294,7 +311,7 @@ class MainWindow(QMainWindow):
         self.refresh_timer.timeout.connect(self._timer_refresh)
         self.refresh_timer.start()
         self._warming = 0
-        if has_calendars(store):
+        if fill_in_background and has_calendars(store):
             self.warm_then_refresh()
         else:
             self.refresh()
@@ -499,7 +516,7 @@ class MainWindow(QMainWindow):
             prepared.store = self.store  # plain data kept; its queries go to this thread's
             self.service = prepared
         else:
-            self.service = AgendaService(self.store, self.preferences)
+            self.service = AgendaService(self.store, self.preferences, self.clock)
         sync_anchored_due_dates(self.store, self.service.zone)
 
     def refresh(self, select_key: str | None = None) -> None:
@@ -532,16 +549,17 @@ class MainWindow(QMainWindow):
         counts = []
         if agenda.rows:
             counts.append(f"{len(agenda.rows)} meetings")
-        if agenda.conflicts:
+        doubles = agenda.count(ProblemKind.DOUBLE_BOOKING)
+        if doubles:
+            counts.append(f"<span style='color:{css('problem')}'>⚠ {doubles} double-booked</span>")
+        unconfirmed = agenda.count(ProblemKind.UNCONFIRMED)
+        if unconfirmed:
             counts.append(
-                f"<span style='color:{css('problem')}'>"
-                f"⚠ {len(agenda.conflicts)} double-booked</span>"
+                f"<span style='color:{css('warning')}'>? {unconfirmed} unconfirmed</span>"
             )
-        if agenda.unconfirmed:
-            counts.append(
-                f"<span style='color:{css('warning')}'>"
-                f"? {len(agenda.unconfirmed)} unconfirmed</span>"
-            )
+        others = agenda.problem_count - doubles - unconfirmed
+        if others:
+            counts.append(f"{others} other problem{'s' if others != 1 else ''}")
         if not agenda.rows:
             counts.append("no meetings")
         heading = f"{relative} — " if relative else ""
@@ -561,13 +579,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
-        self.hygiene_model.set_items(items, problem_states(self.store))
+        self.hygiene_model.set_items(items)
         open_count = self.hygiene_model.open_count()
         self.tabs.setTabText(TAB_HYGIENE, f"Hygiene ({open_count})" if open_count else "Hygiene")
         days = self.preferences.hygiene_days
         self.hygiene_title.setText(
             f"<b>{open_count} open problem(s)</b> in the next {days} days — double-bookings, "
-            "unconfirmed meetings, and meetings that left your calendar"
+            "unconfirmed meetings, open items, and meetings that left your calendar"
         )
         self.statusBar().showMessage(
             f"Next {days} days: {open_count} open problem(s)" if open_count else "No open problems"
@@ -592,14 +610,15 @@ class MainWindow(QMainWindow):
         """
         self._warming += 1
         generation = self._warming
-        path, preferences, day = self.store_file, self.preferences, self.day
+        path, preferences, day, clock = self.store_file, self.preferences, self.day, self.clock
         today = self.today()
         self.pages.setCurrentIndex(1)
         self.day_title.setText("<h2>Loading your calendars…</h2>")
         self.statusBar().showMessage("Loading your calendars…")
 
         def work() -> AgendaService:
-            return prepare_service(path, preferences, day, today, quiet=False)  # type: ignore[return-value]
+            service = prepare_service(path, preferences, clock, day, today, quiet=False)
+            return service  # type: ignore[return-value]
 
         def done(service: AgendaService) -> None:
             if generation != self._warming or service.preferences != self.preferences:
@@ -709,13 +728,10 @@ class MainWindow(QMainWindow):
     def _hygiene_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Show the problem's (first) meeting beside the list, without leaving the panel."""
         item = self.hygiene_model.item_at(current.row()) if current.isValid() else None
-        if item is None or not item.occurrences:
+        if item is None or item.day is None or item.meeting_key is None:
             return
-        occurrence = item.occurrences[0]
-        key = key_of(occurrence)
-        day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
-        for row in self.service.day(day).rows:
-            if key is not None and row.key == key:
+        for row in self.service.day(item.day).rows:
+            if row.key == item.meeting_key:
                 self.detail.show_row(row)
                 return
 
@@ -723,12 +739,10 @@ class MainWindow(QMainWindow):
         item = self._current_problem()
         if item is None:
             return
-        if item.occurrences:
-            occurrence = item.occurrences[0]
-            day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
-            self.day = day
+        if item.day is not None:
+            self.day = item.day
             self.tabs.setCurrentIndex(TAB_DAY)
-            self.refresh(select_key=key_of(occurrence))
+            self.refresh(select_key=item.meeting_key)
         elif item.snapshot is not None and item.snapshot.start_utc is not None:
             self.go_to(item.snapshot.start_utc.astimezone(self.service.zone).date())
 
@@ -737,25 +751,36 @@ class MainWindow(QMainWindow):
         if item is None:
             return
         if item.kind == "gone":
-            if state:
+            if state != ProblemState.OPEN.value:
                 self.data.meetings.dismiss(item.snapshot.meeting_key if item.snapshot else "")
-        else:
-            set_problem_state(self.store, item.problem_key, state)
+        elif item.problem is not None:
+            set_problem_state(self.store, item.problem, state)
         row = self.hygiene.currentIndex().row()
         self.refresh()
         if self.hygiene_model.rowCount():
             self.hygiene.selectRow(min(row, self.hygiene_model.rowCount() - 1))
 
-    def _draft_copy(self) -> None:
+    def _drafts(self) -> list[Draft]:
         item = self._current_problem()
-        if item is not None and item.kind != "gone":
-            QGuiApplication.clipboard().setText(draft_for(item, self.service.zone).as_text())
-            self.statusBar().showMessage("Message copied to the clipboard", 4000)
+        if item is None or item.problem is None:
+            return []
+        return drafts(item.problem, self.preferences.addresses, self.service.zone)
+
+    def _draft_copy(self) -> None:
+        found = self._drafts()
+        if not found:
+            self.statusBar().showMessage("Nobody else can fix this one: no message to send", 4000)
+            return
+        QGuiApplication.clipboard().setText("\n\n---\n\n".join(draft_text(d) for d in found))
+        count = f"{len(found)} messages" if len(found) > 1 else "Message"
+        self.statusBar().showMessage(f"{count} copied to the clipboard", 4000)
 
     def _draft_mail(self) -> None:
-        item = self._current_problem()
-        if item is not None and item.kind != "gone":
-            QDesktopServices.openUrl(QUrl(draft_for(item, self.service.zone).mailto()))
+        found = self._drafts()
+        if not found:
+            self.statusBar().showMessage("Nobody else can fix this one: no message to send", 4000)
+        for draft in found:  # one message per meeting that could move
+            QDesktopServices.openUrl(QUrl(draft_mailto(draft)))
 
     # --- settings and templates ---
 
@@ -953,13 +978,13 @@ class MainWindow(QMainWindow):
         an import into a 100k-event store froze the window 14 s for the problems ahead.
         """
         day, today = self.day, self.today()
-        path, preferences = self.store_file, self.preferences
+        path, preferences, clock = self.store_file, self.preferences, self.clock
 
         def run(progress: Progress) -> tuple[object, AgendaService | None]:
             outcome = work(progress)
             if isinstance(outcome, RefreshOutcome) and not changed(outcome):
                 return outcome, None  # nothing to work out again
-            return outcome, prepare_service(path, preferences, day, today)
+            return outcome, prepare_service(path, preferences, clock, day, today)
 
         job = Job(run)
 
@@ -1079,6 +1104,19 @@ class MainWindow(QMainWindow):
         if focus_follow_up and self.detail.row is not None:
             self.detail.new_follow_up.setFocus()
 
+    def show_review(self) -> None:
+        """The evening routine's page (the evening nudge opens it)."""
+        self.raise_window()
+        found = self.review_page.reload()
+        self.go_to(found.period.last_day)  # Day, Week and Briefing follow it
+        self.tabs.setCurrentIndex(TAB_REVIEW)
+
+    def _done_for_today(self, until: datetime) -> None:
+        tray = getattr(self, "tray", None)
+        if tray is not None:
+            tray.quiet_until(until)
+        self.statusBar().showMessage(f"Done for today: no reminders until {until:%A %H:%M}")
+
     def show_briefing(self, day: date | None = None) -> None:
         self.raise_window()
         self.go_to(day or self.preferences.opening_day(self.clock()))
@@ -1124,7 +1162,13 @@ def find_next(
 
 
 def prepare_service(
-    path: Path, preferences: Preferences, day: date, today: date, *, quiet: bool = True
+    path: Path,
+    preferences: Preferences,
+    clock: Callable[[], datetime],
+    day: date,
+    today: date,
+    *,
+    quiet: bool = True,
 ) -> AgendaService | None:
     """A service for the store at ``path`` with what depends on the calendars alone worked
     out (the week of ``day``, the problems ahead of ``today``, the client directory), for a
@@ -1133,7 +1177,7 @@ def prepare_service(
     """
     try:
         with open_store(path) as store:
-            service = AgendaService(store, preferences)
+            service = AgendaService(store, preferences, clock)
             service.week(day - timedelta(days=day.weekday()))
             service.hygiene(today)
             service.day(day)  # the client directory and its suffix list, kept per process
