@@ -20,6 +20,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -105,6 +106,7 @@ class ProblemCard(QFrame):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         title = plain(f"{when}  {meeting.title}", bold=True)
+        title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         title.setAccessibleName("Meeting")
         head.addWidget(title, 1)
         head.addWidget(
@@ -127,23 +129,28 @@ class ProblemCard(QFrame):
         )
         head.addWidget(self.all_handled)
         layout.addLayout(head)
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        grid.setHorizontalSpacing(12)
         for problem in card.problems:
-            layout.addLayout(self._problem_row(problem))
+            self._problem_row(grid, problem)
+        layout.addLayout(grid)
 
-    def _problem_row(self, problem: Problem) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _problem_row(self, grid: QGridLayout, problem: Problem) -> None:
+        # Kind | reason (wrapping), and the actions under the reason: nothing is clipped
+        # however narrow the window.
+        line = grid.rowCount()
         word = plain(KIND_WORDS[problem.kind], wrap=False)
-        word.setMinimumWidth(word.sizeHint().width())
-        row.addWidget(word)
-        reason = plain(problem.reason)
-        reason.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        row.addWidget(reason, 1)
+        grid.addWidget(word, line, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(plain(problem.reason), line, 1)
+        row = QHBoxLayout()
         page = self.page
         if problem.kind is ProblemKind.OPEN_ITEMS:
-            for item_id, text in open_required_items(page.store, self.card.meeting.key)[:3]:
+            for item_id, item in open_required_items(page.store, self.card.meeting.key)[:3]:
+                label = item if len(item) <= 28 else item[:27] + "…"
                 row.addWidget(
                     small_button(
-                        f"✓ {text[:30]}", f"Tick “{text}” done", lambda i=item_id: page.tick(i)
+                        f"✓ {label}", f"Tick “{item}” done", lambda i=item_id: page.tick(i)
                     )
                 )
         mine = [d for d in page.drafts_of(problem) if d.meeting == self.card.meeting.key]
@@ -178,7 +185,8 @@ class ProblemCard(QFrame):
                 lambda: page.set_state(problem, ProblemState.IGNORED),
             )
         )
-        return row
+        row.addStretch(1)
+        grid.addLayout(row, line + 1, 1)
 
     def _all_handled(self) -> None:
         self.page.close_problems(self.card.problems)
@@ -226,7 +234,7 @@ class ReviewPage(QWidget):
         self.goal_entry.setAccessibleName("New goal")
         self.goal_entry.returnPressed.connect(self._add_typed_goal)
         self.goals_box = QVBoxLayout()
-        self.suggestions_box = QHBoxLayout()
+        self.suggestions_box = QVBoxLayout()
         # Export and done.
         self.save_pdf = small_button(
             "Save the briefing as PDF", "Into the folder you used last", self.save_briefing
@@ -279,6 +287,7 @@ class ReviewPage(QWidget):
         body.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
@@ -361,9 +370,10 @@ class ReviewPage(QWidget):
             chip = small_button(
                 f"+ {text[:40]}", f"Add “{text}” as a goal", lambda t=text: self._add_goal(t)
             )
-            self.suggestions_box.addWidget(chip)
+            self.suggestions_box.addWidget(chip, 0, Qt.AlignmentFlag.AlignLeft)
             shown += 1
-        self.suggestions_box.addStretch(1)
+        if shown:
+            self.suggestions_box.insertWidget(0, plain("Suggestions:"))
 
     # --- actions ---
 
@@ -470,7 +480,7 @@ class ReviewPage(QWidget):
         return until
 
 
-def _clear(layout: QVBoxLayout | QHBoxLayout) -> None:
+def _clear(layout: QVBoxLayout | QHBoxLayout | QGridLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         widget = item.widget()
