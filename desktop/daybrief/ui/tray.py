@@ -204,7 +204,7 @@ class TrayController(QObject):
         self.arm(service)
 
     def quiet_until(self, moment: datetime) -> None:
-        """"Done for today": nothing until ``moment`` (the next working day's start)."""
+        """ "Done for today": nothing until ``moment`` (the next working day's start)."""
         service = self._reminders()
         service.pause(moment)
         self._refresh_menu()
