@@ -337,3 +337,63 @@ def running_radicale(radicale: Radicale) -> Radicale:
     if radicale.process is None or radicale.process.poll() is not None:
         radicale.start()
     return radicale
+
+
+# ---------------------------------------------------------------------------- SMTP
+
+
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1: plain, STARTTLS (required) or implicit TLS, optionally with a
+    login; every message it accepts is kept in ``messages`` as (envelope from, to, bytes)."""
+
+    def __init__(
+        self,
+        security: str = "none",
+        tls_files: tuple[Path, Path] | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> None:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.logins: list[str] = []
+        owner = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                owner.messages.append(
+                    (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+                )
+                return "250 OK"
+
+        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                          data: Any) -> Any:  # fmt: skip
+            user = data.login.decode() if isinstance(data.login, bytes) else str(data.login)
+            password = data.password.decode() if isinstance(data.password, bytes) else ""
+            ok = login is not None and (user, password) == login
+            if ok:
+                owner.logins.append(user)
+            return AuthResult(success=ok, handled=False)
+
+        context = None
+        if security != "none":
+            assert tls_files is not None
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls_files)
+        self.port = free_port()
+        options: dict[str, Any] = {
+            "authenticator": authenticator if login else None,
+            "auth_required": login is not None,
+            # aiosmtpd cannot tell an implicit-TLS session is encrypted, so only STARTTLS
+            # can require it; plain mode is loopback-only anyway.
+            "auth_require_tls": security == "starttls",
+        }
+        if security == "starttls":
+            options.update(tls_context=context, require_starttls=True)
+        elif security == "tls":
+            options.update(ssl_context=context)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()

@@ -1,0 +1,234 @@
+"""Sending mail through a real SMTP server (aiosmtpd on 127.0.0.1): plain to loopback,
+STARTTLS and TLS with a certificate the client must check, a login from the keyring or a
+password command; the sent history; headers safe from calendar text; the fallback."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import stat
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from tests.network import MemoryKeyring, SmtpServer
+
+from daybrief.services.credentials import KeyringStore
+from daybrief.services.mail import (
+    Attachment,
+    MailAccount,
+    MailError,
+    deliver,
+    load_account,
+    new_message,
+    prepare_message,
+    save_account,
+    send_message,
+    send_test_message,
+    sent_history,
+)
+from daybrief.store import Store
+
+# The implicit-TLS server cannot tell aiosmtpd its sessions are encrypted (see SmtpServer).
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
+NOW = datetime(2026, 3, 15, 18, 0, tzinfo=UTC)
+USER, PASSWORD = "me@example.com", "smtp-Pa55-3xq"
+
+
+@pytest.fixture
+def plain_smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer("none")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def trust(tls_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client trusts the test certificate the way it trusts any: the default paths."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files[0]))
+
+
+def _message(to: str = "boss@example.org", subject: str = "Hello") -> object:
+    return new_message(sender=USER, to=[to], subject=subject, text="Body\n", now=NOW)
+
+
+def test_plain_to_loopback_is_sent_and_recorded(
+    source_store: Store, plain_smtp: SmtpServer, memory_keyring: MemoryKeyring
+) -> None:
+    save_account(
+        source_store, MailAccount("127.0.0.1", plain_smtp.port, "none", USER),
+        credentials=KeyringStore(),
+    )  # fmt: skip
+    record = send_test_message(source_store, credentials=KeyringStore(), now=NOW)
+    assert record.status == "sent" and record.recipients == (USER,)
+    [(sender, rcpt, data)] = plain_smtp.messages
+    assert sender == USER and rcpt == [USER]
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert parsed["Subject"] == "Daybrief test message"
+    [row] = sent_history(source_store)
+    assert (row.kind, row.status, row.subject) == ("test", "sent", "Daybrief test message")
+    assert row.created_at == NOW
+
+
+def test_plain_smtp_is_refused_to_a_host_on_the_network(
+    source_store: Store, memory_keyring: MemoryKeyring
+) -> None:
+    with pytest.raises(MailError, match="plain SMTP only to this computer"):
+        save_account(
+            source_store, MailAccount("smtp.example.com", 25, "none", USER),
+            credentials=KeyringStore(),
+        )  # fmt: skip
+    assert load_account(source_store) is None
+
+
+def test_starttls_with_a_login_from_the_keyring(
+    source_store: Store, tls_files: tuple[Path, Path], trust: None,
+    memory_keyring: MemoryKeyring,
+) -> None:  # fmt: skip
+    server = SmtpServer("starttls", tls_files, login=("me", PASSWORD))
+    try:
+        save_account(
+            source_store, MailAccount("127.0.0.1", server.port, "starttls", USER, "me"),
+            credentials=KeyringStore(), password=PASSWORD,
+        )  # fmt: skip
+        # The password is in the keyring, and nowhere in the store's settings.
+        assert any(PASSWORD in v for v in memory_keyring.entries.values())
+        assert PASSWORD.encode() not in source_store.path.read_bytes()
+        send_message(source_store, _message(), kind="draft", credentials=KeyringStore(), now=NOW)  # type: ignore[arg-type]
+        assert server.logins == ["me"]
+        assert [m[1] for m in server.messages] == [["boss@example.org"]]
+    finally:
+        server.stop()
+
+
+def test_tls_with_a_password_command(
+    source_store: Store, tls_files: tuple[Path, Path], trust: None, tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+) -> None:  # fmt: skip
+    script = tmp_path / "pass.py"
+    script.write_text(f"print({PASSWORD!r})\nprint('second line ignored')\n")
+    server = SmtpServer("tls", tls_files, login=("me", PASSWORD))
+    try:
+        save_account(
+            source_store,
+            MailAccount("127.0.0.1", server.port, "tls", USER, "me",
+                        f"{sys.executable} {script}"),
+            credentials=KeyringStore(),
+        )  # fmt: skip
+        assert not memory_keyring.entries  # nothing kept: the command gives it each time
+        send_message(source_store, _message(), kind="draft", credentials=KeyringStore(), now=NOW)  # type: ignore[arg-type]
+        assert server.logins == ["me"] and len(server.messages) == 1
+    finally:
+        server.stop()
+
+
+def test_an_untrusted_certificate_sends_nothing(
+    source_store: Store, tls_files: tuple[Path, Path], memory_keyring: MemoryKeyring
+) -> None:
+    server = SmtpServer("starttls", tls_files)
+    try:
+        save_account(
+            source_store, MailAccount("127.0.0.1", server.port, "starttls", USER),
+            credentials=KeyringStore(),
+        )  # fmt: skip
+        with pytest.raises(MailError, match="certificate") as caught:
+            send_test_message(source_store, credentials=KeyringStore(), now=NOW)
+        assert caught.value.unreachable
+        assert server.messages == []
+        [row] = sent_history(source_store)
+        assert row.status == "failed" and "certificate" in row.detail
+    finally:
+        server.stop()
+
+
+def test_a_wrong_password_is_said_so(
+    source_store: Store, tls_files: tuple[Path, Path], trust: None,
+    memory_keyring: MemoryKeyring,
+) -> None:  # fmt: skip
+    server = SmtpServer("starttls", tls_files, login=("me", PASSWORD))
+    try:
+        save_account(
+            source_store, MailAccount("127.0.0.1", server.port, "starttls", USER, "me"),
+            credentials=KeyringStore(), password="wrong",
+        )  # fmt: skip
+        with pytest.raises(MailError, match="refused the user name or password") as caught:
+            send_test_message(source_store, credentials=KeyringStore(), now=NOW)
+        assert not caught.value.unreachable and server.messages == []
+    finally:
+        server.stop()
+
+
+def test_an_unreachable_server(source_store: Store, memory_keyring: MemoryKeyring) -> None:
+    from tests.network import free_port
+
+    save_account(
+        source_store, MailAccount("127.0.0.1", free_port(), "none", USER),
+        credentials=KeyringStore(),
+    )  # fmt: skip
+    with pytest.raises(MailError, match="refused the connection") as caught:
+        send_test_message(source_store, credentials=KeyringStore(), now=NOW)
+    assert caught.value.unreachable
+
+
+def test_calendar_text_cannot_inject_a_header_or_a_recipient(
+    source_store: Store, plain_smtp: SmtpServer, memory_keyring: MemoryKeyring
+) -> None:
+    save_account(
+        source_store, MailAccount("127.0.0.1", plain_smtp.port, "none", USER),
+        credentials=KeyringStore(),
+    )  # fmt: skip
+    evil = "Lunch\r\nBcc: spy@evil.example\r\n\r\nfake body"
+    send_message(
+        source_store, _message(subject=evil), kind="draft",  # type: ignore[arg-type]
+        credentials=KeyringStore(), now=NOW,
+    )  # fmt: skip
+    [(_, rcpt, data)] = plain_smtp.messages
+    assert rcpt == ["boss@example.org"]
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert parsed["Bcc"] is None and "spy@evil" not in str(parsed["To"])
+    assert parsed["Subject"] == "Lunch Bcc: spy@evil.example fake body"
+    for bad in ("boss@example.org\r\nBcc: spy@evil.example", "a@b.c, spy@evil.example",
+                "Boss <boss@example.org>", "not-an-address"):  # fmt: skip
+        with pytest.raises(MailError, match="to: not a plain e-mail address"):
+            new_message(sender=USER, to=[bad], subject="x", text="y", now=NOW)
+
+
+def test_without_an_account_the_message_is_prepared(
+    source_store: Store, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """xdg-email is a real program on the path here: a script that writes down its arguments."""
+    log = tmp_path / "xdg-email.log"
+    program = tmp_path / "xdg-email"
+    program.write_text(
+        f"#!{sys.executable}\nimport sys, json\n"
+        f"open({str(log)!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+    )
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    message = new_message(
+        sender=USER, to=["boss@example.org"], subject="Accepted: QBR", text="See you\n",
+        attachments=[Attachment("invite.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                                "text", "calendar", (("method", "REPLY"),))],
+        now=NOW,
+    )  # fmt: skip
+    outcome = prepare_message(source_store, message, kind="reply", now=NOW, xdg_email=str(program))
+    assert outcome.opened and outcome.path is not None and outcome.path.is_file()
+    import json
+
+    args = json.loads(log.read_text())
+    assert args[args.index("--subject") + 1] == "Accepted: QBR"
+    assert args[args.index("--body") + 1] == "See you\n"
+    attached = Path(args[args.index("--attach") + 1])
+    assert attached.read_bytes().startswith(b"BEGIN:VCALENDAR") and args[-1] == "boss@example.org"
+    [row] = sent_history(source_store)
+    assert row.status == "prepared" and str(outcome.path) in row.detail
+    # --send with no account prepares too, rather than failing.
+    out = tmp_path / "reply.eml"
+    second = deliver(
+        source_store, message, kind="reply", credentials=KeyringStore(), now=NOW, send=False,
+        out=out,
+    )  # fmt: skip
+    assert second.path == out and not second.opened
+    assert email.message_from_bytes(out.read_bytes())["Subject"] == "Accepted: QBR"
