@@ -397,3 +397,73 @@ class SmtpServer:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+# ---------------------------------------------------------------------------- Xandikos
+
+
+class Xandikos:
+    """Xandikos in a child process: a second real CalDAV server (git-backed), no login.
+
+    ``--defaults`` makes the principal /user/ with a calendar at /user/calendars/calendar/.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.user: str | None = None
+        self.password: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def calendar_url(self) -> str:
+        return f"{self.url}user/calendars/calendar/"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "xandikos", "serve", "--defaults",
+             "-d", str(self.folder / "data"), "--state-dir", str(self.folder / "state"),
+             "-l", "127.0.0.1", "-p", str(self.port), "--no-detect-systemd"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("Xandikos exited at start") from None
+                time.sleep(0.05)
+        raise RuntimeError("Xandikos did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def client(self) -> Any:
+        import caldav
+
+        return caldav.DAVClient(url=self.url)
+
+
+@pytest.fixture(scope="session")
+def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
+    server = Xandikos(tmp_path_factory.mktemp("xandikos"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def running_xandikos(xandikos: Xandikos) -> Xandikos:
+    if xandikos.process is None or xandikos.process.poll() is not None:
+        xandikos.start()
+    return xandikos

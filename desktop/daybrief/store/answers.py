@@ -26,6 +26,8 @@ class PendingAnswer:
     comment: str
     how: str
     answered_at: datetime
+    previous: str = ""
+    """The user's PARTSTAT the calendar showed when the answer was given."""
 
 
 def _pending(row: sqlite3.Row) -> PendingAnswer:
@@ -37,6 +39,7 @@ def _pending(row: sqlite3.Row) -> PendingAnswer:
         comment=row["comment"],
         how=row["how"],
         answered_at=ts(row["answered_at"]),
+        previous=row["previous"],
     )
 
 
@@ -54,6 +57,7 @@ class PendingAnswers:
         *,
         comment: str = "",
         how: str = "imip",
+        previous: str = "",
         at: datetime,
     ) -> PendingAnswer:
         if partstat not in ANSWERS:
@@ -63,11 +67,12 @@ class PendingAnswers:
             now = self._store.now()
             self._store.execute(
                 "INSERT INTO pending_answers (meeting_key, uid, recurrence_id, partstat, comment,"
-                " how, answered_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " previous, how, answered_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (meeting_key) DO UPDATE SET partstat = excluded.partstat,"
                 " comment = excluded.comment, how = excluded.how,"
                 " answered_at = excluded.answered_at, updated_at = excluded.updated_at",
-                (key, uid, recurrence_id, partstat, comment, how, ts_text(at), now, now),
+                (key, uid, recurrence_id, partstat, comment, previous, how, ts_text(at), now, now),
             )
             if not recurrence_id:
                 # A series answer supersedes earlier answers to its instances.

@@ -9,6 +9,8 @@ CREATE TABLE pending_answers (
     recurrence_id TEXT NOT NULL DEFAULT '',
     partstat      TEXT NOT NULL CHECK (partstat IN ('ACCEPTED', 'TENTATIVE', 'DECLINED')),
     comment       TEXT NOT NULL DEFAULT '',
+    previous      TEXT NOT NULL DEFAULT '',      -- what the calendar said before: once it says
+                                                 -- something else, the calendar speaks again
     how           TEXT NOT NULL DEFAULT 'imip',  -- imip (mail sent or prepared) or caldav
     answered_at   TEXT NOT NULL,
     created_at    TEXT NOT NULL,
