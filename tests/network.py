@@ -394,9 +394,12 @@ class SmtpServer:
             options.update(ssl_context=context)
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
+        self.running = True
 
     def stop(self) -> None:
-        self.controller.stop()
+        if self.running:
+            self.running = False
+            self.controller.stop()
 
 
 # ---------------------------------------------------------------------------- Xandikos

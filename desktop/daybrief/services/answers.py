@@ -105,7 +105,7 @@ class AnswerResult:
 
     def describe(self) -> str:
         word = SUBJECT_WORDS[self.partstat].lower()
-        what = "the series" if self.scope == "series" else "this meeting"
+        what = "the series" if self.scope == "series" and self.meeting.recurring else "this meeting"
         if self.how == "caldav":
             return f"{word} {what}: written to {self.meeting.source.name}"
         if self.how == "sent":
