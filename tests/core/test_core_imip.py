@@ -74,7 +74,7 @@ def test_calendar_text_cannot_add_properties() -> None:
                 STAMP,
                 comment="hi\r\nATTENDEE:x",
             ),
-        )  # fmt: skip
+        )
     )
     assert not isinstance(event["ATTENDEE"], list)
     assert str(event["UID"]) == "x-1\nATTENDEE:mailto:spy@evil.example"
