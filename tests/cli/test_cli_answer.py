@@ -258,3 +258,36 @@ def test_mail_setup_and_test(
     smtp.stop()
     code, out, err = run(capsys, monkeypatch, "mail", "test", *data)
     assert code == 4 and "refused the connection" in err
+
+
+def test_brief_send_to(
+    data: list[str], smtp: SmtpServer, memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    brief = ["brief", "--date", "2026-03-16", "--tz", "UTC", *options(data)]
+    # No account yet: the briefing is prepared (saved), and the note says where.
+    code, out, err = run(capsys, monkeypatch, *brief, "--send-to", "boss@example.org")
+    assert code == 0 and out == ""
+    saved = Path(err.split("saved as ")[1].strip())
+    assert email.message_from_bytes(saved.read_bytes())["To"] == "boss@example.org"
+    run(capsys, monkeypatch, "mail", "setup", "--host", "127.0.0.1", "--port", str(smtp.port),
+        "--security", "none", "--from", ME, *options(data))  # fmt: skip
+    code, out, err = run(capsys, monkeypatch, *brief, "--send-to", "boss@example.org")
+    assert code == 0 and out == "" and err == "", err
+    [(sender, rcpt, raw)] = smtp.messages
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert rcpt == ["boss@example.org"] and sender == ME
+    assert message["Subject"].startswith("Briefing for Mon 16 Mar 2026: 3 meetings")
+    assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
+    code, _, err = run(capsys, monkeypatch, *brief, "--send-to", "x@y\r\nBcc: z@evil.example")
+    assert code == 2 and "--send-to: not a plain e-mail address" in err
+    smtp.stop()
+    code, out, err = run(capsys, monkeypatch, *brief, "--send-to", "boss@example.org")
+    assert code == 4 and "refused the connection" in err and "not sent" in err
+    code, out, _ = run(capsys, monkeypatch, "mail", "history", "--json", *options(data))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["kind"], r["status"]) for r in rows] == [
+        ("briefing", "prepared"), ("briefing", "sent"), ("briefing", "failed")
+    ]  # fmt: skip

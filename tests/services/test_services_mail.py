@@ -232,3 +232,69 @@ def test_without_an_account_the_message_is_prepared(
     )  # fmt: skip
     assert second.path == out and not second.opened
     assert email.message_from_bytes(out.read_bytes())["Subject"] == "Accepted: QBR"
+
+
+def test_send_draft_with_and_without_an_account(
+    source_store: Store, plain_smtp: SmtpServer, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    from dataclasses import dataclass
+
+    from daybrief.services.sending import send_draft
+
+    @dataclass
+    class Draft:  # the shape of the review's drafts: to, subject, body (+ meeting_key)
+        to: tuple[str, ...]
+        subject: str
+        body: str
+        meeting_key: str | None = "qbr-1"
+
+    draft = Draft(("ann@example.org", "bob@example.net"), "Are you able to join “QBR”?", "Hi\n")
+    prepared = send_draft(
+        source_store, draft, credentials=KeyringStore(), now=NOW, sender=USER,
+        open_mail_program=False,
+    )  # fmt: skip
+    assert not prepared.sent and prepared.path is not None and prepared.path.is_file()
+    save_account(
+        source_store, MailAccount("127.0.0.1", plain_smtp.port, "none", USER),
+        credentials=KeyringStore(),
+    )  # fmt: skip
+    sent = send_draft(source_store, draft, credentials=KeyringStore(), now=NOW)
+    assert sent.sent
+    [(_, rcpt, data)] = plain_smtp.messages
+    assert rcpt == ["ann@example.org", "bob@example.net"]
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert parsed["Subject"] == "Are you able to join “QBR”?"
+    assert [(r.kind, r.status, r.meeting_key) for r in sent_history(source_store)] == [
+        ("draft", "prepared", "qbr-1"), ("draft", "sent", "qbr-1")
+    ]  # fmt: skip
+
+
+def test_the_daily_briefing_is_due_once_per_working_day(
+    source_store: Store, memory_keyring: MemoryKeyring
+) -> None:
+    from datetime import time, timedelta
+
+    from daybrief.services.sending import daily_briefing_due, set_daily_briefing
+    from daybrief.store.answers import SentHistory
+
+    def weekdays(day: object) -> bool:
+        return day.weekday() < 5  # type: ignore[attr-defined]
+
+    monday_7 = datetime(2026, 3, 16, 7, 0, tzinfo=UTC)
+    assert daily_briefing_due(source_store, monday_7, UTC, weekdays) is None  # not set
+    with pytest.raises(MailError, match="set up the mail account"):
+        set_daily_briefing(source_store, time(7, 30))
+    set_daily_briefing(source_store, time(7, 30), "me@example.com")
+    assert daily_briefing_due(source_store, monday_7, UTC, weekdays) is None  # too early
+    at = monday_7 + timedelta(minutes=45)
+    assert daily_briefing_due(source_store, at, UTC, weekdays) == at.date()
+    SentHistory(source_store).record("briefing", "x", [USER], "failed", at=at)
+    assert daily_briefing_due(source_store, at, UTC, weekdays) == at.date()  # try again
+    SentHistory(source_store).record("briefing", "x", [USER], "sent", at=at)
+    assert daily_briefing_due(source_store, at + timedelta(hours=1), UTC, weekdays) is None
+    saturday = datetime(2026, 3, 21, 8, 0, tzinfo=UTC)
+    assert daily_briefing_due(source_store, saturday, UTC, weekdays) is None
+    tuesday_late = datetime(2026, 3, 17, 14, 0, tzinfo=UTC)  # missed by more than 6 h
+    assert daily_briefing_due(source_store, tuesday_late, UTC, weekdays) is None
+    set_daily_briefing(source_store, None)
+    assert daily_briefing_due(source_store, at + timedelta(days=1), UTC, weekdays) is None

@@ -137,3 +137,36 @@ def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{r.created_at:%Y-%m-%d %H:%M}Z {r.status:<8} {r.kind:<8} {to}: {r.subject}", file=out
         )
     return EXIT_OK
+
+
+def send_briefing_to(args: argparse.Namespace, briefing: Any, out: TextIO, err: TextIO) -> int:
+    """``brief --send-to``: mail it, or without an account prepare it; 4 when sending failed."""
+    import os
+
+    from daybrief.cli.common import existing_store
+    from daybrief.services.credentials import KeyringStore
+    from daybrief.services.sending import MailError, send_briefing
+
+    store = existing_store(args)
+    if store is None:
+        raise UsageError("--send-to: no mail account yet: run 'daybrief mail setup' first")
+    display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    with store:
+        try:
+            outcome = send_briefing(
+                store, briefing, args.send_to, credentials=KeyringStore(), now=now_of(args),
+                open_mail_program=display,
+            )  # fmt: skip
+        except MailError as error:
+            if error.kind == "address":
+                raise UsageError(error.reason) from None
+            print(f"daybrief: {error.reason} (the briefing was not sent)", file=err)
+            return EXIT_SOURCE_FAILED
+    if not outcome.sent and not args.quiet:
+        how = "opened in your mail program" if outcome.opened else "not sent"
+        print(
+            f"note: no mail account ('daybrief mail setup'): the briefing was {how}; "
+            f"saved as {outcome.path}",
+            file=err,
+        )
+    return EXIT_OK
