@@ -574,3 +574,103 @@ def answered_map(store: Store) -> dict[tuple[str, str], str]:
 def meeting_label(uid: str, instance: datetime | date | None) -> str:
     """How the command line names a meeting: ``UID`` or ``UID@20260316T100000Z``."""
     return uid if instance is None else f"{uid}@{recurrence_text(instance)}"
+
+
+# ---------------------------------------------------------------------------- for the window
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """What the window shows about the user's answer to one meeting."""
+
+    answerable: bool
+    why_not: str = ""
+    current: str | None = None
+    """The user's PARTSTAT as the calendar has it."""
+    pending: str | None = None
+    """An answer given that the calendar does not show yet."""
+    recurring: bool = False
+    writes_back: bool = False
+    """A CalDAV calendar: the answer is written there (else an iMIP reply is mailed)."""
+
+    def label(self) -> str:
+        if self.pending:
+            return f"{SUBJECT_WORDS[self.pending]}: answered, waiting for your calendar"
+        if not self.answerable:
+            return self.why_not
+        words = {"NEEDS-ACTION": "You have not answered yet", "DELEGATED": "You delegated it"}
+        if self.current in SUBJECT_WORDS:
+            return f"You answered: {SUBJECT_WORDS[self.current].lower()}"
+        return words.get(self.current or "", "You have not answered yet")
+
+
+def answer_state(store: Store, occurrence: Occurrence) -> AnswerState:
+    me = identity(saved_identity(store))
+    uid = occurrence.uid
+    if not uid:
+        return AnswerState(False, "This event has no UID: it cannot be answered")
+    if not me:
+        return AnswerState(False, "Set your address in Settings to answer invitations")
+    mine = my_attendee(occurrence, me)
+    if mine is None:
+        return AnswerState(False, "You are not an attendee")
+    pending = pending_answers(store)
+    key = recurrence_key(occurrence)
+    waiting = pending.get(meeting_key(uid, key)) if key else None
+    waiting = waiting or pending.get(uid)
+    try:
+        meeting = find_meeting(store, uid, key or None)
+    except AnswerError:
+        return AnswerState(False, "This meeting is no longer in your calendars")
+    return AnswerState(
+        answerable=True,
+        current=user_partstat(occurrence, me),
+        pending=waiting,
+        recurring=occurrence.recurrence_id is not None,
+        writes_back=meeting.source.kind == "caldav",
+    )
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    ok: bool
+    message: str
+    unreachable: bool = False
+
+
+def answer_in_background(
+    store_file: Path,
+    uid: str,
+    instance: str | None,
+    partstat: str,
+    *,
+    comment: str = "",
+    scope: str | None = None,
+    credentials: CredentialStore,
+    now: datetime,
+    send: bool = True,
+) -> AnswerOutcome:
+    """:func:`answer` on a worker thread: its own connection to the store, and the result
+    as plain data (the window shows ``message``)."""
+    from daybrief.store.db import open_store
+
+    with open_store(store_file) as store:
+        try:
+            meeting = find_meeting(store, uid, instance)
+            # A CalDAV answer is on the server; mail only for calendars that cannot take it.
+            mail = send and meeting.source.kind != "caldav"
+            result = answer(
+                store, meeting, partstat, comment=comment, scope=scope,
+                credentials=credentials, now=now, send=mail,
+            )  # fmt: skip
+        except AnswerError as error:
+            return AnswerOutcome(False, error.reason, error.unreachable)
+    return AnswerOutcome(True, result.describe()[:1].upper() + result.describe()[1:])
+
+
+def answer_meeting_key(key: str) -> tuple[str, str | None]:
+    """(UID, instance) of a meeting key, as reminders carry them."""
+    from daybrief.store.meetings import split_meeting_key
+
+    uid, rid = split_meeting_key(key)
+    return uid, rid or None

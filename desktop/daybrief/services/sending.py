@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 from daybrief.core.briefing import Briefing
@@ -197,3 +198,42 @@ def daily_briefing_due(
         ):
             return None
     return today
+
+
+def mail_daily_briefing(
+    store_file: Path,
+    *,
+    credentials: CredentialStore,
+    now: datetime,
+    context: ssl.SSLContext | None = None,
+) -> str | None:
+    """Send the daily briefing e-mail when it is due (on a worker: its own connection).
+
+    Returns what happened, for the status bar; None when nothing was due.
+    """
+    from daybrief.core.clock import FixedClock
+    from daybrief.services.briefing import briefing_from_store, resolve_day, settings_of
+    from daybrief.services.preferences import load_preferences
+    from daybrief.store.db import open_store
+
+    with open_store(store_file) as store:
+        preferences = load_preferences(store)
+        zone = preferences.zone()
+        day = daily_briefing_due(store, now, zone, preferences.is_working_day)
+        setting = daily_briefing_time(store)
+        if day is None or setting is None:
+            return None
+        briefing = briefing_from_store(
+            store, resolve_day(None, now.astimezone(zone), settings_of(store)), zone,
+            FixedClock(now),
+        )  # fmt: skip
+        try:
+            outcome = send_briefing(
+                store, briefing, setting[1], credentials=credentials, now=now,
+                open_mail_program=False, context=context,
+            )  # fmt: skip
+        except MailError as error:
+            return f"The briefing e-mail was not sent: {error.reason}"
+    if outcome.sent:
+        return f"The briefing was e-mailed to {setting[1]}"
+    return f"No mail account: the briefing e-mail was saved as {outcome.path}"
