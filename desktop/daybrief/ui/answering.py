@@ -136,6 +136,10 @@ class AnswerControls(QWidget):
         )
         self.answerer.done.connect(self._done)
         self._occurrence: Occurrence | None = None
+        heading = QLabel("Your answer")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
         self.state_label = _plain(QLabel())
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -157,7 +161,8 @@ class AnswerControls(QWidget):
         self.how = _plain(QLabel())
         self.how.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(heading)
         layout.addWidget(self.state_label)
         layout.addLayout(row)
         layout.addWidget(self.comment)
