@@ -291,3 +291,31 @@ def test_brief_send_to(
     assert [(r["kind"], r["status"]) for r in rows] == [
         ("briefing", "prepared"), ("briefing", "sent"), ("briefing", "failed")
     ]  # fmt: skip
+
+
+def test_without_an_account_or_a_display_the_reply_is_saved_in_the_outbox(
+    data: list[str], memory_keyring: MemoryKeyring, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import stat
+    import sys
+
+    marker = tmp_path / "xdg-email-ran"
+    program = tmp_path / "bin" / "xdg-email"
+    program.parent.mkdir()
+    program.write_text(f"#!{sys.executable}\nopen({str(marker)!r}, 'w').close()\n")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{program.parent}:{__import__('os').environ['PATH']}")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code, out, err = run(capsys, monkeypatch, "answer", "one-1", "tentative", *options(data))
+    assert code == 0, err
+    saved = Path(out.strip().split("saved as ")[1])
+    assert saved.parent == tmp_path / "data" / "outbox" and saved.suffix == ".eml"
+    assert not marker.exists()  # no mail program popped up on a machine without a display
+    message = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Tentative: Acme QBR" and message["To"] == "boss@example.org"
+    # Tentative is still not confirmed, but now for the answer given.
+    code, out, _ = run(capsys, monkeypatch, "unconfirmed", "--json", *data)
+    [row] = [json.loads(line) for line in out.splitlines() if '"one-1"' in line]
+    assert row["reason"] == "tentative"

@@ -7,6 +7,7 @@ server (calendar or mail) could not be reached: said so, and nothing changed.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -83,6 +84,9 @@ def _cmd_answer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             result = answer(
                 store, meeting, VERBS[args.answer], comment=args.comment, scope=args.scope,
                 credentials=KeyringStore(), now=now_of(args), send=args.send, out=target,
+                open_mail_program=bool(
+                    os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                ),
             )  # fmt: skip
         except AnswerError as error:
             if error.unreachable:

@@ -213,6 +213,7 @@ def answer(
     send: bool = False,
     out: Path | None = None,
     context: ssl.SSLContext | None = None,
+    open_mail_program: bool = True,
 ) -> AnswerResult:
     """Answer ``meeting`` with ``partstat`` (ACCEPTED, TENTATIVE, DECLINED).
 
@@ -249,7 +250,7 @@ def answer(
         attempts = _answer_caldav(store, meeting, partstat, comment, scope, me, credentials)
         if send:
             _mail_reply(store, meeting, mine, partstat, comment, scope, credentials, now, True,
-                        out, context)  # fmt: skip
+                        out, context, open_mail_program)  # fmt: skip
         PendingAnswers(store).set(
             meeting.uid, instance_key, partstat, comment=comment, how="caldav",
             previous=previous, at=now,
@@ -260,7 +261,18 @@ def answer(
         settle_answers(store)
         return AnswerResult(meeting, partstat, scope, "caldav", attempts=attempts)
     how, path = _mail_reply(
-        store, meeting, mine, partstat, comment, scope, credentials, now, send, out, context
+        store,
+        meeting,
+        mine,
+        partstat,
+        comment,
+        scope,
+        credentials,
+        now,
+        send,
+        out,
+        context,
+        open_mail_program,
     )
     PendingAnswers(store).set(
         meeting.uid, instance_key, partstat, comment=comment, how="imip", previous=previous,
@@ -285,6 +297,7 @@ def _mail_reply(
     send: bool,
     out: Path | None,
     context: ssl.SSLContext | None,
+    open_mail_program: bool = True,
 ) -> tuple[str, Path | None]:
     occurrence = meeting.occurrence
     event = occurrence.event
@@ -335,7 +348,7 @@ def _mail_reply(
         outcome = deliver(
             store, message, kind="reply", credentials=credentials, now=now, send=send, out=out,
             meeting_key=meeting_key(meeting.uid, recurrence_key(occurrence) if instance else ""),
-            context=context,
+            context=context, open_mail_program=open_mail_program,
         )  # fmt: skip
     except MailError as error:
         if error.kind == "address":

@@ -492,6 +492,7 @@ def deliver(
     out: Path | None = None,
     meeting_key: str | None = None,
     context: ssl.SSLContext | None = None,
+    open_mail_program: bool = True,
 ) -> Outcome:
     """Send (``send``: through the account) or prepare (save ``out``, or the outbox and the
     mail program). ``send`` without an account prepares instead.
@@ -512,7 +513,10 @@ def deliver(
                 meeting_key=meeting_key, context=context,
             )
         )  # fmt: skip
-    return prepare_message(store, message, kind=kind, now=now, meeting_key=meeting_key)
+    return prepare_message(
+        store, message, kind=kind, now=now, meeting_key=meeting_key,
+        open_mail_program=open_mail_program,
+    )  # fmt: skip
 
 
 def send_test_message(
