@@ -315,7 +315,40 @@ def test_without_an_account_or_a_display_the_reply_is_saved_in_the_outbox(
     assert not marker.exists()  # no mail program popped up on a machine without a display
     message = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
     assert message["Subject"] == "Tentative: Acme QBR" and message["To"] == "boss@example.org"
-    # Tentative is still not confirmed, but now for the answer given.
-    code, out, _ = run(capsys, monkeypatch, "unconfirmed", "--json", *data)
-    [row] = [json.loads(line) for line in out.splitlines() if '"one-1"' in line]
-    assert row["reason"] == "tentative"
+    # Answered (tentatively): no longer waiting for the user.
+    assert "one-1" not in [uid for uid, _ in unconfirmed(capsys, monkeypatch, data)]
+
+
+def test_answering_a_review_problem_by_its_id(
+    data: list[str], memory_keyring: MemoryKeyring, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The review model honours the answer: the problem is gone, also for the series."""
+
+    def problems() -> list[dict[str, object]]:
+        code, out, err = run(capsys, monkeypatch, "problems", "--json", "--tz", "UTC",
+                             "--days", "21", *options(data))  # fmt: skip
+        assert code == 0, err
+        return [json.loads(line) for line in out.splitlines()]
+
+    def unconfirmed_uids() -> list[object]:
+        return [
+            m["uid"]  # type: ignore[index]
+            for p in problems()
+            if p["kind"] == "unconfirmed" and p["state"] == "open"
+            for m in p["meetings"]  # type: ignore[attr-defined]
+        ]
+
+    before = unconfirmed_uids()
+    assert before.count("one-1") == 1 and before.count("weekly-1") == 3
+    [one] = [
+        p for p in problems()
+        if p["kind"] == "unconfirmed" and p["meetings"][0]["uid"] == "one-1"  # type: ignore[index]
+    ]  # fmt: skip
+    code, out, err = run(capsys, monkeypatch, "answer", str(one["id"])[:8], "accept",
+                         "--out", str(tmp_path / "r.eml"), *options(data))  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(capsys, monkeypatch, "answer", "weekly-1", "decline", "--series",
+                       "--out", str(tmp_path / "w.eml"), *options(data))  # fmt: skip
+    assert code == 0, err
+    assert unconfirmed_uids() == []

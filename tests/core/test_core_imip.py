@@ -103,6 +103,10 @@ def test_answers_waiting_for_the_calendar_are_not_unconfirmed() -> None:
         starts[0], starts[2]
     ]  # fmt: skip
     assert find_unconfirmed(series, me, {("w-1", ""): "ACCEPTED"}) == []
-    # A tentative answer is still not a confirmation.
-    tentative = find_unconfirmed(series, me, {("w-1", ""): "TENTATIVE"})
-    assert [u.reason for u in tentative] == ["tentative"] * 3
+    # Any answer given is the user's part done, a tentative one too (issue 16: "no longer
+    # a problem"); the event's own tentative status still counts.
+    assert find_unconfirmed(series, me, {("w-1", ""): "TENTATIVE"}) == []
+    tentative_event = EventInfo("w-2", status="TENTATIVE", attendees=(Attendee("me@example.com"),))
+    occurrence = _occurrence("w-2", starts[0], None, tentative_event)
+    [found] = find_unconfirmed([occurrence], me, {("w-2", ""): "ACCEPTED"})
+    assert found.reason == "event-tentative"

@@ -237,18 +237,11 @@ def test_without_an_account_the_message_is_prepared(
 def test_send_draft_with_and_without_an_account(
     source_store: Store, plain_smtp: SmtpServer, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    from dataclasses import dataclass
-
+    from daybrief.core.review import Draft
     from daybrief.services.sending import send_draft
 
-    @dataclass
-    class Draft:  # the shape of the review's drafts: to, subject, body (+ meeting_key)
-        to: tuple[str, ...]
-        subject: str
-        body: str
-        meeting_key: str | None = "qbr-1"
-
-    draft = Draft(("ann@example.org", "bob@example.net"), "Are you able to join “QBR”?", "Hi\n")
+    draft = Draft("abc123", ("ann@example.org",), ("bob@example.net",),
+                  "Are you able to join “QBR”?", "Hi\n", "qbr-1")  # fmt: skip
     prepared = send_draft(
         source_store, draft, credentials=KeyringStore(), now=NOW, sender=USER,
         open_mail_program=False,
@@ -264,6 +257,7 @@ def test_send_draft_with_and_without_an_account(
     assert rcpt == ["ann@example.org", "bob@example.net"]
     parsed = email.message_from_bytes(data, policy=email.policy.default)
     assert parsed["Subject"] == "Are you able to join “QBR”?"
+    assert parsed["Cc"] == "bob@example.net" and parsed["To"] == "ann@example.org"
     assert [(r.kind, r.status, r.meeting_key) for r in sent_history(source_store)] == [
         ("draft", "prepared", "qbr-1"), ("draft", "sent", "qbr-1")
     ]  # fmt: skip

@@ -16,6 +16,7 @@ from daybrief.cli.common import (
     EXIT_SOURCE_FAILED,
     UsageError,
     add_data_dir,
+    clock_of,
     now_of,
     open_store_for,
 )
@@ -73,13 +74,16 @@ def _cmd_answer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         resolve_meeting,
     )
     from daybrief.services.credentials import KeyringStore
+    from daybrief.services.preferences import load_preferences
 
     target = Path(args.out) if args.out else None
     if target is not None and not target.parent.is_dir():
         raise UsageError(f"--out: no such folder: {target.parent}")
     with open_store_for(args, create=False) as store:
         try:
-            uid, instance = resolve_meeting(store, args.meeting)
+            uid, instance = resolve_meeting(
+                store, args.meeting, zone=load_preferences(store).zone(), clock=clock_of(args)
+            )
             meeting = find_meeting(store, uid, instance)
             result = answer(
                 store, meeting, VERBS[args.answer], comment=args.comment, scope=args.scope,

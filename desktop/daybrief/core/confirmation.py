@@ -75,9 +75,9 @@ def unconfirmed_reason(
 ) -> Unconfirmed | None:
     """Why the meeting is not confirmed, or None when it is (or is cancelled).
 
-    ``answered``: answers given but not yet shown by the calendar; such an answer stands
-    in for the calendar's (an accepted meeting is no longer a problem while the organiser's
-    calendar catches up).
+    ``answered``: answers given but not yet shown by the calendar; a meeting the user
+    answered (accept, tentative or decline) is not unconfirmed for want of their answer
+    while the calendar catches up.
 
     In order: the user's own answer (NEEDS-ACTION or TENTATIVE, also on a meeting the
     user organises: some servers list the organiser unanswered, and then it is not
@@ -88,8 +88,10 @@ def unconfirmed_reason(
     if event.status == "CANCELLED":
         return None
     mine = user_partstat(occurrence, me) if me else None
-    if mine is not None:
-        mine = answered_partstat(occurrence, answered) or mine
+    if mine is not None and answered_partstat(occurrence, answered) is not None:
+        # Answered from Daybrief: no longer the user's problem while the calendar catches
+        # up; only the organiser's side (the event's own status, invitees) can still be.
+        mine = "DECLINED" if answered_partstat(occurrence, answered) == "DECLINED" else "ANSWERED"
     if mine == "NEEDS-ACTION":
         return Unconfirmed(occurrence, "needs-action")
     if mine == "TENTATIVE":

@@ -42,7 +42,7 @@ from daybrief.services.refresh import refresh_source
 from daybrief.store.answers import PendingAnswer, PendingAnswers
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
-from daybrief.store.meetings import meeting_key
+from daybrief.store.meetings import KEY_SEPARATOR, meeting_key
 from daybrief.store.source_sync import CalendarObject, SourceSync
 
 __all__ = [
@@ -135,29 +135,46 @@ def parse_meeting(text: str) -> tuple[str, str | None]:
     return match.group("uid"), datetime.strptime(rid, "%Y%m%d").date().isoformat()
 
 
-def resolve_meeting(store: Store, text: str) -> tuple[str, str | None]:
-    """What MEETING on the command line names: a UID, ``UID@RECURRENCE-ID``, or a problem
-    id of the review model (when that exists: ``daybrief.services.review.find_problem``).
+def resolve_meeting(
+    store: Store, text: str, *, zone: tzinfo | None = None, clock: Any = None
+) -> tuple[str, str | None]:
+    """What MEETING on the command line names: a UID, ``UID@RECURRENCE-ID``, or the id of a
+    review problem about one meeting (``daybrief.services.review.find_problem``).
 
     Returns (UID, instance key or None).
+
+    Raises:
+        AnswerError: a problem id about several meetings (a double-booking: name one).
     """
-    try:
-        from daybrief.services import review  # type: ignore[attr-defined]
-    except ImportError:
-        review = None
-    finder = getattr(review, "find_problem", None)
-    if finder is not None:
-        problem = finder(store, text)
-        occurrences = getattr(problem, "occurrences", None) if problem is not None else None
-        if occurrences:
-            first = occurrences[0]
-            if first.uid:
-                key = recurrence_key(first)
-                return first.uid, key or None
     uid, instance = parse_meeting(text)
     if instance is not None and _known(store, text.strip()):
         return text.strip(), None  # the whole text is a UID that happens to end like an instance
+    if instance is None and not _known(store, uid) and zone is not None and clock is not None:
+        problem = _problem(store, text, zone, clock)
+        if problem is not None:
+            meetings = [m for m in problem.meetings if m.uid]
+            if len(meetings) != 1:
+                titles = ", ".join(repr(m.title) for m in problem.meetings)
+                raise AnswerError(
+                    f"problem {text.strip()} is about {len(problem.meetings)} meetings "
+                    f"({titles}): answer one of them by its UID"
+                )
+            return str(meetings[0].uid), meetings[0].recurrence_id or None
     return uid, instance
+
+
+def _problem(store: Store, text: str, zone: tzinfo, clock: Any) -> Any:
+    """The review problem with this id, when the review model is there and knows it."""
+    try:
+        from daybrief.services.review import ProblemNotFound, find_problem
+    except ImportError:  # a build without the review model
+        return None
+    if not re.fullmatch(r"[0-9a-fA-F]{4,}", text.strip()):
+        return None
+    try:
+        return find_problem(store, zone, clock, text.strip())
+    except ProblemNotFound:
+        return None
 
 
 def _known(store: Store, uid: str) -> bool:
@@ -572,6 +589,29 @@ def pending_answers(store: Store) -> dict[str, str]:
         for p in PendingAnswers(store).all()
         if (now := _calendar_answer(store, p, me)) is None or now == p.previous
     }
+
+
+def pending_by_instance(store: Store) -> dict[str, str]:
+    """:func:`pending_answers` with series answers spread over the series' instances in the
+    store, keyed as the review model keys meetings (``core.review.meeting_ref``); an
+    instance answered on its own keeps its own answer."""
+    pending = pending_answers(store)
+    if not pending:
+        return {}
+    calendars = Calendars(store)
+    sources = [s for s in calendars.sources() if s.enabled]
+    spread: dict[str, str] = {}
+    for key, partstat in pending.items():
+        if KEY_SEPARATOR in key:
+            continue
+        spread[key] = partstat
+        for source in sources:
+            for occurrence in calendars.occurrences_of_uids(source.id, [key]):
+                instance = recurrence_key(occurrence)
+                if instance:
+                    spread[meeting_key(key, instance)] = partstat
+    spread.update({k: p for k, p in pending.items() if KEY_SEPARATOR in k})
+    return spread
 
 
 def answered_map(store: Store) -> dict[tuple[str, str], str]:

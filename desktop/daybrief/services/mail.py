@@ -259,6 +259,7 @@ def new_message(
     attachments: Sequence[Attachment] = (),
     now: datetime,
     sender_name: str = "",
+    cc: Sequence[str] = (),
 ) -> EmailMessage:
     """A message whose headers cannot be injected from calendar text.
 
@@ -273,6 +274,9 @@ def new_message(
     if not recipients:
         raise MailError("address", "to: no recipient")
     message["To"] = ", ".join(recipients)
+    copies = [check_address(a, "cc") for a in cc]
+    if copies:
+        message["Cc"] = ", ".join(copies)
     message["Subject"] = header_value(subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid("daybrief", domain=sender.rpartition("@")[2] or None)
@@ -301,7 +305,8 @@ def new_message(
 
 
 def recipients_of(message: EmailMessage) -> list[str]:
-    return [a.addr_spec for a in message["To"].addresses] if message["To"] else []
+    """To and Cc: whom the server is asked to deliver to."""
+    return [a.addr_spec for name in ("To", "Cc") if message[name] for a in message[name].addresses]
 
 
 # ---------------------------------------------------------------------------- sending

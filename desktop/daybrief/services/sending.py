@@ -111,15 +111,16 @@ def send_draft(
     open_mail_program: bool = True,
     context: ssl.SSLContext | None = None,
 ) -> Outcome:
-    """Mail a review draft: anything with ``to`` (addresses), ``subject`` and ``body``;
-    a ``meeting_key`` attribute, when it has one, goes into the sent history.
+    """Mail a review draft (``core.review.Draft``: ``to``, ``cc``, ``subject``, ``body``,
+    ``meeting``, the key of the meeting it is about, kept in the sent history).
 
     Raises:
         MailError: no recipient, an address that is not one, or sending failed.
     """
     account = load_account(store)
     from_address = sender or (account.sender if account else None)
-    recipients = [str(a) for a in getattr(draft, "to", ())]
+    recipients = [str(a) for a in draft.to]
+    copies = [str(a) for a in getattr(draft, "cc", ())]
     if from_address is None:
         # Prepared for the mail program, which fills in the sender itself; the .eml needs one.
         from_address = recipients[0] if recipients else ""
@@ -129,10 +130,11 @@ def send_draft(
         subject=str(draft.subject),
         text=str(draft.body),
         now=now,
+        cc=copies,
     )
     return _deliver(
         store, message, kind="draft", credentials=credentials, now=now,
-        meeting_key=getattr(draft, "meeting_key", None), open_mail_program=open_mail_program,
+        meeting_key=getattr(draft, "meeting", None) or None, open_mail_program=open_mail_program,
         context=context,
     )  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Answers waiting for the calendar to show them, and the mail sent or prepared (schema 9)."""
+"""Answers waiting for the calendar to show them, and the mail sent or prepared (schema 10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- Schema 9: answers to invitations and the mail Daybrief sent or prepared.
+-- Schema 10: answers to invitations and the mail Daybrief sent or prepared.
 -- pending_answers: an answer the user gave that their calendar does not show yet (a
 -- read-only source was answered by an iMIP REPLY); kept until the calendar shows it, so
 -- no refresh loses it. meeting_key is the UID for a series or a one-off, else
