@@ -345,7 +345,7 @@ def test_answering_a_review_problem_by_its_id(
         p for p in problems()
         if p["kind"] == "unconfirmed" and p["meetings"][0]["uid"] == "one-1"  # type: ignore[index]
     ]  # fmt: skip
-    code, out, err = run(capsys, monkeypatch, "answer", str(one["id"])[:8], "accept",
+    code, _, err = run(capsys, monkeypatch, "answer", str(one["id"])[:8], "accept",
                          "--out", str(tmp_path / "r.eml"), *options(data))  # fmt: skip
     assert code == 0, err
     code, _, err = run(capsys, monkeypatch, "answer", "weekly-1", "decline", "--series",
