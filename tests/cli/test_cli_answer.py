@@ -352,3 +352,22 @@ def test_answering_a_review_problem_by_its_id(
                        "--out", str(tmp_path / "w.eml"), *options(data))  # fmt: skip
     assert code == 0, err
     assert unconfirmed_uids() == []
+
+
+def test_a_problem_about_two_meetings_asks_which(
+    tmp_path: Path, memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    path = tmp_path / "clash.ics"
+    path.write_text(calendar(event("a-1", "20260316T100000Z", title="Acme QBR"),
+                             event("b-1", "20260316T103000Z", title="Globex sync")))  # fmt: skip
+    options = ["--data-dir", str(tmp_path / "data"), "--now", NOW]
+    assert run(capsys, monkeypatch, "import", str(path), *options)[0] == 0
+    assert run(capsys, monkeypatch, "whoami", "--save", ME, *options)[0] == 0
+    code, out, err = run(capsys, monkeypatch, "problems", "--json", "--tz", "UTC", "--days", "7",
+                         *options)  # fmt: skip
+    assert code == 0, err
+    [clash] = [json.loads(x) for x in out.splitlines() if '"double-booking"' in x]
+    code, out, err = run(capsys, monkeypatch, "answer", clash["id"], "decline", *options)
+    assert code == 2 and out == ""
+    assert "is about 2 meetings ('Acme QBR', 'Globex sync'): answer one of them by its UID" in err
