@@ -234,3 +234,28 @@ def test_an_unreachable_server_changes_nothing(
     assert stored_partstat(source_store, "away-1") == ["NEEDS-ACTION"]
     assert PendingAnswers(source_store).all() == [] and SentHistory(source_store).all() == []
     assert Calendars(source_store).sources()[0].last_error is None
+
+
+def test_a_failed_reply_mail_does_not_undo_the_answer_on_the_server(
+    server: Server, source_store: Store, memory_keyring: MemoryKeyring, tmp_path: Any
+) -> None:
+    from tests.network import free_port
+
+    from daybrief.services.mail import MailAccount, save_account
+
+    server.calendar.save_event(invitation("mail-1"))
+    add_source(source_store, server)
+    save_account(
+        source_store, MailAccount("127.0.0.1", free_port(), "none", ME), credentials=KeyringStore()
+    )
+    meeting = find_meeting(source_store, "mail-1", None)
+    result = answer(
+        source_store, meeting, "DECLINED", credentials=KeyringStore(), now=NOW, send=True,
+        out=tmp_path / "reply.eml",
+    )  # fmt: skip
+    assert result.how == "caldav"
+    assert result.warning.startswith("the reply to the organiser failed: 127.0.0.1 refused")
+    assert (tmp_path / "reply.eml").is_file()  # the file was written before the send failed
+    [event] = server_copy(server, "mail-1").walk("VEVENT")
+    assert partstats(event)["mailto:me@example.com"] == "DECLINED"
+    assert [r.status for r in SentHistory(source_store).all()] == ["prepared", "failed"]

@@ -98,6 +98,8 @@ def _cmd_answer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 return EXIT_SOURCE_FAILED
             raise UsageError(error.reason) from None
     print(_terminal_safe(result.describe()), file=out)
+    if result.warning:
+        print(f"daybrief: warning: {_terminal_safe(result.warning)}", file=err)
     return EXIT_OK
 
 

@@ -102,6 +102,8 @@ class AnswerResult:
     path: Path | None = None
     attempts: int = 1
     """CalDAV: how many PUTs it took (more than one after a 412)."""
+    warning: str = ""
+    """CalDAV: the answer is on the server, but the reply asked for by mail or file failed."""
 
     def describe(self) -> str:
         word = SUBJECT_WORDS[self.partstat].lower()
@@ -236,7 +238,7 @@ def answer(
 
     ``scope``: ``instance`` or ``series``; None: the instance when one was named, else the
     series. ``send``/``out`` are for iMIP replies (read-only calendars; with a CalDAV
-    calendar ``send`` mails a reply too, for servers that do not tell the organiser).
+    calendar they mail or save a reply too, for servers that do not tell the organiser).
 
     Raises:
         AnswerError: unusable (not an attendee, no organiser, ...) or unreachable; nothing
@@ -265,9 +267,15 @@ def answer(
     instance_key = recurrence_key(meeting.occurrence) if scope == "instance" else ""
     if meeting.source.kind == "caldav":
         attempts = _answer_caldav(store, meeting, partstat, comment, scope, me, credentials)
-        if send:
-            _mail_reply(store, meeting, mine, partstat, comment, scope, credentials, now, True,
-                        out, context, open_mail_program)  # fmt: skip
+        warning = ""
+        if send or out is not None:
+            # Also a reply by mail or in a file, for servers that do not tell the organiser.
+            # The answer is on the server already: a failure here is said, not undone.
+            try:
+                _mail_reply(store, meeting, mine, partstat, comment, scope, credentials, now,
+                            send, out, context, open_mail_program)  # fmt: skip
+            except AnswerError as error:
+                warning = f"the reply to the organiser failed: {error.reason}"
         PendingAnswers(store).set(
             meeting.uid, instance_key, partstat, comment=comment, how="caldav",
             previous=previous, at=now,
@@ -276,21 +284,16 @@ def answer(
         # entry settles); a failed refresh leaves the answer pending, not lost.
         refresh_source(store, meeting.source.id, now=now, credentials=credentials)
         settle_answers(store)
-        return AnswerResult(meeting, partstat, scope, "caldav", attempts=attempts)
-    how, path = _mail_reply(
-        store,
-        meeting,
-        mine,
-        partstat,
-        comment,
-        scope,
-        credentials,
-        now,
-        send,
-        out,
-        context,
-        open_mail_program,
-    )
+        return AnswerResult(meeting, partstat, scope, "caldav", attempts=attempts, warning=warning)
+    try:
+        how, path = _mail_reply(
+            store, meeting, mine, partstat, comment, scope, credentials, now, send, out, context,
+            open_mail_program,
+        )  # fmt: skip
+    except AnswerError as error:
+        if error.unreachable:
+            raise AnswerError(f"{error.reason}; nothing was answered", unreachable=True) from None
+        raise
     PendingAnswers(store).set(
         meeting.uid, instance_key, partstat, comment=comment, how="imip", previous=previous,
         at=now,
@@ -370,7 +373,7 @@ def _mail_reply(
     except MailError as error:
         if error.kind == "address":
             raise AnswerError(f"{_title(meeting)}: {error.reason}") from None
-        raise AnswerError(f"{error.reason}; nothing was answered", unreachable=True) from None
+        raise AnswerError(error.reason, unreachable=True) from None
     if outcome.sent:
         return "sent", None
     return ("opened" if outcome.opened else "saved"), outcome.path
