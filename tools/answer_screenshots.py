@@ -20,6 +20,7 @@ from daybrief.services.importer import import_file
 from daybrief.services.preferences import Preferences, resolve_zone, save_preferences
 from daybrief.services.reminders import Kind, Reminder
 from daybrief.services.storage import open_store
+from daybrief.store.answers import PendingAnswers
 from daybrief.ui.answering import MailSettingsDialog
 from daybrief.ui.main_window import MainWindow
 
@@ -85,6 +86,15 @@ def main() -> int:
             window.agenda.selectRow(1)
             app.processEvents()
             _shot(window.detail, out / f"answer-series-{name}.png")
+            PendingAnswers(store).set(
+                "renewal@shots", "", "ACCEPTED", previous="NEEDS-ACTION", at=now
+            )
+            window.refresh()
+            window.agenda.selectRow(0)
+            app.processEvents()
+            _shot(window.detail, out / f"answer-waiting-{name}.png")
+            PendingAnswers(store).clear(["renewal@shots"])
+            window.refresh()
             reminder = Reminder("before|renewal@shots", Kind.BEFORE, now, "Globex renewal",
                                 "Starts in 30 min", meeting_key="renewal@shots")  # fmt: skip
             window.reminder_bar.show_reminder(reminder, reminder.title, reminder.message)

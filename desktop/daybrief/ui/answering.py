@@ -181,6 +181,10 @@ class AnswerControls(QWidget):
         for partstat, button in self.buttons.items():
             button.setEnabled(state.answerable and not self.answerer.busy)
             button.setChecked(partstat == chosen)
+            # Some styles barely show a checked button: the answer given is bold too.
+            font = button.font()
+            font.setBold(partstat == chosen)
+            button.setFont(font)
         self.scope.setVisible(state.recurring)
         self.scope.setCurrentIndex(0)
         self.comment.setEnabled(state.answerable)
