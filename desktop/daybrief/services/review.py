@@ -117,8 +117,9 @@ def remembered_states(store: Store) -> dict[str, RememberedState]:
 
 def answered_meetings(store: Store) -> dict[str, str]:
     """Meetings answered from Daybrief that the calendar does not show as answered yet."""
-    # Filled in by the answers service (issue 16) once it lands; nothing pending until then.
-    return {}
+    from daybrief.services.answers import pending_by_instance
+
+    return pending_by_instance(store)
 
 
 def time_off_uids(store: Store) -> frozenset[str]:
