@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from daybrief.core.hygiene import conflict_key, unconfirmed_key
+from daybrief.core.review import ProblemKind, problem_id
 from daybrief.store import (
     BackupError,
     Store,
@@ -21,6 +21,7 @@ from daybrief.store import (
     read_backup,
     write_backup,
 )
+from daybrief.store.answers import PendingAnswers, SentHistory
 from daybrief.store.backup import FORMAT_VERSION, USER_TABLES, backup_text
 from daybrief.store.models import AckState
 
@@ -78,9 +79,17 @@ def fill(ud: UserData) -> None:
     ud.reminders.mark_shown("before:qbr")
     ud.reminders.snooze("after:qbr", datetime(2026, 3, 5, 12, tzinfo=UTC))
     ud.meetings.dismiss(meeting_key("gone@acme.example"))
-    clash = (datetime(2026, 3, 5, 10, tzinfo=UTC), datetime(2026, 3, 5, 10, 30, tzinfo=UTC))
-    ud.acks.set(conflict_key(QBR, SERIES, *clash), AckState.IGNORED)
-    ud.acks.set(unconfirmed_key(QBR, "waiting-on"), "handled")
+    ud.acks.set(problem_id(ProblemKind.DOUBLE_BOOKING, [QBR, SERIES]), AckState.IGNORED, ["x"])
+    ud.acks.set(problem_id(ProblemKind.UNCONFIRMED, [QBR]), "handled")
+    answered = datetime(2026, 3, 4, 17, tzinfo=UTC)
+    PendingAnswers(ud.store).set(
+        "qbr@acme.example", "2026-03-05T10:00:00Z", "DECLINED", comment="Sorry — travelling 🚆",
+        previous="NEEDS-ACTION", at=answered,
+    )  # fmt: skip
+    SentHistory(ud.store).record(
+        "reply", "Declined: QBR — Acme 🚀", ["jo@acme.example"], "sent", detail="via smtp",
+        meeting_key=QBR, message_id="<1@agency.example>", at=answered,
+    )  # fmt: skip
 
 
 @pytest.fixture

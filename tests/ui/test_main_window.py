@@ -12,7 +12,6 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from daybrief.services.hygiene import problem_states
 from daybrief.services.preferences import Preferences, save_preferences
 from daybrief.services.rules import FIRST_RUN_SETTING
 from daybrief.store import Store, UserData, open_store
@@ -76,6 +75,10 @@ def _import(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[
     # Waiting on the job's signal could miss one sent before the wait began.
     qtbot.waitUntil(lambda: window.job is None, timeout=20000)
     assert window.last_outcome is not None
+
+
+def problem_states(store: Store) -> dict[str, str]:
+    return {ack.problem_key: ack.state.value for ack in UserData.of(store).acks.all()}
 
 
 def _row_titles(window: MainWindow) -> list[str]:
@@ -172,6 +175,12 @@ def test_checklist_follow_ups_and_notes_save_at_once(
 
     qtbot.keyClicks(detail.new_follow_up, "Send the usage report")
     qtbot.keyClick(detail.new_follow_up, Qt.Key.Key_Return)
+    # Enter without a due date asks when (the choices pop up) instead of saving a guess.
+    assert [f for f in data.follow_ups.all() if f.meeting_key == "qbr@test"] == []
+    menu = detail.due_picks.menu()
+    assert menu.isVisible()
+    tomorrow = next(a for a in menu.actions() if a.text() == "Tomorrow")
+    tomorrow.trigger()
     follow_ups = [f for f in data.follow_ups.all() if f.meeting_key == "qbr@test"]
     assert [(f.text, f.due_date) for f in follow_ups] == [
         ("Send the usage report", date(2026, 3, 11))
@@ -190,19 +199,26 @@ def test_hygiene_actions_are_remembered(
 ) -> None:  # type: ignore[no-untyped-def]
     _import(qtbot, window, tmp_path)
     model = window.hygiene_model
-    assert model.rowCount() == 2 and model.open_count() == 2
-    assert window.tabs.tabText(3) == "Hygiene (2)"
-    window.hygiene.selectRow(0)
-    first = model.item_at(0)
+    kinds = [model.item_at(r).kind for r in range(model.rowCount())]
+    # The review model's problems: the clash, the unanswered invitation and the two
+    # meetings whose starter-template items are open.
+    assert sorted(kinds) == ["double-booking", "open-items", "open-items", "unconfirmed"]
+    assert model.open_count() == 4 and window.tabs.tabText(3) == "Hygiene (4)"
+    clash, unanswered = kinds.index("double-booking"), kinds.index("unconfirmed")
+    window.hygiene.selectRow(clash)
+    first = model.item_at(clash)
     window.handled.click()
     assert problem_states(store) == {first.problem_key: "handled"}
-    assert window.tabs.tabText(3) == "Hygiene (1)"
-    assert model.index(0, 4).data() == "Handled"
-    window.hygiene.selectRow(0)
+    assert window.tabs.tabText(3) == "Hygiene (3)"
+    handled_row = next(r for r in range(model.rowCount()) if model.item_at(r).state == "handled")
+    assert model.index(handled_row, 4).data() == "Handled"
+    window.hygiene.selectRow(handled_row)
     window.reopen.click()
     assert problem_states(store) == {}
 
-    window.hygiene.selectRow(1)
+    kinds = [model.item_at(r).kind for r in range(model.rowCount())]
+    clash, unanswered = kinds.index("double-booking"), kinds.index("unconfirmed")
+    window.hygiene.selectRow(unanswered)
     window._draft_copy()
     text = QGuiApplication.clipboard().text()
     assert "To: pat@globex.com" in text and "Globex renewal" in text
@@ -211,9 +227,9 @@ def test_hygiene_actions_are_remembered(
     window._draft_mail()
     assert opened and opened[0].scheme() == "mailto"
 
-    window.hygiene.selectRow(0)
+    window.hygiene.selectRow(clash)
     assert window.detail.row is not None and window.detail.row.key == "qbr@test"
-    window.hygiene.selectRow(1)
+    window.hygiene.selectRow(unanswered)
     assert window.detail.row is not None and window.detail.row.key == "renewal@test"
     window._hygiene_open()
     assert window.tabs.currentIndex() == 1  # the Day tab
@@ -334,8 +350,10 @@ def test_agenda_rows_carry_their_data_for_the_detail(
     row = window.agenda_model.index(1, 0).data(ROW_ROLE)
     assert row.unconfirmed is not None and row.unconfirmed.reason == "needs-action"
     window.agenda.selectRow(1)
-    html = window.detail.info.toHtml()
-    assert "Globex renewal" in html and "you have not answered" in html
+    assert "Globex renewal" in window.detail.title.text()
+    assert "you have not answered" in window.detail.problems.text()
+    # Plain text: calendar text is never read as markup in the header.
+    assert window.detail.title.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_demo_banner_and_removing_the_demo_keeps_the_users_notes(
@@ -446,7 +464,7 @@ def test_a_calendar_change_reaches_the_hygiene_panel_and_the_week(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     _import(qtbot, window, tmp_path)
-    assert window.hygiene_model.open_count() == 2
+    assert window.hygiene_model.open_count() == 4
     window.tabs.setTabText(3, "stale")  # recomputed below, or the test fails
     moved = CALENDAR.replace(
         "DTSTART;TZID=Europe/Berlin:20260310T110000", "DTSTART;TZID=Europe/Berlin:20260310T130000"
@@ -457,6 +475,6 @@ def test_a_calendar_change_reaches_the_hygiene_panel_and_the_week(
     (tmp_path / "work.ics").write_text(moved, encoding="utf-8")
     window.import_files([str(tmp_path / "work.ics")])
     qtbot.waitUntil(lambda: window.job is None, timeout=20000)
-    assert window.hygiene_model.open_count() == 1  # no double-booking any more
-    assert window.tabs.tabText(3) == "Hygiene (1)"
+    assert window.hygiene_model.open_count() == 3  # no double-booking any more
+    assert window.tabs.tabText(3) == "Hygiene (3)"
     assert window.week_model.index(1, 4).data() == ""

@@ -74,6 +74,8 @@ def _as_nobody_connect_and_send(path: str, payload: bytes) -> int:
                 conn.sendall(payload)
                 time.sleep(0.3)
             code = 0
+        except BaseException as error:  # said on stderr, for a failing run's log
+            os.write(2, f"nobody's connect failed: {error!r}\n".encode())
         finally:
             os._exit(code)
     return child

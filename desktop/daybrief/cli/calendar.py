@@ -12,6 +12,7 @@ from daybrief.cli.common import (
     add_data_dir,
     day_text,
     describe,
+    existing_store,
     json_lines,
     load,
     local_day,
@@ -20,8 +21,8 @@ from daybrief.cli.common import (
     read_inputs,
     span,
     terminal_safe,
-    user_zone,
     zone_name,
+    zone_of,
 )
 from daybrief.core.confirmation import find_unconfirmed, identity
 from daybrief.core.conflicts import MAX_CONFLICTS, clusters, find_double_bookings
@@ -152,7 +153,7 @@ def _cmd_conflicts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     occurrences, me, zone = load(args, err)
-    found = find_unconfirmed(occurrences, me)
+    found = find_unconfirmed(occurrences, me, _answered(args))
     if args.json:
         json_lines(out, (unconfirmed_to_dict(item, me) for item in found))
         return EXIT_OK
@@ -170,6 +171,19 @@ def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=out,
         )
     return EXIT_OK
+
+
+def _answered(args: argparse.Namespace) -> dict[tuple[str, str], str]:
+    """Answers given but not yet shown by the store's calendars: no longer unconfirmed."""
+    if args.files or args.demo:
+        return {}
+    from daybrief.services.answers import answered_map
+
+    store = existing_store(args)
+    if store is None:
+        return {}
+    with store:
+        return answered_map(store)
 
 
 def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -202,7 +216,7 @@ def overview(args: argparse.Namespace, out: TextIO) -> int:
     """``daybrief`` alone: the next working day at a glance, from the store or the demo."""
     from daybrief.core.demo import DEMO_USER, demo_calendar, next_working_day
 
-    zone = user_zone(getattr(args, "tz", None))
+    zone = zone_of(args)
     today = now_of(args).astimezone(zone).date()
     day = next_working_day(today)
     start = datetime.combine(day, time(), zone).astimezone(UTC)

@@ -42,7 +42,17 @@ from pathlib import Path
 from typing import TextIO
 
 from daybrief import __version__
-from daybrief.cli import brief, calendar, imports, sources, templates
+from daybrief.cli import (
+    answer,
+    brief,
+    calendar,
+    goals,
+    imports,
+    mail,
+    problems,
+    sources,
+    templates,
+)
 from daybrief.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -71,7 +81,7 @@ __all__ = [
 ]
 
 # Each command lives in its own module with a register(commands) function.
-_COMMAND_MODULES = (calendar, imports, brief, sources, templates)
+_COMMAND_MODULES = (calendar, imports, brief, problems, goals, sources, templates, answer, mail)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

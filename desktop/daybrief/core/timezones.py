@@ -118,22 +118,17 @@ def vtimezone_to_tzinfo(component: Component) -> VTimezone | None:
     return VTimezone(tzid, transitions) if transitions else None
 
 
-_FINGERPRINT_DEPTH = 4
-"""A VTIMEZONE's rules are its children; nothing deeper shapes the zone, and a hostile
-file nests components thousands deep (which recursed past Python's limit)."""
-
-
-def _fingerprint(component: Component, depth: int = 0) -> tuple[object, ...]:
-    """Everything a VTIMEZONE says, hashable: equal fingerprints build equal zones."""
+def _fingerprint(component: Component, *, nested: bool = True) -> tuple[object, ...]:
+    """Everything a VTIMEZONE says that shapes the zone, hashable: equal fingerprints build
+    equal zones. Only its own observances count (what :func:`_transitions_of` reads), so a
+    hostile file nesting components thousands deep costs nothing and cannot recurse."""
     return (
         component.name,
         tuple(
             (name, tuple((p.params_text, p.value) for p in props))
             for name, props in component.props.items()
         ),
-        tuple(_fingerprint(child, depth + 1) for child in component.children)
-        if depth < _FINGERPRINT_DEPTH
-        else (),
+        tuple(_fingerprint(child, nested=False) for child in component.children) if nested else (),
     )
 
 

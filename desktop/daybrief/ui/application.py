@@ -11,13 +11,17 @@ from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from daybrief.paths import app_icon_path
-from daybrief.services.agenda import AgendaService
+from daybrief.services.answers import AnswerOutcome
+from daybrief.services.appearance import theme_mode
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
 from daybrief.services.reminders import Reminder, ReminderService
+from daybrief.services.review import review
 from daybrief.store import StoreError, StoreLocked, open_store, store_path
+from daybrief.ui.answering import Answerer, DailyBriefingMailer
 from daybrief.ui.main_window import MainWindow
 from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
+from daybrief.ui.theme import apply as apply_theme
 from daybrief.ui.tray import TrayController
 
 
@@ -48,7 +52,8 @@ def run_window(
         QMessageBox.critical(None, "Daybrief", f"Cannot open your data at {path}:\n{error}")
         return 2
     with store:
-        window = MainWindow(store, path)
+        apply_theme(theme_mode(store))
+        window = MainWindow(store, path, fill_in_background=True)
         # The very first start shows the demo rather than an empty window; the demo is made
         # again for today on every start, so its "tomorrow" stays tomorrow.
         first = first_run(store)
@@ -64,6 +69,7 @@ def run_window(
         else:
             window.reimport_files()
         tray.start()
+        connect_mail(window)
         if first:
             QTimer.singleShot(0, window.welcome)
         code = app.exec()
@@ -91,10 +97,8 @@ def _handed(window: MainWindow, arguments: list[str]) -> None:
 
 
 def problems_next_working_day(window: MainWindow) -> int:
-    service = AgendaService(window.store, window.preferences)
-    day = window.preferences.next_working_day(window.today())
-    agenda = service.day(day)
-    return agenda.problem_count + agenda.open_required_items
+    """The tray's badge: the review period's open problems, as ``daybrief problems`` counts."""
+    return review(window.store, window.service.zone, window.service).open_count()
 
 
 def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayController:
@@ -111,6 +115,7 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
         app.setQuitOnLastWindowClosed(not tray.available)
     tray.open_window.connect(window.raise_window)
     tray.open_briefing.connect(window.show_briefing)
+    tray.open_review.connect(window.show_review)
     tray.open_meeting.connect(window.show_meeting)
     tray.export_briefing.connect(window.export_briefing)
     tray.quit_requested.connect(lambda: _quit(window))
@@ -128,8 +133,35 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
         tray.snooze(minutes)
 
     window.reminder_bar.snooze_requested.connect(snooze_from_bar)
+    answerer = Answerer(lambda: window.store_file, window.clock, lambda: window.credentials, tray)
+    tray.answer_requested.connect(answerer.answer_key)
+
+    def answer_from_bar(reminder: Reminder, partstat: str) -> None:
+        if reminder.meeting_key is not None:
+            window.reminder_bar.hide()
+            answerer.answer_key(reminder.meeting_key, partstat)
+
+    def answered(outcome: AnswerOutcome) -> None:
+        window.refresh()
+        window.statusBar().showMessage(outcome.message, 15000)
+        if tray.icon is not None and not window.isVisible():
+            tray.icon.showMessage("Daybrief", outcome.message)
+
+    window.reminder_bar.answer_requested.connect(answer_from_bar)
+    answerer.done.connect(answered)
+    tray.answerer = answerer  # type: ignore[attr-defined]
     window.tray = tray
     return tray
+
+
+def connect_mail(window: MainWindow) -> DailyBriefingMailer:
+    """ "Email me the briefing every working day at <time>", while the app runs."""
+    mailer = DailyBriefingMailer(
+        lambda: window.store_file, window.clock, lambda: window.credentials, window
+    )
+    mailer.sent.connect(lambda message: window.statusBar().showMessage(message, 15000))
+    mailer.start()
+    return mailer
 
 
 def _quit(window: MainWindow) -> None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -27,13 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.briefing import Briefing, PrepSlot, suggest_goals
+from daybrief.services.appearance import export_folder, remember_export_folder
 from daybrief.services.briefing import briefing_from_store, mark_seen, render
 from daybrief.services.export._common import safe_url
 from daybrief.services.export.html import render_html
 from daybrief.services.export.ics import prep_slots_ics
-from daybrief.services.storage import write_private_file
-from daybrief.store.db import Store
-from daybrief.store.userdata import UserData
+from daybrief.services.review import (
+    add_goal,
+    choose_goals,
+    delete_goal,
+    goal_suggestions_from_yesterday,
+    goals_of,
+    set_goal_done,
+)
+from daybrief.services.storage import Store, write_private_file
+from daybrief.ui.theme import theme, tone
 
 MAX_GOALS = 5
 EXPORTS = (
@@ -105,6 +115,43 @@ class GoalsDialog(QDialog):
             self.note.setText(f"At most {MAX_GOALS} goals: untick one first.")
 
 
+class ExportNotice(QWidget):
+    """Where the export went, with Open and Show in folder; stays until closed or replaced
+    (no dialog to click away in the evening routine)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        tone(self, background="ok_bg")
+        self.path: Path | None = None
+        self.text = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("Open")
+        self.open_button.clicked.connect(lambda: self._open(self.path))
+        self.folder_button = QPushButton("Show in folder")
+        self.folder_button.clicked.connect(
+            lambda: self._open(self.path.parent if self.path else None)
+        )
+        close = QToolButton(text="✕", toolTip="Close")
+        close.setAccessibleName("Close the export notice")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text, 1)
+        for widget in (self.open_button, self.folder_button, close):
+            layout.addWidget(widget)
+        self.hide()
+
+    def show_file(self, path: Path) -> None:
+        self.path = path
+        self.text.setText(f"Saved {path.name} in {path.parent}")
+        self.show()
+
+    @staticmethod
+    def _open(path: Path | None) -> None:
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 class BriefingPage(QWidget):
     """Shows a day's briefing; ``open_meeting`` asks the window to show a meeting's detail."""
 
@@ -119,8 +166,21 @@ class BriefingPage(QWidget):
         self.briefing: Briefing | None = None
         self.zone_of: Callable[[], object] | None = None
         self.title = QLabel()
-        self.goals_button = QPushButton("Pick today's goals…")
+        self.goals_button = QPushButton("Suggest goals…")
+        self.goals_button.setToolTip("Pick from what is open: unfinished goals, overdue "
+                                     "follow-ups, required items")  # fmt: skip
         self.goals_button.clicked.connect(self.pick_goals)
+        # The day's few goals: typed in the user's own words, ticked when done (a win).
+        self.goal_entry = QLineEdit()
+        self.goal_entry.setPlaceholderText("Add a goal for the day and press Enter")
+        self.goal_entry.setAccessibleName("New goal")
+        self.goal_entry.returnPressed.connect(self._add_goal)
+        self.goal_list = QListWidget()
+        self.goal_list.setAccessibleName("Goals")
+        self.goal_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.goal_list.setMaximumHeight(110)
+        self.goal_list.itemChanged.connect(self._goal_ticked)
+        self.goal_list.installEventFilter(self)
         self.redact = QCheckBox("Redacted")
         self.redact.setToolTip(
             "Leave out descriptions, dial-in codes and links, and attendee addresses"
@@ -140,9 +200,15 @@ class BriefingPage(QWidget):
         bar.addWidget(self.goals_button)
         bar.addWidget(self.redact)
         bar.addWidget(self.export_button)
+        self.notice = ExportNotice()
+        goals_row = QHBoxLayout()
+        goals_row.addWidget(self.goal_entry, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.view)
+        layout.addWidget(self.notice)
+        layout.addLayout(goals_row)
+        layout.addWidget(self.goal_list)
+        layout.addWidget(self.view, 1)
 
     def show_day(self, day: date, zone: object) -> Briefing:
         self._zone = zone
@@ -159,14 +225,61 @@ class BriefingPage(QWidget):
         )
         self.briefing = briefing
         scroll = self.view.verticalScrollBar().value()
-        self.view.setHtml(render_html(briefing))
+        self.view.setHtml(render_html(briefing, theme().css()))
         self.view.verticalScrollBar().setValue(scroll)
         problems = len(briefing.problems)
+        handled = f", {len(briefing.handled)} handled" if briefing.handled else ""
         self.title.setText(
             f"<b>Briefing for {briefing.day:%A %d %B}</b> — "
-            + (f"{problems} problem(s)" if problems else "no problems")
+            + (f"{problems} open problem(s){handled}" if problems else f"no open problems{handled}")
         )
+        self._show_goals()
         return briefing
+
+    def _show_goals(self) -> None:
+        self.goal_list.blockSignals(True)
+        self.goal_list.clear()
+        for goal in goals_of(self.store, self._day):
+            item = QListWidgetItem(goal.text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if goal.done else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, goal.id)
+            item.setToolTip("Tick when done: done goals are the day's wins")
+            self.goal_list.addItem(item)
+        self.goal_list.setVisible(self.goal_list.count() > 0)
+        self.goal_list.blockSignals(False)
+
+    def _add_goal(self) -> None:
+        text = self.goal_entry.text()
+        if not text.strip():
+            return
+        add_goal(self.store, self._day, text)
+        self.goal_entry.clear()
+        self.reload()
+
+    def _goal_ticked(self, item: QListWidgetItem) -> None:
+        goal_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(goal_id, int):
+            set_goal_done(self.store, goal_id, item.checkState() == Qt.CheckState.Checked)
+            self.reload()
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeyEvent
+
+        if (
+            watched is self.goal_list
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
+            item = self.goal_list.currentItem()
+            goal_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if isinstance(goal_id, int):
+                delete_goal(self.store, goal_id)
+                self.reload()
+                return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
 
     def mark_seen(self) -> None:
         """The user has looked: the next briefing shows what changed since this one."""
@@ -188,28 +301,14 @@ class BriefingPage(QWidget):
         briefing = self.briefing
         if briefing is None:
             return
-        goals = UserData.of(self.store).goals
-        current = goals.for_day(briefing.day)
-        chosen = [goal.text for goal in current]
-        # Yesterday's unfinished goals come first: never silently dropped.
-        earlier = [
-            goal.text
-            for back in range(1, 8)
-            for goal in goals.for_day(briefing.day - timedelta(days=back))
-            if not goal.done
-        ]
+        chosen = [goal.text for goal in goals_of(self.store, briefing.day)]
+        # The last day's unfinished goals come first: never silently dropped.
+        earlier = goal_suggestions_from_yesterday(self.store, briefing.day)
         offered = list(dict.fromkeys([*earlier, *suggest_goals(briefing, limit=8)]))
         dialog = GoalsDialog(chosen, offered, self)
         if not dialog.exec():
             return
-        picked = dialog.picked()
-        with self.store.transaction():
-            for goal in current:
-                if goal.text not in picked and not goal.done:
-                    goals.delete(goal.id)
-            for text in picked:
-                if text not in chosen:
-                    goals.add(briefing.day, text)
+        choose_goals(self.store, briefing.day, dialog.picked())
         self.reload()
 
     def export(self, fmt: str) -> Path | None:
@@ -222,7 +321,8 @@ class BriefingPage(QWidget):
             if slots is None:
                 return None
         suffix = next(s for f, _l, s in EXPORTS if f == fmt)
-        default = Path.home() / f"briefing-{briefing.day.isoformat()}.{suffix}"
+        folder = export_folder(self.store, Path.home())
+        default = folder / f"briefing-{briefing.day.isoformat()}.{suffix}"
         name, _ = QFileDialog.getSaveFileName(self, "Export the briefing", str(default))
         if not name:
             return None
@@ -272,10 +372,13 @@ class BriefingPage(QWidget):
         try:
             if fmt == "prep-ics":
                 write_private_file(path, prep_slots_ics(briefing, slots).encode("utf-8"))
-                return path
-            write_private_file(path, export_bytes(briefing, fmt))
+            else:
+                write_private_file(path, export_bytes(briefing, fmt))
         except (OSError, RuntimeError, ValueError) as error:
             QMessageBox.warning(self, "Export", f"Could not write {path}: {error}")
             return None
-        self.mark_seen()
+        remember_export_folder(self.store, path)
+        self.notice.show_file(path)
+        if fmt != "prep-ics":
+            self.mark_seen()
         return path

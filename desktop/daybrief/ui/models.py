@@ -14,21 +14,19 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtGui import QBrush, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow, DaySummary, HygieneItem
 from daybrief.store.models import ChecklistItem, FollowUp
 from daybrief.ui.plain import plain_tip
+from daybrief.ui.theme import theme
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 LINK_ROLE = Qt.ItemDataRole.UserRole + 2
 
-CONFLICT_BACKGROUND = QColor("#fde2e1")
-UNCONFIRMED_BACKGROUND = QColor("#fff3cd")
-MUTED = QColor("#6b7280")
 
 _ANSWER_WORDS = {
     "ACCEPTED": "accepted",
@@ -46,7 +44,7 @@ def status_icon(kind: str) -> QIcon:
         "unconfirmed": QStyle.StandardPixmap.SP_MessageBoxQuestion,
         "gone": QStyle.StandardPixmap.SP_TrashIcon,
         "outside": QStyle.StandardPixmap.SP_MessageBoxInformation,
-    }[kind]
+    }.get(kind, QStyle.StandardPixmap.SP_MessageBoxWarning)
     return style.standardIcon(pixmap)
 
 
@@ -143,14 +141,14 @@ class AgendaModel(RowsTableModel):
                 return status_icon("outside")
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.conflicts_with:
-                return QBrush(CONFLICT_BACKGROUND)
+                return QBrush(theme().problem_bg)
             if row.unconfirmed is not None:
-                return QBrush(UNCONFIRMED_BACKGROUND)
+                return QBrush(theme().warning_bg)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.WHERE and row.link:
-                return QBrush(QColor("#1d4ed8"))
+                return QBrush(theme().link)
             if not row.busy:
-                return QBrush(MUTED)
+                return QBrush(theme().faded)
         if role == Qt.ItemDataRole.FontRole and column == self.WHERE and row.link:
             font = QFont()
             font.setUnderline(True)
@@ -200,7 +198,7 @@ class AgendaModel(RowsTableModel):
 
 
 class WeekModel(RowsTableModel):
-    HEADERS = ("Day", "Meetings", "First", "Booked", "Double-booked", "Unconfirmed")
+    HEADERS = ("Day", "Meetings", "First", "Booked", "Double-booked", "Unconfirmed", "Problems")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -236,13 +234,15 @@ class WeekModel(RowsTableModel):
                 return f"{day.conflicts} double-booked" if day.conflicts else ""
             if column == 5:
                 return f"{day.unconfirmed} unconfirmed" if day.unconfirmed else ""
+            if column == 6:
+                return f"{day.problems} open" if day.problems else ""
         if role == Qt.ItemDataRole.DecorationRole:
             if column == 4 and day.conflicts:
                 return status_icon("conflict")
             if column == 5 and day.unconfirmed:
                 return status_icon("unconfirmed")
         if role == Qt.ItemDataRole.ForegroundRole and not day.working_day:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         if role == Qt.ItemDataRole.FontRole and day.day == self.today:
             font = QFont()
             font.setBold(True)
@@ -253,37 +253,41 @@ class WeekModel(RowsTableModel):
 class HygieneModel(RowsTableModel):
     HEADERS = ("Problem", "When", "Meeting", "Detail", "State")
     KIND_LABEL: ClassVar[dict[str, str]] = {
-        "conflict": "Double-booked",
+        "double-booking": "Double-booked",
         "unconfirmed": "Unconfirmed",
+        "open-items": "Open items",
+        "time-off": "Time off",
+        "outside-hours": "Outside hours",
+        "back-to-back": "Back-to-back",
         "gone": "Gone",
     }
+    ICON: ClassVar[dict[str, str]] = {"double-booking": "conflict", "unconfirmed": "unconfirmed"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[HygieneItem] = []
-        self._states: dict[str, str] = {}
 
-    def set_items(self, items: Sequence[HygieneItem], states: dict[str, str]) -> None:
+    def set_items(self, items: Sequence[HygieneItem]) -> None:
         self.beginResetModel()
         self._rows = list(items)
-        self._states = dict(states)
         self.endResetModel()
 
     def item_at(self, row: int) -> HygieneItem:
         return self._rows[row]
 
-    def state_of(self, item: HygieneItem) -> str:
-        return self._states.get(item.problem_key, "")
+    @staticmethod
+    def closed(item: HygieneItem) -> bool:
+        return item.state != "open"
 
     def open_count(self) -> int:
-        return sum(1 for item in self._rows if not self.state_of(item) and item.kind != "gone")
+        return sum(1 for item in self._rows if not self.closed(item) and item.kind != "gone")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._rows[index.row()]
         column = index.column()
-        state = self.state_of(item)
+        closed = self.closed(item)
         if role == ROW_ROLE:
             return item
         if role == Qt.ItemDataRole.DisplayRole:
@@ -296,16 +300,16 @@ class HygieneModel(RowsTableModel):
             if column == 3:
                 return item.detail
             if column == 4:
-                return {"handled": "Handled", "ignored": "Ignored"}.get(state, "Open")
+                return {"handled": "Handled", "ignored": "Ignored"}.get(item.state, "Open")
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return status_icon(item.kind)
-        if role == Qt.ItemDataRole.BackgroundRole and not state:
-            if item.kind == "conflict":
-                return QBrush(CONFLICT_BACKGROUND)
+            return status_icon(self.ICON.get(item.kind, item.kind))
+        if role == Qt.ItemDataRole.BackgroundRole and not closed:
+            if item.kind == "double-booking":
+                return QBrush(theme().problem_bg)
             if item.kind == "unconfirmed":
-                return QBrush(UNCONFIRMED_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and state:
-            return QBrush(MUTED)
+                return QBrush(theme().warning_bg)
+        if role == Qt.ItemDataRole.ForegroundRole and closed:
+            return QBrush(theme().faded)
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tip(f"{item.title}\n{item.detail}")
         return None
@@ -335,7 +339,7 @@ class CheckableListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and item.done:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -404,11 +408,20 @@ class FollowUpModel(CheckableListModel):
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             parts = [item.text]
-            if item.due_date:
+            if item.due_date and item.due_before:
+                # Anchored: moves with the meeting, and says so in words (not colour alone).
+                parts.append(f"⚓ before the next meeting ({item.due_date:%a %d %b})")
+            elif item.due_date:
                 parts.append(f"due {item.due_date:%a %d %b}")
             if item.client_id is not None and item.client_id in self._client_names:
                 parts.append(self._client_names[item.client_id])
             return " — ".join(parts)
+        if role == Qt.ItemDataRole.FontRole and item.due_before:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and item.due_before:
+            return "Due before your next meeting with the client: it moves when that meeting does"
         return super().data(index, role)
 
 
