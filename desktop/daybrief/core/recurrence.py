@@ -41,7 +41,7 @@ SERIES_CUT = "series cut"
 depends on the window asked for."""
 SERIES_TIME_BUDGET_S = 1.5
 """An absurd rule (FREQ=SECONDLY for years) is cut here, with a warning, not left to hang."""
-CALENDAR_TIME_BUDGET_S = 4.0
+CALENDAR_TIME_BUDGET_S = 3.0
 """Per calendar read: the processor time all its series together may take. Per-series
 limits alone add up (40 absurd series took a minute, 5,000 daily ones nearly two); past
 this the remaining series are not expanded, and the warnings name them. Processor time
