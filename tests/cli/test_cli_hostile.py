@@ -474,3 +474,14 @@ def test_read_only_commands_work_on_a_read_only_store_and_writes_say_why(capsys,
     code, _, err = result("import")
     assert code == 5
     assert "cannot be written" in err and "not a Daybrief store" not in err
+
+
+def test_calendar_output_on_stdout_keeps_its_crlf_line_ends(capsys, tmp_path):
+    data = _imported(capsys, tmp_path)
+    code, out, err = run(
+        capsys, "brief", "--data-dir", str(data), "--date", "2026-03-03",
+        "--format", "prep-ics",
+    )  # fmt: skip
+    assert code in (0, 1), err
+    assert out.startswith("BEGIN:VCALENDAR\r\n") and "\nEND:VCALENDAR\r\n" in out
+    assert "\x1b" not in out

@@ -34,6 +34,7 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 _RELATIVE = re.compile(r"([+-]?\d+)([dw])\Z")
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal may act on: C1 controls
 # (0x9b is a one-byte CSI), line and paragraph separators, bidi overrides.
+_LONE_CR = re.compile("\r(?!\n)")
 _JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -282,7 +283,8 @@ class TerminalSafe:
     def write(self, text: str) -> int:
         from daybrief.services.export import without_controls
 
-        self._stream.write(without_controls(text).replace("\r", ""))
+        # A lone CR could overwrite the line; CRLF stays (ICS and mail written to stdout).
+        self._stream.write(_LONE_CR.sub("", without_controls(text)))
         return len(text)
 
     def __getattr__(self, name: str) -> Any:
