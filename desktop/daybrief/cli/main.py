@@ -150,7 +150,7 @@ def _crashed(args: argparse.Namespace, err: TextIO, error: BaseException) -> int
 
     for folder in (data_dir(getattr(args, "data_dir", None)), Path(tempfile.gettempdir())):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             # mkstemp: a new name each time, readable by the user only.
             handle, name = tempfile.mkstemp(prefix="crash-", suffix=".log", dir=folder)
             with os.fdopen(handle, "w", encoding="utf-8") as log:
