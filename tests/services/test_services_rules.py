@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from daybrief.core.keys import key_of
 from daybrief.services.importer import default_window
 from daybrief.services.queries import occurrences_in_store, save_identity
 from daybrief.services.rules import (
     FIRST_RUN_SETTING,
     apply_rules,
     import_and_apply,
-    instance_key,
     seed_first_run_templates,
 )
 from daybrief.store import Store, UserData, export_user_data, meeting_key, open_store
@@ -198,9 +198,7 @@ def test_series_items_attach_per_instance(store: Store, tmp_path: Path) -> None:
     prep = ud.templates.create("Stand-up prep", [("Blockers noted", False)])
     ud.rules.add(RuleKind.RECURRING_SERIES, "standup@agency.example", prep.id)
     run_import(store, write_calendar(tmp_path / "work.ics"))
-    keys = sorted(
-        instance_key(o) or "" for o in upcoming(store) if o.uid == "standup@agency.example"
-    )
+    keys = sorted(key_of(o) or "" for o in upcoming(store) if o.uid == "standup@agency.example")
     assert len(keys) == 4  # the 23rd's 09:00 instance is before NOW
     for key in keys:
         assert texts(ud, key) == ["Blockers noted"]
@@ -273,7 +271,7 @@ def test_occurrences_without_uid_are_skipped(store: Store) -> None:
     seed_first_run_templates(store)
     start = NOW + timedelta(days=1)
     nameless = Occurrence(EventInfo(uid=None, summary="QBR"), start, start + timedelta(hours=1))
-    assert instance_key(nameless) is None
+    assert key_of(nameless) is None
     assert apply_rules(store, [nameless], ME).items == 0
 
 
@@ -285,4 +283,4 @@ def store_settings_seeded(ud: UserData) -> None:
 def test_instance_key_of_a_one_off_is_its_uid(store: Store, tmp_path: Path) -> None:
     run_import(store, write_calendar(tmp_path / "work.ics"))
     qbr = next(o for o in upcoming(store) if o.uid == QBR)
-    assert instance_key(qbr) == meeting_key(QBR)
+    assert key_of(qbr) == meeting_key(QBR)

@@ -31,10 +31,8 @@ from daybrief.core.conflicts import (
     is_busy,
     is_time_off,
 )
-from daybrief.core.model import Occurrence, format_utc, recurrence_key
-
-KEY_SEPARATOR = "\x1f"
-"""Same separator as the store's meeting keys, so a meeting ref *is* its instance key."""
+from daybrief.core.keys import ref_of as meeting_ref
+from daybrief.core.model import Occurrence
 
 _Person = Callable[[str, str | None], str]
 """An attendee's display name from (email, CN): the CN, or the address unless redacted."""
@@ -334,19 +332,6 @@ class Briefing:
 
 
 # --------------------------------------------------------------------------- building
-
-
-def meeting_ref(occurrence: Occurrence) -> str:
-    """The instance key of an occurrence: UID, plus RECURRENCE-ID for a recurring instance.
-
-    Equal to the store's ``meeting_key`` for meetings with a UID. A meeting without UID
-    has no stable identity; it gets a key from its calendar and start, which cannot clash
-    with a real UID because it starts with the separator.
-    """
-    rid = recurrence_key(occurrence)
-    if occurrence.uid:
-        return f"{occurrence.uid}{KEY_SEPARATOR}{rid}" if rid else occurrence.uid
-    return f"{KEY_SEPARATOR}{occurrence.calendar}{KEY_SEPARATOR}{format_utc(occurrence.start)}"
 
 
 def zone_name(zone: tzinfo) -> str:

@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from daybrief.core.clients import ClientDirectory
 from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, identity
 from daybrief.core.conflicts import Conflict, clusters, find_double_bookings, is_busy
+from daybrief.core.keys import key_of as key_of  # re-exported for older callers
 from daybrief.core.model import Occurrence
 from daybrief.services.clients import client_directory
 from daybrief.services.hygiene import conflict_problem_key, unconfirmed_problem_key
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import occurrences_in_store, orphaned_meetings
-from daybrief.services.rules import instance_key
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
 from daybrief.store.models import MeetingSnapshot
@@ -115,11 +115,6 @@ class HygieneItem:
     unconfirmed: Unconfirmed | None = None
     snapshot: MeetingSnapshot | None = None
     mail_to: tuple[str, ...] = field(default=())
-
-
-def key_of(occurrence: Occurrence) -> str | None:
-    """The meeting key user data hangs on; None for an event without a usable UID."""
-    return instance_key(occurrence)
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:

@@ -21,7 +21,6 @@ from daybrief.core.briefing import (
     UserInputs,
     build_briefing,
     day_window,
-    meeting_ref,
     zone_name,
 )
 from daybrief.core.clients import ClientDirectory
@@ -29,12 +28,12 @@ from daybrief.core.clock import Clock
 from daybrief.core.confirmation import identity
 from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
+from daybrief.core.keys import ref_of, split_meeting_key
 from daybrief.core.model import Occurrence
 from daybrief.paths import resource_path
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.store.briefings import BriefingLooks
 from daybrief.store.db import Store
-from daybrief.store.meetings import split_meeting_key
 from daybrief.store.settings import Settings
 from daybrief.store.userdata import UserData
 
@@ -152,7 +151,7 @@ def _checklists(ud: UserData, occurrences: Iterable[Occurrence]) -> dict[str, li
     for occurrence in occurrences:
         if not occurrence.uid:
             continue
-        ref = meeting_ref(occurrence)
+        ref = ref_of(occurrence)
         # A series carries items for every instance; an instance may add its own.
         keys = [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref]
         items = [

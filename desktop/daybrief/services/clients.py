@@ -18,11 +18,11 @@ from publicsuffixlist import PublicSuffixList
 from daybrief.core.clients import ClientDirectory, registrable_domain
 from daybrief.core.confirmation import find_unconfirmed, identity
 from daybrief.core.conflicts import find_double_bookings
+from daybrief.core.keys import key_of
 from daybrief.core.model import Occurrence
 from daybrief.services.briefing import OWN_DOMAINS, load_freemail_domains
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import occurrences_in_store, saved_identity
-from daybrief.services.rules import instance_key as key_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store

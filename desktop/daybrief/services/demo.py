@@ -16,13 +16,13 @@ from daybrief.core.demo import (
     demo_user_inputs,
     next_working_day,
 )
+from daybrief.core.keys import meeting_key
 from daybrief.services.importer import ImportReport, import_file
 from daybrief.services.preferences import zone_label
 from daybrief.services.queries import save_identity, saved_identity
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.store.calendars import Calendars
 from daybrief.store.db import Store
-from daybrief.store.meetings import meeting_key
 from daybrief.store.settings import Settings
 from daybrief.store.userdata import UserData
 

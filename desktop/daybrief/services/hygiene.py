@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from daybrief.core.confirmation import Unconfirmed
 from daybrief.core.conflicts import Conflict
 from daybrief.core.hygiene import conflict_key, unconfirmed_key
-from daybrief.services.rules import instance_key
+from daybrief.core.keys import key_of as instance_key
 from daybrief.store.acks import ProblemAcks
 from daybrief.store.db import Store
 from daybrief.store.models import AckState, ProblemAck

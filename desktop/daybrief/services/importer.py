@@ -27,6 +27,7 @@ from daybrief.core.ics_reader import (
     split_blocks,
     with_lines,
 )
+from daybrief.core.keys import meeting_key
 from daybrief.core.model import Occurrence, recurrence_key
 from daybrief.core.recurrence import (
     SERIES_CUT,
@@ -36,7 +37,7 @@ from daybrief.core.recurrence import (
 )
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
-from daybrief.store.meetings import Meetings, meeting_key
+from daybrief.store.meetings import Meetings
 
 WINDOW_BACK = timedelta(days=30)
 WINDOW_AHEAD = timedelta(days=180)

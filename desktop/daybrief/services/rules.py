@@ -23,13 +23,14 @@ from daybrief.core.checklists import (
     rule_matches,
 )
 from daybrief.core.confirmation import identity, user_partstat
-from daybrief.core.model import Occurrence, recurrence_key
+from daybrief.core.keys import key_of
+from daybrief.core.model import Occurrence
 from daybrief.services.importer import ImportReport, default_window, import_file
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
-from daybrief.store.meetings import Meetings, meeting_key
+from daybrief.store.meetings import Meetings
 from daybrief.store.models import Rule, RuleKind, Template
 from daybrief.store.settings import Settings
 from daybrief.store.templates import ItemSpec, Rules, Templates
@@ -115,17 +116,6 @@ class ClientNames:
         return frozenset(self._directory.clients_of(event.attendees, event.organizer))
 
 
-def instance_key(occurrence: Occurrence) -> str | None:
-    """The key a checklist of this meeting instance hangs on; None without a usable UID."""
-    uid = occurrence.event.uid
-    if not uid:
-        return None
-    try:
-        return meeting_key(uid, recurrence_key(occurrence))
-    except StoreError:
-        return None
-
-
 def _rule_value(rule: Rule, clients: Clients) -> str:
     """The value core matches on: a client rule names its client by id, core by name."""
     if rule.kind is RuleKind.CLIENT and rule.value.strip().isdigit():
@@ -169,7 +159,7 @@ def apply_rules(
                 continue
             if addresses and user_partstat(occurrence, addresses) == "DECLINED":
                 continue
-            key = instance_key(occurrence)
+            key = key_of(occurrence)
             if key is None:
                 continue
             facts: MeetingFacts | None = None

@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.engine import suggest_identity_from
-from daybrief.services.agenda import AgendaService, HygieneItem, key_of
+from daybrief.core.keys import key_of
+from daybrief.services.agenda import AgendaService, HygieneItem
 from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import (
