@@ -33,6 +33,7 @@ from daybrief.core.conflicts import (
 )
 from daybrief.core.keys import ref_of as meeting_ref
 from daybrief.core.model import Occurrence
+from daybrief.core.settings import WorkingWeek
 
 _Person = Callable[[str, str | None], str]
 """An attendee's display name from (email, CN): the CN, or the address unless redacted."""
@@ -66,16 +67,16 @@ class BriefingSettings:
     """Shorter gaps are not worth suggesting."""
     prep_slots_per_meeting: int = 2
 
+    @property
+    def week(self) -> WorkingWeek:
+        return WorkingWeek(self.working_days, self.day_start, self.day_end)
+
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.working_days
+        return self.week.is_working_day(day)
 
     def next_working_day(self, today: date) -> date:
         """The first working day after ``today`` (Friday → Monday); tomorrow if none is set."""
-        for offset in range(1, 8):
-            candidate = today + timedelta(days=offset)
-            if self.is_working_day(candidate):
-                return candidate
-        return today + timedelta(days=1)
+        return self.week.next_working_day(today)
 
 
 # --------------------------------------------------------------------------- inputs

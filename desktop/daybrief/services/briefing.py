@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 
+from daybrief.core import settings as declared
 from daybrief.core.briefing import (
     Briefing,
     BriefingSettings,
@@ -37,20 +38,16 @@ from daybrief.store.db import Store
 from daybrief.store.settings import Settings
 from daybrief.store.userdata import UserData
 
-# Setting keys (JSON values in the store's settings table).
-WORKING_DAYS = "work/days"
-"""List of weekday numbers, Monday = 0."""
-DAY_START = "work/day_start"
-"""'HH:MM'."""
-DAY_END = "work/day_end"
-BACK_TO_BACK_GAP = "briefing/back_to_back_gap_minutes"
-BACK_TO_BACK_MEETINGS = "briefing/back_to_back_meetings"
-BACK_TO_BACK_HOURS = "briefing/back_to_back_hours"
-PREP_MINUTES = "briefing/prep_minutes"
-OWN_DOMAINS = "clients/own_domains"
-"""Extra domains of the user's own organisation (besides those of their addresses)."""
-TIME_OFF_UIDS = "calendar/time_off_uids"
-"""UIDs of all-day events the user marked as time off."""
+# The keys of the settings the briefing reads, declared in core/settings.py.
+WORKING_DAYS = declared.WORKING_DAYS.key
+DAY_START = declared.DAY_START.key
+DAY_END = declared.DAY_END.key
+BACK_TO_BACK_GAP = declared.BACK_TO_BACK_GAP_MINUTES.key
+BACK_TO_BACK_MEETINGS = declared.BACK_TO_BACK_MEETINGS.key
+BACK_TO_BACK_HOURS = declared.BACK_TO_BACK_HOURS.key
+PREP_MINUTES = declared.PREP_MINUTES.key
+OWN_DOMAINS = declared.OWN_DOMAINS.key
+TIME_OFF_UIDS = declared.TIME_OFF_UIDS.key
 
 FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
 
@@ -72,36 +69,23 @@ def load_freemail_domains() -> frozenset[str]:
     )
 
 
-def _clock_time(value: object, default: time) -> time:
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            return default
-    return default
-
-
 def briefing_settings(settings: Settings) -> BriefingSettings:
-    """The user's settings, each falling back to its default when unset or malformed."""
-    base = BriefingSettings()
-    days = settings.get(WORKING_DAYS)
-    working = base.working_days
-    if isinstance(days, list) and all(
-        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
-    ):
-        working = frozenset(d for d in days if isinstance(d, int))
-    gap = settings.get_as(BACK_TO_BACK_GAP, int, 5)
-    count = settings.get_as(BACK_TO_BACK_MEETINGS, int, base.back_to_back_meetings)
-    hours = settings.get_as(BACK_TO_BACK_HOURS, float, 3.0)
-    prep = settings.get_as(PREP_MINUTES, int, base.prep_minutes)
+    """The user's settings, each falling back to its declared default when unset or not valid."""
+    week = declared.working_week(settings.get)
     return BriefingSettings(
-        working_days=working,
-        day_start=_clock_time(settings.get(DAY_START), base.day_start),
-        day_end=_clock_time(settings.get(DAY_END), base.day_end),
-        back_to_back_gap=timedelta(minutes=max(0, gap)),
-        back_to_back_meetings=max(2, count),
-        back_to_back_span=timedelta(hours=max(0.5, hours)),
-        prep_minutes=max(5, prep),
+        working_days=week.days,
+        day_start=week.start,
+        day_end=week.end,
+        back_to_back_gap=timedelta(
+            minutes=declared.BACK_TO_BACK_GAP_MINUTES.read(settings.get(BACK_TO_BACK_GAP))
+        ),
+        back_to_back_meetings=declared.BACK_TO_BACK_MEETINGS.read(
+            settings.get(BACK_TO_BACK_MEETINGS)
+        ),
+        back_to_back_span=timedelta(
+            hours=declared.BACK_TO_BACK_HOURS.read(settings.get(BACK_TO_BACK_HOURS))
+        ),
+        prep_minutes=declared.PREP_MINUTES.read(settings.get(PREP_MINUTES)),
     )
 
 
@@ -188,21 +172,21 @@ def user_inputs_from_store(
         ]
         goals = [GoalEntry(g.text, g.done) for g in ud.goals.for_day(day)]
         checklists = _checklists(ud, occurrences)
-        own = ud.settings.get(OWN_DOMAINS, [])
-        time_off = ud.settings.get(TIME_OFF_UIDS, [])
+        own = declared.OWN_DOMAINS.read(ud.settings.get(OWN_DOMAINS))
+        time_off = declared.TIME_OFF_UIDS.read(ud.settings.get(TIME_OFF_UIDS))
     return UserInputs(
         me=me,
         clients=ClientDirectory.for_user(
             me,
             load_freemail_domains(),
             names,
-            [str(d) for d in own] if isinstance(own, list) else [],
+            list(own),
             registrable=registrable,
         ),
         checklists=checklists,
         follow_ups=tuple(follow_ups),
         goals=tuple(goals),
-        time_off_uids=frozenset(str(u) for u in (time_off if isinstance(time_off, list) else [])),
+        time_off_uids=frozenset(time_off),
         last_look=BriefingLooks(store).last(day),
     )
 

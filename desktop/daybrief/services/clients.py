@@ -15,21 +15,22 @@ from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
+from daybrief.core import settings as declared
 from daybrief.core.clients import ClientDirectory, registrable_domain
 from daybrief.core.confirmation import find_unconfirmed, identity
 from daybrief.core.conflicts import find_double_bookings
 from daybrief.core.keys import key_of
 from daybrief.core.model import Occurrence
-from daybrief.services.briefing import OWN_DOMAINS, load_freemail_domains
+from daybrief.services.briefing import load_freemail_domains
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.settings import read
 from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
 from daybrief.store.notes import Notes
-from daybrief.store.settings import Settings
 
 
 @cache
@@ -56,12 +57,12 @@ def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDir
     addresses = list(saved_identity(store) if me is None else me)
     clients = Clients(store).all()
     names = {domain: client.name for client in clients for domain in client.domains}
-    own = Settings(store).get(OWN_DOMAINS, [])
+    own = read(store, declared.OWN_DOMAINS)
     return ClientDirectory.for_user(
         addresses,
         load_freemail_domains(),
         names,
-        [str(d) for d in own] if isinstance(own, list) else [],
+        list(own),
         registrable=registrable,
     )
 

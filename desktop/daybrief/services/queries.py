@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from daybrief.core import settings as declared
 from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
 from daybrief.core.model import Occurrence
@@ -15,7 +17,7 @@ from daybrief.store.models import MeetingSnapshot
 from daybrief.store.orphans import Orphans
 from daybrief.store.settings import Settings
 
-IDENTITY_SETTING = "identity"
+IDENTITY_SETTING = declared.ADDRESSES.key
 
 
 def occurrences_in_store(
@@ -84,10 +86,10 @@ def has_calendars(store: Store) -> bool:
     return any(source.enabled for source in Calendars(store).sources())
 
 
-def save_identity(store: Store, addresses: list[str]) -> None:
-    Settings(store).set(IDENTITY_SETTING, [str(address) for address in addresses])
+def save_identity(store: Store, addresses: Sequence[str]) -> None:
+    """Remember ``addresses`` as the user's own (the window's settings, ``whoami --save``)."""
+    Settings(store).set(IDENTITY_SETTING, declared.ADDRESSES.dump(tuple(map(str, addresses))))
 
 
 def saved_identity(store: Store) -> list[str]:
-    value = Settings(store).get(IDENTITY_SETTING, [])
-    return [str(v) for v in value] if isinstance(value, list) else []
+    return list(declared.ADDRESSES.read(Settings(store).get(IDENTITY_SETTING)))

@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from daybrief.core import settings as declared
 from daybrief.core.errors import ReadWarning
+from daybrief.core.settings import Setting, WorkingWeek
 from daybrief.services import autostart
 from daybrief.services.credentials import CredentialStore
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
@@ -44,6 +46,15 @@ from daybrief.store.errors import StoreError
 from daybrief.store.models import RuleKind
 from daybrief.store.userdata import UserData
 from daybrief.ui.models import WarningsModel
+
+
+def _spin(setting: Setting[int], suffix: str) -> QSpinBox:
+    """A spin box with the setting's own limits (core/settings.py)."""
+    return QSpinBox(
+        minimum=int(setting.minimum or 0),
+        maximum=int(setting.maximum if setting.maximum is not None else 99999),
+        suffix=suffix,
+    )
 
 
 class SettingsDialog(QDialog):
@@ -82,11 +93,11 @@ class SettingsDialog(QDialog):
         hours.addWidget(QLabel("to"))
         hours.addWidget(self.end)
         hours.addStretch(1)
-        self.horizon = QSpinBox(minimum=1, maximum=90, suffix=" days")
+        self.horizon = _spin(declared.HYGIENE_DAYS, " days")
         self.horizon.setValue(preferences.hygiene_days)
-        self.lead = QSpinBox(minimum=0, maximum=24 * 60, suffix=" min")
+        self.lead = _spin(declared.REMINDER_LEAD_MINUTES, " min")
         self.lead.setValue(preferences.reminder_lead_minutes)
-        self.refresh = QSpinBox(minimum=5, maximum=24 * 60, suffix=" min")
+        self.refresh = _spin(declared.REFRESH_MINUTES, " min")
         self.refresh.setValue(preferences.refresh_minutes)
         self.close_to_tray = QCheckBox("Keep running in the tray when the window closes")
         self.close_to_tray.setChecked(preferences.close_to_tray)
@@ -138,9 +149,11 @@ class SettingsDialog(QDialog):
         self.result_preferences = Preferences(
             addresses=addresses,
             zone_name=str(zone_name or ""),
-            working_days=tuple(n for n, box in enumerate(self.days) if box.isChecked()),
-            work_start=start,  # type: ignore[arg-type]
-            work_end=end,  # type: ignore[arg-type]
+            week=WorkingWeek(
+                frozenset(n for n, box in enumerate(self.days) if box.isChecked()),
+                start,  # type: ignore[arg-type]
+                end,  # type: ignore[arg-type]
+            ),
             hygiene_days=self.horizon.value(),
             reminder_lead_minutes=self.lead.value(),
             refresh_minutes=self.refresh.value(),
