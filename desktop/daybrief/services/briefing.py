@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from functools import cache
 
 from daybrief.core import settings as declared
 from daybrief.core.briefing import (
@@ -31,8 +30,8 @@ from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
 from daybrief.core.keys import ref_of, split_meeting_key
 from daybrief.core.model import Occurrence
-from daybrief.paths import resource_path
-from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.domains import load_freemail_domains, registrable
+from daybrief.services.queries import demo_showing, occurrences_in_store, saved_identity
 from daybrief.store.briefings import BriefingLooks
 from daybrief.store.db import Store
 from daybrief.store.settings import Settings
@@ -50,23 +49,6 @@ OWN_DOMAINS = declared.OWN_DOMAINS.key
 TIME_OFF_UIDS = declared.TIME_OFF_UIDS.key
 
 FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
-
-
-def registrable(domain: str) -> str:
-    from daybrief.services.clients import registrable as by_public_suffix_list
-
-    return by_public_suffix_list(domain)
-
-
-@cache
-def load_freemail_domains() -> frozenset[str]:
-    """The packaged list of free-mail providers (``resources/freemail_domains.txt``)."""
-    text = resource_path("freemail_domains.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower()
-        for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    )
 
 
 def briefing_settings(settings: Settings) -> BriefingSettings:
@@ -90,8 +72,9 @@ def briefing_settings(settings: Settings) -> BriefingSettings:
 
 
 def settings_of(store: Store) -> BriefingSettings:
-    """The briefing settings kept in ``store``."""
-    return briefing_settings(Settings(store))
+    """The briefing settings kept in ``store`` (the defaults while the demo shows: the
+    demo's day looks the same whatever hours the user set)."""
+    return BriefingSettings() if demo_showing(store) else briefing_settings(Settings(store))
 
 
 def default_day(now: datetime, settings: BriefingSettings) -> date:

@@ -11,19 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cache, lru_cache
-
-from publicsuffixlist import PublicSuffixList
 
 from daybrief.core import settings as declared
-from daybrief.core.clients import ClientDirectory, registrable_domain
+from daybrief.core.clients import ClientDirectory
 from daybrief.core.confirmation import find_unconfirmed, identity
 from daybrief.core.conflicts import find_double_bookings
 from daybrief.core.keys import key_of
 from daybrief.core.model import Occurrence
-from daybrief.services.briefing import load_freemail_domains
+from daybrief.services.domains import load_freemail_domains, registrable
 from daybrief.services.preferences import Preferences, zone_label
-from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.queries import demo_showing, occurrences_in_store, saved_identity
 from daybrief.services.settings import read
 from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
@@ -33,31 +30,12 @@ from daybrief.store.models import FollowUp
 from daybrief.store.notes import Notes
 
 
-@cache
-def _suffixes() -> PublicSuffixList | None:
-    # ICANN section only: mail domains under private suffixes (github.io) are rare, and
-    # folding a cloud host's customer domain to the host would merge unrelated clients.
-    try:
-        return PublicSuffixList(only_icann=True)
-    except OSError:  # a broken install without the list: the built-in approximation
-        return None
-
-
-@lru_cache(maxsize=4096)
-def registrable(domain: str) -> str:
-    """``mail.eu.acme.co.uk`` → ``acme.co.uk`` by the Public Suffix List."""
-    domain = domain.strip().lower().rstrip(".")
-    suffixes = _suffixes()
-    private = suffixes.privatesuffix(domain) if suffixes is not None else None
-    return private if private else registrable_domain(domain)
-
-
 def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDirectory:
     """The directory for this store: the user's addresses, their names for clients."""
     addresses = list(saved_identity(store) if me is None else me)
     clients = Clients(store).all()
     names = {domain: client.name for client in clients for domain in client.domains}
-    own = read(store, declared.OWN_DOMAINS)
+    own = () if demo_showing(store) else read(store, declared.OWN_DOMAINS)
     return ClientDirectory.for_user(
         addresses,
         load_freemail_domains(),

@@ -70,6 +70,9 @@ class ImportReport:
     changed_events: int | None = None
     """For an incremental import: how many VEVENT blocks were new or changed, and gone."""
     gone_events: int = 0
+    touched: list[Occurrence] = field(default_factory=list)
+    """Occurrences new or changed in this import (all of them for a full read, none when
+    unchanged): template rules only need to look at these."""
 
     def summary(self) -> str:
         if self.unchanged:
@@ -235,6 +238,7 @@ def _import_bytes(
     check("saving")
     report.warnings = expansion.warnings
     report.occurrences = len(expansion.occurrences)
+    report.touched = expansion.occurrences
     previous = calendars.occurrences_of(source.id) if source is not None else []
     compare(previous, expansion.occurrences, report)
     uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
@@ -357,6 +361,7 @@ def _import_changed_blocks(
     previous = calendars.occurrences_of_uids(source.id, uids)
     report = ImportReport(label, changed_events=len(new_blocks), gone_events=len(removed))
     report.warnings = expansion.warnings
+    report.touched = expansion.occurrences
     compare(previous, expansion.occurrences, report)
     check("saving")
     with store.transaction():
@@ -480,6 +485,7 @@ def _move_window(
     report = ImportReport(label, changed_events=0, gone_events=0)
     report.warnings = stored_warnings
     report.added = gained_occurrences
+    report.touched = gained_occurrences
     report.removed = leaving
     check("saving")
     with store.transaction():

@@ -6,12 +6,14 @@ limits), so the window, the CLI, the briefing and the reminders read the same va
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from daybrief.core import settings as declared
+from daybrief.core.demo import DEMO_USER
 from daybrief.core.events import zone_by_name
 from daybrief.core.settings import WorkingWeek
+from daybrief.services.queries import demo_showing
 from daybrief.services.settings import read, write
 from daybrief.store.db import Store
 from daybrief.store.settings import Settings
@@ -90,7 +92,25 @@ def zone_label(zone: tzinfo) -> str:
 
 
 def load_preferences(store: Store) -> Preferences:
-    """The preferences in ``store``, each by its declaration (core/settings.py)."""
+    """The preferences to show the calendars with.
+
+    While the demo shows, it is seen as its own user sees it (the demo's address, the
+    default working week and horizon), whatever the user typed: the user's own values are
+    kept for their calendars (:func:`stored_preferences`).
+    """
+    mine = stored_preferences(store)
+    if not demo_showing(store):
+        return mine
+    return replace(
+        mine,
+        addresses=(DEMO_USER,),
+        week=declared.DEFAULT_WEEK,
+        hygiene_days=declared.HYGIENE_DAYS.default,
+    )
+
+
+def stored_preferences(store: Store) -> Preferences:
+    """The preferences the user saved, each by its declaration (core/settings.py)."""
     settings = Settings(store)
     with store.snapshot():
         return Preferences(

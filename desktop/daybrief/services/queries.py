@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from daybrief.core import settings as declared
+from daybrief.core.demo import DEMO_FILE, DEMO_USER
 from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
 from daybrief.core.model import Occurrence
@@ -91,5 +92,30 @@ def save_identity(store: Store, addresses: Sequence[str]) -> None:
     Settings(store).set(IDENTITY_SETTING, declared.ADDRESSES.dump(tuple(map(str, addresses))))
 
 
-def saved_identity(store: Store) -> list[str]:
+def own_identity(store: Store) -> list[str]:
+    """The addresses the user saved as theirs, whatever is showing."""
     return list(declared.ADDRESSES.read(Settings(store).get(IDENTITY_SETTING)))
+
+
+def saved_identity(store: Store) -> list[str]:
+    """Whose answers count as "mine" in what is shown: the user's own addresses, or the
+    demo's made-up user while the demo is showing (so typing your address never changes
+    what the demo shows)."""
+    return [DEMO_USER] if demo_showing(store) else own_identity(store)
+
+
+DEMO_LOCATION = "demo/location"
+"""Where the demo calendar file was written (set when it is loaded)."""
+
+
+def demo_location(store: Store) -> str:
+    """The demo calendar's source location in ``store`` (whether or not it is loaded)."""
+    saved = Settings(store).get(DEMO_LOCATION)
+    if isinstance(saved, str) and saved:
+        return saved
+    return str((store.path.parent / DEMO_FILE).resolve())
+
+
+def demo_showing(store: Store) -> bool:
+    """Whether the demo calendar is one of the store's calendars."""
+    return Calendars(store).find_source("file", demo_location(store)) is not None

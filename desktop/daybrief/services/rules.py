@@ -12,7 +12,7 @@ a template later reach only meetings it had not been applied to yet.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
@@ -25,7 +25,7 @@ from daybrief.core.checklists import (
 from daybrief.core.confirmation import identity, user_partstat
 from daybrief.core.keys import key_of
 from daybrief.core.model import Occurrence
-from daybrief.services.importer import ImportReport, default_window, import_file
+from daybrief.services.importer import default_window
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
@@ -81,7 +81,7 @@ def seed_first_run_templates(store: Store) -> list[Template]:
     """Create the starter templates and their rules, once per store; returns those made.
 
     Not done when the store is opened: a fresh store must stay empty so a backup can be
-    restored into it. The app calls this on the first import (see :func:`import_and_apply`)
+    restored into it. The app calls this on the first import (see services/commands.py)
     and when the templates screen first opens. A template of the same name the user
     already has is left alone.
     """
@@ -220,30 +220,3 @@ def apply_rules_ahead(
     end = default_window(now)[1]
     occurrences = occurrences_in_store(store, now, end, user_zone, zone_name)
     return apply_rules(store, occurrences, saved_identity(store) if me is None else me)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    report: ImportReport
-    rules: RulesSummary
-
-
-def import_and_apply(
-    store: Store,
-    path: str,
-    *,
-    user_zone: tzinfo,
-    zone_name: str,
-    now: datetime,
-    name: str | None = None,
-    me: Sequence[str] | None = None,
-) -> ImportOutcome:
-    """Import a calendar file, then apply the rules: what the CLI and the window call.
-
-    Raises:
-        InvalidCalendar: as :func:`~daybrief.services.importer.import_file`; then no
-            rule runs and nothing changes.
-    """
-    report = import_file(store, path, user_zone=user_zone, zone_name=zone_name, now=now, name=name)
-    summary = apply_rules_ahead(store, user_zone=user_zone, zone_name=zone_name, now=now, me=me)
-    return ImportOutcome(report, summary)

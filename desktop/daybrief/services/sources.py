@@ -39,6 +39,11 @@ class SourceExists(DaybriefError):
     """The address (and calendar) is already a source."""
 
 
+def rename_source(store: Store, source_id: int, name: str) -> None:
+    """Give a calendar the name the user chose (kept across refreshes)."""
+    Calendars(store).rename(source_id, name)
+
+
 def remove_source(store: Store, source_id: int, credentials: CredentialStore | None = None) -> None:
     """Forget a source; meetings with user data keep it and show as last seen (SPEC §3).
 

@@ -31,8 +31,7 @@ from daybrief.services.briefing import briefing_from_store, mark_seen, render
 from daybrief.services.export._common import safe_url
 from daybrief.services.export.html import render_html
 from daybrief.services.export.ics import prep_slots_ics
-from daybrief.store.db import Store
-from daybrief.store.userdata import UserData
+from daybrief.services.storage import Store, UserData
 
 MAX_GOALS = 5
 EXPORTS = (
