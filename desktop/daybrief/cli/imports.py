@@ -23,7 +23,10 @@ def register(commands: Any) -> None:
     imports = commands.add_parser(
         "import",
         help="import ICS files into the store (again: only what changed)",
-        description="Import ICS files into the store; prints what changed since last time.",
+        description="Import ICS files into the store; prints what changed since last time. "
+        "As the window's import: your template rules are applied to new or changed meetings, "
+        "your addresses are suggested and saved when none are known, and the first calendar "
+        "of your own removes the demo (see docs/application-layer.md).",
     )
     imports.set_defaults(run=_cmd_import)
     imports.add_argument("files", nargs="+", metavar="FILE")

@@ -22,7 +22,9 @@ def register(commands: Any) -> None:
     sources = commands.add_parser(
         "sources",
         help="calendar subscriptions (ICS addresses, CalDAV accounts): add, list, remove, refresh",
-        description="Calendar sources kept current from the network. Addresses and passwords "
+        description="Calendar sources kept current from the network; adding and refreshing "
+        "apply your template rules to new or changed meetings, as the window does. "
+        "Addresses and passwords "
         "are kept in the OS keyring, never in the store.",
     )
     verbs = sources.add_subparsers(dest="verb", metavar="VERB", required=True)

@@ -1,4 +1,4 @@
-"""The briefing for one day (SPEC §4): plain data the window shows and the exporters write.
+"""The briefing for one day (docs/semantics.md): plain data the window shows and exports.
 
 :func:`build_briefing` takes the day's occurrences, the user's own data (checklists,
 follow-ups, goals, client names, the last look) and a clock, and returns a frozen
@@ -47,7 +47,7 @@ _TITLE_IN_TEXT = 120
 
 @dataclass(frozen=True, slots=True)
 class BriefingSettings:
-    """The user's working pattern and thresholds; defaults per SPEC (Mon–Fri 09:00–17:30).
+    """The user's working pattern and thresholds; defaults Mon–Fri 09:00–17:30 (docs/settings.md).
 
     A back-to-back run is a chain of busy meetings whose gaps are shorter than
     ``back_to_back_gap``; it is a problem when it holds at least ``back_to_back_meetings``

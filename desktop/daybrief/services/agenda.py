@@ -133,7 +133,7 @@ def meeting_link(occurrence: Occurrence) -> str | None:
 
 
 def meeting_clients(occurrence: Occurrence, directory: ClientDirectory) -> dict[str, str]:
-    """Clients in a meeting, name → the domain it is known by (SPEC §2 Client)."""
+    """Clients in a meeting, name → the domain it is known by (docs/semantics.md, Client)."""
     event = occurrence.event
     found: dict[str, str] = {}
     addresses = [event.organizer] if event.organizer else []

@@ -78,7 +78,7 @@ def settings_of(store: Store) -> BriefingSettings:
 
 
 def default_day(now: datetime, settings: BriefingSettings) -> date:
-    """SPEC §4: today in the morning (until the working day ends), else the next working day."""
+    """Today in the morning (until the working day ends), else the next working day."""
     today = now.date()
     if settings.is_working_day(today) and now.time() < settings.day_end:
         return today

@@ -1,7 +1,7 @@
 """Clients as the whole app sees them: one directory from the user, the store and the PSL.
 
-Who is a client (SPEC §2): people at a domain that is neither the user's own nor a free-mail
-provider. Subdomains fold to the registrable domain by the Public Suffix List (the
+Who is a client (docs/semantics.md): people at a domain that is neither the user's own nor
+a free-mail provider. Subdomains fold to the registrable domain by the Public Suffix List (the
 ``publicsuffixlist`` package, which bundles the list and is kept current); the user's
 names, merges and splits are the store's clients table.
 """

@@ -52,7 +52,7 @@ def _no_checkpoint(phase: str) -> None:
 
 
 def default_window(now: datetime) -> tuple[datetime, datetime]:
-    """The rolling window occurrences are kept for (SPEC: 30 days back, 180 ahead)."""
+    """The rolling window occurrences are kept for (30 days back, 180 ahead)."""
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return day - WINDOW_BACK, day + WINDOW_AHEAD
 
@@ -225,7 +225,7 @@ def _import_bytes(
     try:
         calendar = read_calendar(data, label, name)
         if calendar.truncated_at is not None:
-            # A cut-off download must not replace the last good import (SPEC §6).
+            # A cut-off download must not replace the last good import.
             raise InvalidCalendar(
                 label, "the file ends inside an event; it looks cut off", calendar.truncated_at
             )

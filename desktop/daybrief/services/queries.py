@@ -47,7 +47,7 @@ def occurrences_in_store(
 def orphaned_meetings(store: Store) -> list[MeetingSnapshot]:
     """Meetings with user data that no enabled calendar has any more, not yet dismissed.
 
-    SPEC §3: they keep their data and show as "no longer in your calendar", as last seen
+    They keep their data and show as "no longer in your calendar", as last seen
     (the snapshot), until the user dismisses them; one that reappears is no orphan again.
     """
     return Orphans(store).undismissed()

@@ -1,4 +1,4 @@
-"""When to remind, and of what (SPEC §5): computed from the store with an injected clock.
+"""When to remind, and of what (docs/semantics.md): from the store, with an injected clock.
 
 The tray drives this with one timer armed at :meth:`ReminderService.next_due`; nothing
 here polls or knows about Qt. Reminders are planned afresh from the calendars every time,

@@ -45,7 +45,7 @@ def rename_source(store: Store, source_id: int, name: str) -> None:
 
 
 def remove_source(store: Store, source_id: int, credentials: CredentialStore | None = None) -> None:
-    """Forget a source; meetings with user data keep it and show as last seen (SPEC §3).
+    """Forget a source; meetings with user data keep it and show as last seen (docs/semantics.md).
 
     With ``credentials``, its keyring entry goes too; a keyring that cannot be reached
     does not stop the removal.

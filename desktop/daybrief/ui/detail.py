@@ -1,6 +1,6 @@
 """The meeting detail pane: every field, attendees with answers, checklist, follow-ups, notes.
 
-Every edit goes to the store when it is made (SPEC §3); the pane only reflects it.
+Every edit goes to the store when it is made (docs/semantics.md); the pane only reflects it.
 """
 
 from __future__ import annotations
