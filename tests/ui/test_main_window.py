@@ -468,3 +468,18 @@ def test_a_calendar_change_reaches_the_hygiene_panel_and_the_week(
     assert window.hygiene_model.open_count() == 1  # no double-booking any more
     assert window.tabs.tabText(3) == "Hygiene (1)"
     assert window.week_model.index(1, 4).data() == ""
+
+
+def test_importing_your_calendar_removes_the_demo_and_says_so(
+    qtbot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window.load_demo()
+    assert window.demo_banner.isVisible()
+    _import(qtbot, window, tmp_path)
+    assert window.last_outcome is not None and window.last_outcome.demo_removed is not None
+    assert not window.demo_banner.isVisible()
+    assert "demo calendar was removed" in window.statusBar().currentMessage()
+    assert any("demo calendar was removed" in line for line in window.last_outcome.summaries())
+    # Only the real calendar's meetings are left; nothing of the demo's data.
+    assert all(not row.key or not row.key.startswith("demo-") for row in window.agenda_model.rows())
+    assert UserData.of(store).follow_ups.all() == []
