@@ -28,53 +28,45 @@ from daybrief.core.clock import Clock
 from daybrief.core.confirmation import identity
 from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
-from daybrief.core.keys import ref_of, split_meeting_key
+from daybrief.core.keys import split_meeting_key
 from daybrief.core.model import Occurrence
 from daybrief.services.domains import load_freemail_domains, registrable
 from daybrief.services.queries import demo_showing, occurrences_in_store, saved_identity
+from daybrief.services.review import problem_inputs
+from daybrief.services.working import (
+    BACK_TO_BACK_GAP,
+    BACK_TO_BACK_HOURS,
+    BACK_TO_BACK_MEETINGS,
+    DAY_END,
+    DAY_START,
+    OWN_DOMAINS,
+    PREP_MINUTES,
+    TIME_OFF_UIDS,
+    WORKING_DAYS,
+    briefing_settings,
+    settings_of,
+)
 from daybrief.store.briefings import BriefingLooks
 from daybrief.store.db import Store
-from daybrief.store.settings import Settings
 from daybrief.store.userdata import UserData
 
-# The keys of the settings the briefing reads, declared in core/settings.py.
-WORKING_DAYS = declared.WORKING_DAYS.key
-DAY_START = declared.DAY_START.key
-DAY_END = declared.DAY_END.key
-BACK_TO_BACK_GAP = declared.BACK_TO_BACK_GAP_MINUTES.key
-BACK_TO_BACK_MEETINGS = declared.BACK_TO_BACK_MEETINGS.key
-BACK_TO_BACK_HOURS = declared.BACK_TO_BACK_HOURS.key
-PREP_MINUTES = declared.PREP_MINUTES.key
-OWN_DOMAINS = declared.OWN_DOMAINS.key
-TIME_OFF_UIDS = declared.TIME_OFF_UIDS.key
+__all__ = [
+    "BACK_TO_BACK_GAP",
+    "BACK_TO_BACK_HOURS",
+    "BACK_TO_BACK_MEETINGS",
+    "DAY_END",
+    "DAY_START",
+    "FORMATS",
+    "OWN_DOMAINS",
+    "PREP_MINUTES",
+    "TIME_OFF_UIDS",
+    "WORKING_DAYS",
+    "briefing_from_store",
+    "briefing_settings",
+    "settings_of",
+]
 
-FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
-
-
-def briefing_settings(settings: Settings) -> BriefingSettings:
-    """The user's settings, each falling back to its declared default when unset or not valid."""
-    week = declared.working_week(settings.get)
-    return BriefingSettings(
-        working_days=week.days,
-        day_start=week.start,
-        day_end=week.end,
-        back_to_back_gap=timedelta(
-            minutes=declared.BACK_TO_BACK_GAP_MINUTES.read(settings.get(BACK_TO_BACK_GAP))
-        ),
-        back_to_back_meetings=declared.BACK_TO_BACK_MEETINGS.read(
-            settings.get(BACK_TO_BACK_MEETINGS)
-        ),
-        back_to_back_span=timedelta(
-            hours=declared.BACK_TO_BACK_HOURS.read(settings.get(BACK_TO_BACK_HOURS))
-        ),
-        prep_minutes=declared.PREP_MINUTES.read(settings.get(PREP_MINUTES)),
-    )
-
-
-def settings_of(store: Store) -> BriefingSettings:
-    """The briefing settings kept in ``store`` (the defaults while the demo shows: the
-    demo's day looks the same whatever hours the user set)."""
-    return BriefingSettings() if demo_showing(store) else briefing_settings(Settings(store))
+FORMATS = ("txt", "md", "html", "json", "eml", "pdf", "followups-ics", "prep-ics")
 
 
 def default_day(now: datetime, settings: BriefingSettings) -> date:
@@ -113,24 +105,6 @@ class Gathered:
     warnings: tuple[str, ...] = ()
 
 
-def _checklists(ud: UserData, occurrences: Iterable[Occurrence]) -> dict[str, list[ChecklistEntry]]:
-    found: dict[str, list[ChecklistEntry]] = {}
-    for occurrence in occurrences:
-        if not occurrence.uid:
-            continue
-        ref = ref_of(occurrence)
-        # A series carries items for every instance; an instance may add its own.
-        keys = [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref]
-        items = [
-            ChecklistEntry(item.text, item.required, item.done)
-            for key in keys
-            for item in ud.checklists.items(key)
-        ]
-        if items:
-            found[ref] = items
-    return found
-
-
 def user_inputs_from_store(
     store: Store, day: date, occurrences: Sequence[Occurrence], me: frozenset[str]
 ) -> UserInputs:
@@ -154,9 +128,9 @@ def user_inputs_from_store(
             for f in ud.follow_ups.query(include_done=True, include_undated=True)
         ]
         goals = [GoalEntry(g.text, g.done) for g in ud.goals.for_day(day)]
-        checklists = _checklists(ud, occurrences)
-        own = declared.OWN_DOMAINS.read(ud.settings.get(OWN_DOMAINS))
-        time_off = declared.TIME_OFF_UIDS.read(ud.settings.get(TIME_OFF_UIDS))
+        previous = [GoalEntry(g.text, g.done) for g in ud.goals.last_day_before(day)]
+        inputs = problem_inputs(store, occurrences, me)
+        own = () if demo_showing(store) else declared.OWN_DOMAINS.read(ud.settings.get(OWN_DOMAINS))
     return UserInputs(
         me=me,
         clients=ClientDirectory.for_user(
@@ -166,11 +140,14 @@ def user_inputs_from_store(
             list(own),
             registrable=registrable,
         ),
-        checklists=checklists,
+        checklists=inputs.checklists,
         follow_ups=tuple(follow_ups),
         goals=tuple(goals),
-        time_off_uids=frozenset(time_off),
+        time_off_uids=inputs.time_off_uids,
         last_look=BriefingLooks(store).last(day),
+        problem_states=inputs.states,
+        answered=inputs.answered,
+        previous_goals=tuple(previous),
     )
 
 
@@ -271,6 +248,10 @@ def render(briefing: Briefing, fmt: str) -> bytes:
         from daybrief.services.export.html import render_html
 
         return render_html(briefing).encode("utf-8")
+    if fmt == "json":
+        from daybrief.services.export.json import render_json
+
+        return render_json(briefing).encode("utf-8")
     if fmt == "eml":
         from daybrief.services.export.eml import render_eml
 
