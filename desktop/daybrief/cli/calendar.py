@@ -170,7 +170,7 @@ def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.commands import set_identity, suggest_identity
+    from daybrief.services.commands import set_identity, suggested_identity
     from daybrief.services.queries import own_identity
 
     if args.files or args.demo:
@@ -178,7 +178,7 @@ def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         suggestions = suggest_identity_from(calendars)
     else:
         with open_store_for(args, create=False) as store:
-            suggestions = suggest_identity(store)
+            suggestions = suggested_identity(store)
             if args.save is None:
                 saved = own_identity(store)
                 if saved:

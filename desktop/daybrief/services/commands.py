@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from daybrief.core.confirmation import suggest_identity
 from daybrief.core.engine import suggest_identity_from
 from daybrief.core.errors import InvalidCalendar, ReadWarning
-from daybrief.core.events import ParsedCalendar, read_file
 from daybrief.core.model import Occurrence
 from daybrief.services.credentials import CredentialStore, Secret
 from daybrief.services.demo import Purged, needs_identity, remove_demo
@@ -152,20 +152,11 @@ def import_calendars(
     real = [path for path in imported if str(Path(path).resolve()) != demo]
     if real:
         outcome.demo_removed = remove_demo(store)
-        outcome.identity = _suggest_identity(store, lambda: _read_files(real), tell, steps)
+        fresh = [r for r, path in zip(outcome.reports, imported, strict=True) if path in real]
+        outcome.identity = _suggest_identity(store, _touched(fresh), tell, steps)
     outcome.rules = _rules_for(store, _touched(outcome.reports), zone, now, tell, steps)
     tell(steps, steps, "done")
     return outcome
-
-
-def _read_files(paths: Iterable[str]) -> list[ParsedCalendar]:
-    calendars = []
-    for path in paths:
-        try:
-            calendars.append(read_file(path))
-        except (InvalidCalendar, OSError):
-            continue
-    return calendars
 
 
 # ------------------------------------------------------------------------ refreshing
@@ -245,10 +236,9 @@ def subscribe_calendar(
     added = [result for result in subscription.added if not result.failed]
     if added:
         outcome.demo_removed = remove_demo(store)
-        outcome.identity = _suggest_identity(
-            store, lambda: stored_calendars(store), _no_progress, 1
-        )
     reports = [r.report for r in added if r.report is not None]
+    if added:
+        outcome.identity = _suggest_identity(store, _touched(reports), _no_progress, 1)
     outcome.rules = _rules_for(store, _touched(reports), zone, now, _no_progress, 1)
     return outcome
 
@@ -278,22 +268,26 @@ def set_identity(store: Store, addresses: Iterable[str]) -> tuple[str, ...]:
     return cleaned
 
 
-def suggest_identity(store: Store) -> list[str]:
+def suggested_identity(store: Store) -> list[str]:
     """The addresses the stored calendars suggest are the user's (most likely first)."""
     return suggest_identity_from(stored_calendars(store))
 
 
 def _suggest_identity(
-    store: Store,
-    calendars: Callable[[], list[ParsedCalendar]],
-    tell: ProgressFn,
-    steps: int,
+    store: Store, occurrences: Iterable[Occurrence], tell: ProgressFn, steps: int
 ) -> tuple[str, ...]:
-    """Save the addresses ``calendars`` suggest, when no address is known as the user's."""
+    """Save the addresses the new meetings suggest, when no address is known as the user's.
+
+    From the meetings the import just read (each event once), not by reading the files
+    again: on a big calendar that doubled the first import's time.
+    """
     if not needs_identity(store):
         return ()
     tell(steps, steps, "working out your addresses…")
-    suggested = suggest_identity_from(calendars())
+    events = {id(o.event): o.event for o in occurrences}.values()
+    people = [(event.organizer, [a.email for a in event.attendees]) for event in events]
+    names = {event.calendar for event in events if event.calendar}
+    suggested = suggest_identity(people, sorted(names))
     if suggested:
         save_identity(store, suggested)
     return tuple(suggested)

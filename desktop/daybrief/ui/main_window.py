@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from daybrief.core.keys import key_of
 from daybrief.services.agenda import AgendaService, HygieneItem
 from daybrief.services.clients import AHEAD_DAYS, client_directory
-from daybrief.services.commands import DEMO_REMOVED, apply_template_rules, suggest_identity
+from daybrief.services.commands import DEMO_REMOVED, apply_template_rules, suggested_identity
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import has_demo, load_demo, needs_identity, remove_demo
 from daybrief.services.drafts import draft_for
@@ -482,7 +482,9 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         # The user's own values, not the demo's (which the demo shows with).
-        dialog = SettingsDialog(stored_preferences(self.store), suggest_identity(self.store), self)
+        dialog = SettingsDialog(
+            stored_preferences(self.store), suggested_identity(self.store), self
+        )
         if dialog.exec() and dialog.result_preferences is not None:
             save_preferences(self.store, dialog.result_preferences)
             self.calendars_changed()
