@@ -22,10 +22,6 @@ from daybrief.store import (
     write_backup,
 )
 from daybrief.store.db import utc_now
-from daybrief.store.userdata import UserData
-
-# UserData is here only for the Briefing page's goals until goals get their own entries
-# (issue 14's review model); every other window edit goes through services/edits.py.
 
 __all__ = [
     "BackupError",
@@ -33,7 +29,6 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreLocked",
-    "UserData",
     "data_dir",
     "export_backup",
     "open_store",
