@@ -143,7 +143,7 @@ def test_subscribing_to_a_real_calendar_removes_the_demo(
 
 def _what_the_demo_shows(store: Store) -> tuple[object, ...]:
     day = briefing_from_store(store, date(2026, 3, 6), BERLIN, FixedClock(NOW))
-    hygiene = AgendaService(store, load_preferences(store)).hygiene(TODAY)
+    hygiene = AgendaService(store, load_preferences(store), lambda: NOW).hygiene(TODAY)
     return (
         tuple(p.text for p in day.problems),
         tuple((m.title, m.start, m.clients, m.unconfirmed) for m in day.meetings),
