@@ -15,7 +15,7 @@ from daybrief.cli.common import (
     now_of,
     open_store_for,
     span,
-    user_zone,
+    zone_of,
 )
 
 
@@ -51,7 +51,7 @@ def register(commands: Any) -> None:
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.commands import DEMO_REMOVED, import_calendars
 
-    zone = user_zone(args.tz)
+    zone = zone_of(args)
     with open_store_for(args) as store:
         outcome = import_calendars(store, args.files, zone=zone, now=now_of(args), name=args.name)
     for failure in outcome.failures:

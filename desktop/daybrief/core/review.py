@@ -813,3 +813,27 @@ def drafts_for(
         subject = f"Confirming “{title}”"
         body = f"Hi,\n\nConfirming that I will join “{title}” on {when}. See you there."
     return [Draft(problem.id, organiser, (), subject, body + sign, meeting.key)]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingProblems:
+    """One meeting of the review and its problems: the review page's card."""
+
+    meeting: ProblemMeeting
+    problems: tuple[Problem, ...]
+
+
+def by_meeting(problems: Iterable[Problem]) -> list[MeetingProblems]:
+    """Problems grouped under their meetings, in meeting order.
+
+    A problem about several meetings (a double-booking, a back-to-back run) is under each of
+    them: it can be dealt with from either, and closing it anywhere closes it.
+    """
+    meetings: dict[str, ProblemMeeting] = {}
+    grouped: dict[str, list[Problem]] = {}
+    for problem in problems:
+        for meeting in problem.meetings:
+            meetings.setdefault(meeting.key, meeting)
+            grouped.setdefault(meeting.key, []).append(problem)
+    order = sorted(meetings, key=lambda key: (meetings[key].start, meetings[key].title, key))
+    return [MeetingProblems(meetings[key], tuple(grouped[key])) for key in order]

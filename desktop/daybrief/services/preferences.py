@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 
 from daybrief.core import settings as declared
 from daybrief.core.demo import DEMO_USER
@@ -89,6 +90,26 @@ def resolve_zone(name: str) -> tzinfo:
 
 def zone_label(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or zone)
+
+
+EXPORT_FOLDER = "export/folder"
+"""Where the last export went: the next one goes there too."""
+
+
+def export_folder(store: Store) -> Path:
+    """The folder exports go to: the last one used, else the home folder."""
+    saved = Settings(store).get_as(EXPORT_FOLDER, str, "")
+    folder = Path(saved) if saved else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def set_export_folder(store: Store, folder: Path) -> None:
+    Settings(store).set(EXPORT_FOLDER, str(folder))
+
+
+def saved_zone_name(store: Store) -> str:
+    """The zone the user chose ("" for the system's)."""
+    return read(store, declared.ZONE)
 
 
 def load_preferences(store: Store) -> Preferences:

@@ -14,11 +14,13 @@ from urllib.parse import quote
 from daybrief.core import settings as declared
 from daybrief.core.clock import Clock
 from daybrief.core.confirmation import identity
+from daybrief.core.keys import KEY_SEPARATOR
 from daybrief.core.keys import ref_of as meeting_ref
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
     ChecklistEntry,
     Draft,
+    MeetingProblems,
     Problem,
     ProblemInputs,
     ProblemKind,
@@ -28,6 +30,7 @@ from daybrief.core.review import (
     ReviewPeriod,
     WorkingPattern,
     build_review,
+    by_meeting,
     days_period,
     drafts_for,
     review_period,
@@ -43,6 +46,7 @@ from daybrief.store.userdata import UserData
 
 __all__ = [
     "Draft",
+    "MeetingProblems",
     "Problem",
     "ProblemKind",
     "ProblemNotFound",
@@ -50,8 +54,10 @@ __all__ = [
     "Review",
     "ReviewPeriod",
     "add_goal",
+    "by_meeting",
     "checklist_entries",
     "choose_goals",
+    "close_all",
     "delete_goal",
     "draft_mailto",
     "draft_text",
@@ -59,12 +65,14 @@ __all__ = [
     "find_problem",
     "goal_suggestions_from_yesterday",
     "goals_of",
+    "open_required_items",
     "problem_inputs",
     "remembered_states",
     "review",
     "review_line",
     "set_goal_done",
     "set_problem_state",
+    "tick_item",
 ]
 
 
@@ -306,3 +314,31 @@ def choose_goals(store: Store, day: date, picked: Sequence[str]) -> list[Goal]:
             if text not in chosen:
                 goals.add(day, text)
     return goals.for_day(day)
+
+
+def open_required_items(store: Store, meeting_key: str) -> list[tuple[int, str]]:
+    """(id, text) of the meeting's required checklist items not done (its series' too)."""
+    checklists = UserData.of(store).checklists
+    uid = meeting_key.split(KEY_SEPARATOR, 1)[0]
+    keys = [meeting_key] if uid == meeting_key else [uid, meeting_key]
+    return [
+        (item.id, item.text)
+        for key in keys
+        for item in checklists.items(key)
+        if item.required and not item.done
+    ]
+
+
+def tick_item(store: Store, item_id: int) -> None:
+    UserData.of(store).checklists.set_done(item_id, True)
+
+
+def close_all(store: Store, problems: Iterable[Problem], state: ProblemState | str) -> int:
+    """Handle (or ignore) every open one of ``problems``; how many were closed."""
+    closed = 0
+    with store.transaction():
+        for problem in problems:
+            if problem.is_open:
+                set_problem_state(store, problem, state)
+                closed += 1
+    return closed

@@ -109,6 +109,7 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
         app.setQuitOnLastWindowClosed(not tray.available)
     tray.open_window.connect(window.raise_window)
     tray.open_briefing.connect(window.show_briefing)
+    tray.open_review.connect(window.show_review)
     tray.open_meeting.connect(window.show_meeting)
     tray.export_briefing.connect(window.export_briefing)
     tray.quit_requested.connect(lambda: _quit(window))

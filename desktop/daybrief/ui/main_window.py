@@ -85,11 +85,12 @@ from daybrief.ui.dialogs import (
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
+from daybrief.ui.review_page import ReviewPage
 from daybrief.ui.tasks import Job, start
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
-TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS = range(6)
+TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS, TAB_REVIEW = range(7)
 
 
 def _table(model: object) -> QTableView:
@@ -208,6 +209,11 @@ class MainWindow(QMainWindow):
         self.follow_ups_page = FollowUpsPage(store, self.today)
         self.follow_ups_page.changed.connect(lambda: self.refresh())
         self.tabs.addTab(self.follow_ups_page, "Follow-ups")
+        self.review_page = ReviewPage(store, clock, lambda: self.preferences)
+        self.review_page.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
+        self.review_page.changed.connect(lambda: self.refresh())
+        self.review_page.done_for_today.connect(self._done_for_today)
+        self.tabs.addTab(self.review_page, "Review")
         self.tabs.setCurrentIndex(TAB_BRIEFING)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._shown_tab = TAB_BRIEFING
@@ -786,6 +792,19 @@ class MainWindow(QMainWindow):
         self.refresh(select_key=key)
         if focus_follow_up and self.detail.row is not None:
             self.detail.new_follow_up.setFocus()
+
+    def show_review(self) -> None:
+        """The evening routine's page (the evening nudge opens it)."""
+        self.raise_window()
+        found = self.review_page.reload()
+        self.go_to(found.period.last_day)  # Day, Week and Briefing follow it
+        self.tabs.setCurrentIndex(TAB_REVIEW)
+
+    def _done_for_today(self, until: datetime) -> None:
+        tray = getattr(self, "tray", None)
+        if tray is not None:
+            tray.quiet_until(until)
+        self.statusBar().showMessage(f"Done for today: no reminders until {until:%A %H:%M}")
 
     def show_briefing(self, day: date | None = None) -> None:
         self.raise_window()
