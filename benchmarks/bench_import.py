@@ -39,6 +39,8 @@ from common import OUT, calendar_for, in_subprocess, peak_rss_mb, worker_baselin
 ZONE = "Europe/Berlin"
 NOW = datetime(2026, 3, 13, 16, 0, tzinfo=UTC)  # a Friday inside the generated span
 CHANGED_PERCENT = 1
+OWNER = "alex.morgan@northwind.example"
+"""Whose calendar gen_calendar.py makes (seed 42)."""
 TARGETS_100K = {
     "cold_s": "< 18 s",
     "unchanged_s": "<= 1 s",
@@ -150,6 +152,10 @@ def worker_rules(original: Path, changed: Path, folder: Path) -> dict[str, float
     shutil.copyfile(original, source)
     result: dict[str, float] = {}
     with open_store(folder / "with-rules.sqlite3") as store:
+        # The calendar's owner, known from the start in both trees: the same rules fire.
+        from daybrief.services.queries import save_identity
+
+        save_identity(store, [OWNER])
         for name in ("cold", "unchanged", "changed"):
             if name == "changed":
                 shutil.copyfile(changed, source)
