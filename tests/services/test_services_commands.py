@@ -76,7 +76,10 @@ def demo(store: Store, tmp_path: Path) -> None:
     load_demo(store, tmp_path / "demo", today=TODAY, zone=BERLIN, now=NOW)
     data = UserData.of(store)
     # What a user does while trying the demo: marks a problem, ticks an item.
-    data.acks.set('["conflict","demo-qbr","demo-globex-renewal"]', "handled")
+    data.acks.set('["conflict","demo-qbr","demo-globex-renewal"]', "handled")  # older keys
+    data.acks.set(  # the review's: an id, and the facts it was about
+        "0123456789ab", "ignored", ["demo-qbr@2026-03-06T09:00:00Z/2026-03-06T10:30:00Z"]
+    )
     assert data.follow_ups.all() and data.goals.for_day(next_working_day(TODAY))
     assert data.checklists.items("demo-qbr")
 

@@ -57,8 +57,8 @@ def purge(
             store.execute("DELETE FROM briefing_seen WHERE meeting_ref = ?", (key,))
             store.execute("DELETE FROM meetings WHERE meeting_key = ?", (key,))
         gone = set(keys)
-        for row in store.query("SELECT problem_key FROM problem_acks"):
-            if _names_any(str(row["problem_key"]), gone):
+        for row in store.query("SELECT problem_key, facts FROM problem_acks"):
+            if _names_any(str(row["problem_key"]), gone) or _about_any(str(row["facts"]), gone):
                 acks += _count(
                     store, "DELETE FROM problem_acks WHERE problem_key = ?", (row["problem_key"],)
                 )
@@ -83,6 +83,18 @@ def _names_any(problem_key: str, keys: set[str]) -> bool:
     except ValueError:
         return problem_key in keys
     return isinstance(parts, list) and any(part in keys for part in parts if isinstance(part, str))
+
+
+def _about_any(facts: str, keys: set[str]) -> bool:
+    """Whether a problem state's facts (JSON list; a meeting's fact is ``key@start/end``)
+    are about one of ``keys``."""
+    try:
+        values = json.loads(facts)
+    except ValueError:
+        return False
+    if not isinstance(values, list):
+        return False
+    return any(isinstance(fact, str) and fact.rpartition("@")[0] in keys for fact in values)
 
 
 def _clients_within(store: Store, domains: set[str]) -> list[int]:
