@@ -73,6 +73,7 @@ from daybrief.services.review import (
 )
 from daybrief.services.storage import Store, utc_now
 from daybrief.ui.about import AboutDialog
+from daybrief.ui.answering import MailSettingsDialog
 from daybrief.ui.briefing_page import BriefingPage
 from daybrief.ui.detail import MeetingDetail
 from daybrief.ui.dialogs import (
@@ -209,7 +210,9 @@ class MainWindow(QMainWindow):
         self.follow_ups_page = FollowUpsPage(store, self.today)
         self.follow_ups_page.changed.connect(lambda: self.refresh())
         self.tabs.addTab(self.follow_ups_page, "Follow-ups")
-        self.review_page = ReviewPage(store, clock, lambda: self.preferences)
+        self.review_page = ReviewPage(
+            store, clock, lambda: self.preferences, credentials=lambda: self.credentials
+        )
         self.review_page.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
         self.review_page.changed.connect(lambda: self.refresh())
         self.review_page.done_for_today.connect(self._done_for_today)
@@ -220,6 +223,7 @@ class MainWindow(QMainWindow):
 
         self.detail = MeetingDetail(self.data, clock)
         self.detail.changed.connect(self._detail_changed)
+        self.detail.answer_controls.credentials = lambda: self.credentials
         self.detail.preferences = self.preferences
         self.detail.next_meeting_with = self._next_meeting_with
         splitter = QSplitter()
@@ -299,6 +303,11 @@ class MainWindow(QMainWindow):
         bar.addAction(self.calendars_action)
         bar.addAction(self.templates_action)
         bar.addAction(self.settings_action)
+        self.mail_action = QAction("Mail…", self)
+        self.mail_action.triggered.connect(
+            lambda: MailSettingsDialog(self.store, self.credentials, self).exec()
+        )
+        bar.addAction(self.mail_action)
         self.about_action = QAction("About", self)
         self.about_action.triggered.connect(lambda: AboutDialog(self).exec())
         bar.addAction(self.about_action)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.services.briefing import briefing_from_store
+from daybrief.services.credentials import CredentialStore
 from daybrief.services.followups import follow_up_from_meeting
 from daybrief.services.preferences import Preferences, export_folder, set_export_folder
 from daybrief.services.review import (
@@ -56,6 +58,7 @@ from daybrief.services.review import (
     tick_item,
 )
 from daybrief.services.storage import Store
+from daybrief.ui.answering import Answerer
 from daybrief.ui.briefing_page import CallableClock, export_bytes
 
 KIND_WORDS = {
@@ -66,6 +69,9 @@ KIND_WORDS = {
     ProblemKind.OUTSIDE_HOURS: "◐ Outside hours",
     ProblemKind.BACK_TO_BACK: "⇶ Back-to-back",
 }
+
+
+ANSWER_BUTTONS = (("Accept", "ACCEPTED"), ("Maybe", "TENTATIVE"), ("Decline", "DECLINED"))
 
 
 def plain(text: str, *, wrap: bool = True, bold: bool = False) -> QLabel:
@@ -105,6 +111,7 @@ class ProblemCard(QFrame):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         title = plain(f"{when}  {meeting.title}", bold=True)
+        title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         title.setAccessibleName("Meeting")
         head.addWidget(title, 1)
         head.addWidget(
@@ -127,23 +134,39 @@ class ProblemCard(QFrame):
         )
         head.addWidget(self.all_handled)
         layout.addLayout(head)
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        grid.setHorizontalSpacing(12)
         for problem in card.problems:
-            layout.addLayout(self._problem_row(problem))
+            self._problem_row(grid, problem)
+        layout.addLayout(grid)
 
-    def _problem_row(self, problem: Problem) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _problem_row(self, grid: QGridLayout, problem: Problem) -> None:
+        # Kind | reason (wrapping), and the actions under the reason: nothing is clipped
+        # however narrow the window.
+        line = grid.rowCount()
         word = plain(KIND_WORDS[problem.kind], wrap=False)
-        word.setMinimumWidth(word.sizeHint().width())
-        row.addWidget(word)
-        reason = plain(problem.reason)
-        reason.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        row.addWidget(reason, 1)
+        grid.addWidget(word, line, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(plain(problem.reason), line, 1)
+        row = QHBoxLayout()
         page = self.page
         if problem.kind is ProblemKind.OPEN_ITEMS:
-            for item_id, text in open_required_items(page.store, self.card.meeting.key)[:3]:
+            for item_id, item in open_required_items(page.store, self.card.meeting.key)[:3]:
+                label = item if len(item) <= 28 else item[:27] + "…"
                 row.addWidget(
                     small_button(
-                        f"✓ {text[:30]}", f"Tick “{text}” done", lambda i=item_id: page.tick(i)
+                        f"✓ {label}", f"Tick “{item}” done", lambda i=item_id: page.tick(i)
+                    )
+                )
+        own_answer = {"reason:needs-action", "reason:tentative"} & set(problem.facts)
+        if problem.kind is ProblemKind.UNCONFIRMED and own_answer:
+            meeting = self.card.meeting
+            for label, partstat in ANSWER_BUTTONS:
+                row.addWidget(
+                    small_button(
+                        label,
+                        f"{label} the invitation (this meeting only)",
+                        lambda p=partstat, m=meeting: page.answer(m.uid, m.recurrence_id, p),
                     )
                 )
         mine = [d for d in page.drafts_of(problem) if d.meeting == self.card.meeting.key]
@@ -178,7 +201,8 @@ class ProblemCard(QFrame):
                 lambda: page.set_state(problem, ProblemState.IGNORED),
             )
         )
-        return row
+        row.addStretch(1)
+        grid.addLayout(row, line + 1, 1)
 
     def _all_handled(self) -> None:
         self.page.close_problems(self.card.problems)
@@ -202,6 +226,8 @@ class ReviewPage(QWidget):
         clock: Callable[[], datetime],
         preferences: Callable[[], Preferences],
         parent: QWidget | None = None,
+        *,
+        credentials: Callable[[], CredentialStore] | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -226,7 +252,7 @@ class ReviewPage(QWidget):
         self.goal_entry.setAccessibleName("New goal")
         self.goal_entry.returnPressed.connect(self._add_typed_goal)
         self.goals_box = QVBoxLayout()
-        self.suggestions_box = QHBoxLayout()
+        self.suggestions_box = QVBoxLayout()
         # Export and done.
         self.save_pdf = small_button(
             "Save the briefing as PDF", "Into the folder you used last", self.save_briefing
@@ -247,6 +273,9 @@ class ReviewPage(QWidget):
             self.finish,
         )
         self.last_saved: Path | None = None
+        # Answers go to the server or the organiser on a worker, one at a time.
+        self.answerer = Answerer(lambda: self.store.path, clock, credentials, parent=self)
+        self.answerer.done.connect(self._answered)
 
         content = QWidget()
         body = QVBoxLayout(content)
@@ -279,6 +308,7 @@ class ReviewPage(QWidget):
         body.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
@@ -361,9 +391,10 @@ class ReviewPage(QWidget):
             chip = small_button(
                 f"+ {text[:40]}", f"Add “{text}” as a goal", lambda t=text: self._add_goal(t)
             )
-            self.suggestions_box.addWidget(chip)
+            self.suggestions_box.addWidget(chip, 0, Qt.AlignmentFlag.AlignLeft)
             shown += 1
-        self.suggestions_box.addStretch(1)
+        if shown:
+            self.suggestions_box.insertWidget(0, plain("Suggestions:"))
 
     # --- actions ---
 
@@ -384,6 +415,16 @@ class ReviewPage(QWidget):
 
     def tick(self, item_id: int) -> None:
         tick_item(self.store, item_id)
+        self._after_change()
+
+    def answer(self, uid: str | None, instance: str | None, partstat: str) -> None:
+        if uid is None:
+            return
+        if self.answerer.answer(uid, instance, partstat) is not None:
+            self.saved.setText("Answering…")
+
+    def _answered(self, outcome) -> None:  # type: ignore[no-untyped-def]
+        self.saved.setText(outcome.message)
         self._after_change()
 
     def copy_draft(self, problem: Problem, draft) -> None:  # type: ignore[no-untyped-def]
@@ -470,7 +511,7 @@ class ReviewPage(QWidget):
         return until
 
 
-def _clear(layout: QVBoxLayout | QHBoxLayout) -> None:
+def _clear(layout: QVBoxLayout | QHBoxLayout | QGridLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         widget = item.widget()
