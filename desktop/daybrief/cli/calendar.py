@@ -184,16 +184,17 @@ def _answered(args: argparse.Namespace) -> dict[tuple[str, str], str]:
 
 
 def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.queries import save_identity, saved_identity, stored_calendars
+    from daybrief.services.commands import set_identity, suggested_identity
+    from daybrief.services.queries import own_identity
 
     if args.files or args.demo:
         calendars = read_inputs(args)
         suggestions = suggest_identity_from(calendars)
     else:
         with open_store_for(args, create=False) as store:
-            suggestions = suggest_identity_from(stored_calendars(store))
+            suggestions = suggested_identity(store)
             if args.save is None:
-                saved = saved_identity(store)
+                saved = own_identity(store)
                 if saved:
                     print(f"Saved: {', '.join(saved)}", file=out)
     if args.save is not None:
@@ -201,8 +202,11 @@ def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not chosen:
             raise UsageError("no address to save: give one, e.g. --save me@example.com")
         with open_store_for(args) as store:
-            save_identity(store, chosen)
-        print(f"Saved as yours: {', '.join(chosen)}", file=out)
+            try:
+                saved_now = set_identity(store, chosen)
+            except ValueError as error:
+                raise UsageError(f"--save: {error}") from None
+        print(f"Saved as yours: {', '.join(saved_now)}", file=out)
         return EXIT_OK
     for address in suggestions:
         print(address, file=out)

@@ -22,7 +22,9 @@ def register(commands: Any) -> None:
     sources = commands.add_parser(
         "sources",
         help="calendar subscriptions (ICS addresses, CalDAV accounts): add, list, remove, refresh",
-        description="Calendar sources kept current from the network. Addresses and passwords "
+        description="Calendar sources kept current from the network; adding and refreshing "
+        "apply your template rules to new or changed meetings, as the window does. "
+        "Addresses and passwords "
         "are kept in the OS keyring, never in the store.",
     )
     verbs = sources.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -88,16 +90,17 @@ def _credentials(args: argparse.Namespace) -> Any:
 
 
 def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.commands import DEMO_REMOVED, subscribe_calendar
     from daybrief.services.credentials import CredentialsUnavailable
     from daybrief.services.fetch import FetchError
-    from daybrief.services.sources import SourceExists, subscribe
+    from daybrief.services.sources import SourceExists
 
     password = _read_password(args)
     credentials = _credentials(args)
     with open_store_for(args) as store:
         try:
-            subscription = subscribe(
-                store, args.url, credentials=credentials, now=now_of(args),
+            outcome = subscribe_calendar(
+                store, args.url, credentials=credentials, zone=_zone(store), now=now_of(args),
                 name=args.name, username=args.user, password=password, calendar=args.calendar,
             )  # fmt: skip
         except (CredentialsUnavailable, SourceExists, LookupError) as error:
@@ -107,6 +110,8 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_SOURCE_FAILED
         except InvalidCalendar as error:
             raise UsageError(f"{error} (nothing added)") from None
+    subscription = outcome.subscription
+    assert subscription is not None
     if subscription.choices:
         print("This CalDAV account has several calendars:", file=err)
         for calendar in subscription.choices:
@@ -117,7 +122,28 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if result.report is not None:
             for warning in result.report.warnings:
                 print(f"  skipped: {warning}", file=err)
+    _tell_after_adding(outcome, out, DEMO_REMOVED)
     return EXIT_OK
+
+
+def _zone(store: Any) -> Any:
+    """The zone the user set (the system's when none), as the window uses."""
+    from daybrief.services.preferences import stored_preferences
+
+    return stored_preferences(store).zone()
+
+
+def _tell_after_adding(outcome: Any, out: TextIO, demo_removed: str) -> None:
+    if outcome.rules is not None and outcome.rules.items:
+        print(outcome.rules.text(), file=out)
+    if outcome.demo_removed is not None:
+        print(demo_removed, file=out)
+    if outcome.identity:
+        print(
+            f"These look like your addresses: {', '.join(outcome.identity)}; saved as yours "
+            "(change them with: daybrief whoami --save ADDRESS...)",
+            file=out,
+        )
 
 
 def _cmd_sources_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -169,19 +195,20 @@ def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
 
 def _cmd_sources_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.commands import refresh_calendars
     from daybrief.services.credentials import CredentialsUnavailable, KeyringStore
     from daybrief.services.fetch import FetchError
-    from daybrief.services.refresh import refresh_all, refresh_source
     from daybrief.services.sources import secret_with_password
 
     password = _read_password(args)
     credentials = KeyringStore()
     now = now_of(args)
     with open_store_for(args, create=False) as store:
+        zone = _zone(store)
         if args.source is None:
             if password is not None:
                 raise UsageError("--password-stdin needs the source to refresh (ID or NAME)")
-            results = refresh_all(store, now=now, credentials=credentials)
+            outcome = refresh_calendars(store, credentials=credentials, zone=zone, now=now)
         else:
             source = _one_source(store, args.source)
             secret = None
@@ -192,9 +219,12 @@ def _cmd_sources_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
                     raise UsageError(f"{source.name}: a local file has no password") from None
                 except (CredentialsUnavailable, FetchError) as error:
                     raise UsageError(f"{source.name}: {error}") from None
-            results = [
-                refresh_source(store, source.id, now=now, credentials=credentials, secret=secret)
-            ]
-    for result in results:
+            outcome = refresh_calendars(
+                store, credentials=credentials, zone=zone, now=now, source_id=source.id,
+                secret=secret,
+            )  # fmt: skip
+    for result in outcome.results:
         print(result.summary(), file=err if result.failed else out)
-    return EXIT_SOURCE_FAILED if any(r.failed for r in results) else EXIT_OK
+    if outcome.rules is not None and outcome.rules.items:
+        print(outcome.rules.text(), file=out)
+    return EXIT_SOURCE_FAILED if outcome.failed else EXIT_OK

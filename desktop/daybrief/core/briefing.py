@@ -1,4 +1,4 @@
-"""The briefing for one day (SPEC §4): plain data the window shows and the exporters write.
+"""The briefing for one day (docs/semantics.md): plain data the window shows and exports.
 
 :func:`build_briefing` takes the day's occurrences, the user's own data (checklists,
 follow-ups, goals, client names, the last look) and a clock, and returns a frozen
@@ -24,9 +24,10 @@ from daybrief.core.clients import ClientDirectory
 from daybrief.core.clock import Clock
 from daybrief.core.confirmation import Unconfirmed, user_partstat
 from daybrief.core.conflicts import is_busy
+from daybrief.core.keys import KEY_SEPARATOR
+from daybrief.core.keys import ref_of as meeting_ref
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
-    KEY_SEPARATOR,
     ChecklistEntry,
     Problem,
     ProblemInputs,
@@ -35,7 +36,6 @@ from daybrief.core.review import (
     WorkingPattern,
     day_window,
     find_problems,
-    meeting_ref,
     on_day,
     unconfirmed_by_key,
     unconfirmed_text,

@@ -1,4 +1,4 @@
-"""Unconfirmed meetings (SPEC §2) and the user's identity."""
+"""Unconfirmed meetings (docs/semantics.md) and the user's identity."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _NOT_PEOPLE = frozenset({"ROOM", "RESOURCE"})
 
 
 def normalize_email(address: str) -> str:
-    """Case-insensitive, ``mailto:`` stripped (SPEC §2 identity)."""
+    """Case-insensitive, ``mailto:`` stripped (docs/semantics.md, You)."""
     address = address.strip()
     if address.lower().startswith("mailto:"):
         address = address[7:]

@@ -1,4 +1,4 @@
-"""Double-bookings: busy occurrences of different meetings that overlap strictly (SPEC §2).
+"""Double-bookings: busy occurrences of different meetings that overlap (docs/semantics.md).
 
 A sweep over occurrences sorted by start keeps only the meetings still running,
 so the cost is O(n log n + k) for k conflicts, not O(n²).
@@ -20,7 +20,8 @@ times; no real calendar has this many double-bookings, so the search stops here.
 
 
 def is_busy(occurrence: Occurrence, me: Collection[str] = ()) -> bool:
-    """Timed, opaque, not cancelled, not declined by the user, not marked free (SPEC §2 Busy)."""
+    """Timed, opaque, not cancelled, not declined by the user, not marked free (Busy in
+    docs/semantics.md)."""
     event = occurrence.event
     if occurrence.all_day or event.transp == "TRANSPARENT" or event.status == "CANCELLED":
         return False
@@ -151,7 +152,7 @@ def clusters(conflicts: Iterable[Conflict]) -> list[list[Occurrence]]:
 
 @dataclass(frozen=True, slots=True)
 class TimeOffClash:
-    """A meeting during the user's time off (a hygiene warning, SPEC §2)."""
+    """A meeting during the user's time off (a hygiene warning: docs/semantics.md)."""
 
     time_off: Occurrence
     meeting: Occurrence

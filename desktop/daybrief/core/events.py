@@ -121,7 +121,7 @@ class ParsedCalendar:
     warnings: list[ReadWarning]
     name: str | None = None
     floating_zone: tzinfo | None = None
-    """From X-WR-TIMEZONE: the zone for this file's floating times (SPEC §2)."""
+    """From X-WR-TIMEZONE: the zone for this file's floating times (docs/semantics.md)."""
     floating_zone_name: str | None = None
     method: str | None = None
     blocks: list[Block] = field(default_factory=list)

@@ -1,6 +1,6 @@
 """Expansion of events into occurrences over a window.
 
-Rules (SPEC §2, RFC 5545 3.8.5):
+Rules (docs/semantics.md, RFC 5545 3.8.5):
 
 * Series are expanded in their own wall-clock time, then placed in their zone,
   so 09:00 stays 09:00 across DST.
@@ -649,7 +649,7 @@ def _latest_per_rid(events: list[ParsedEvent]) -> list[ParsedEvent]:
 def merge_calendars(expansions: Iterable[list[Occurrence]]) -> list[Occurrence]:
     """Occurrences of several calendars as one sorted list; a meeting in two calendars once.
 
-    The same UID and RECURRENCE-ID in two calendars is one meeting (SPEC §2); the copy
+    The same UID and RECURRENCE-ID in two calendars is one meeting (docs/semantics.md); the copy
     with the highest SEQUENCE is kept, and ``calendars`` names every calendar it is in.
     """
     by_identity: dict[tuple[str, str], Occurrence] = {}

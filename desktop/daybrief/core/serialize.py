@@ -1,4 +1,4 @@
-"""Occurrences, conflicts and unconfirmed meetings as JSON-ready dicts (SPEC §7).
+"""Occurrences, conflicts and unconfirmed meetings as JSON-ready dicts (docs/semantics.md).
 
 Field names match ``shared/corpus/expected`` so the two compare directly.
 """

@@ -16,6 +16,7 @@ from daybrief.core.clients import ClientDirectory
 from daybrief.core.clock import SystemClock
 from daybrief.core.confirmation import Unconfirmed, identity
 from daybrief.core.conflicts import is_busy
+from daybrief.core.keys import key_of as key_of  # re-exported for older callers
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
     Problem,
@@ -33,7 +34,6 @@ from daybrief.services.clients import client_directory
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import calendars_token, occurrences_in_store, orphaned_meetings
 from daybrief.services.review import problem_inputs
-from daybrief.services.rules import instance_key
 from daybrief.services.working import settings_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
@@ -157,11 +157,6 @@ class HygieneItem:
         return self.snapshot.meeting_key if self.snapshot is not None else None
 
 
-def key_of(occurrence: Occurrence) -> str | None:
-    """The meeting key user data hangs on; None for an event without a usable UID."""
-    return instance_key(occurrence)
-
-
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(), zone)
     end = datetime.combine(day + timedelta(days=1), time(), zone)
@@ -178,7 +173,7 @@ def meeting_link(occurrence: Occurrence) -> str | None:
 
 
 def meeting_clients(occurrence: Occurrence, directory: ClientDirectory) -> dict[str, str]:
-    """Clients in a meeting, name → the domain it is known by (SPEC §2 Client)."""
+    """Clients in a meeting, name → the domain it is known by (docs/semantics.md, Client)."""
     event = occurrence.event
     found: dict[str, str] = {}
     addresses = [event.organizer] if event.organizer else []

@@ -18,15 +18,15 @@ import icalendar
 
 from daybrief.core.clients import ClientDirectory
 from daybrief.core.errors import InvalidCalendar
+from daybrief.core.keys import key_of, split_meeting_key
 from daybrief.core.model import Occurrence
-from daybrief.services.agenda import key_of
 from daybrief.services.export.ics import calendar, text_value
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
 from daybrief.store.followups import FollowUps
-from daybrief.store.meetings import Meetings, split_meeting_key
+from daybrief.store.meetings import Meetings
 from daybrief.store.models import FollowUp
 from daybrief.store.settings import Settings
 

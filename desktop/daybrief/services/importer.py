@@ -27,6 +27,7 @@ from daybrief.core.ics_reader import (
     split_blocks,
     with_lines,
 )
+from daybrief.core.keys import meeting_key
 from daybrief.core.model import Occurrence, recurrence_key
 from daybrief.core.recurrence import (
     SERIES_CUT,
@@ -36,7 +37,7 @@ from daybrief.core.recurrence import (
 )
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
-from daybrief.store.meetings import Meetings, meeting_key
+from daybrief.store.meetings import Meetings
 
 WINDOW_BACK = timedelta(days=30)
 WINDOW_AHEAD = timedelta(days=180)
@@ -51,7 +52,7 @@ def _no_checkpoint(phase: str) -> None:
 
 
 def default_window(now: datetime) -> tuple[datetime, datetime]:
-    """The rolling window occurrences are kept for (SPEC: 30 days back, 180 ahead)."""
+    """The rolling window occurrences are kept for (30 days back, 180 ahead)."""
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return day - WINDOW_BACK, day + WINDOW_AHEAD
 
@@ -69,6 +70,9 @@ class ImportReport:
     changed_events: int | None = None
     """For an incremental import: how many VEVENT blocks were new or changed, and gone."""
     gone_events: int = 0
+    touched: list[Occurrence] = field(default_factory=list)
+    """Occurrences new or changed in this import (all of them for a full read, none when
+    unchanged): template rules only need to look at these."""
 
     def summary(self) -> str:
         if self.unchanged:
@@ -221,7 +225,7 @@ def _import_bytes(
     try:
         calendar = read_calendar(data, label, name)
         if calendar.truncated_at is not None:
-            # A cut-off download must not replace the last good import (SPEC §6).
+            # A cut-off download must not replace the last good import.
             raise InvalidCalendar(
                 label, "the file ends inside an event; it looks cut off", calendar.truncated_at
             )
@@ -234,6 +238,7 @@ def _import_bytes(
     check("saving")
     report.warnings = expansion.warnings
     report.occurrences = len(expansion.occurrences)
+    report.touched = expansion.occurrences
     previous = calendars.occurrences_of(source.id) if source is not None else []
     compare(previous, expansion.occurrences, report)
     uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
@@ -356,6 +361,7 @@ def _import_changed_blocks(
     previous = calendars.occurrences_of_uids(source.id, uids)
     report = ImportReport(label, changed_events=len(new_blocks), gone_events=len(removed))
     report.warnings = expansion.warnings
+    report.touched = expansion.occurrences
     compare(previous, expansion.occurrences, report)
     check("saving")
     with store.transaction():
@@ -479,6 +485,7 @@ def _move_window(
     report = ImportReport(label, changed_events=0, gone_events=0)
     report.warnings = stored_warnings
     report.added = gained_occurrences
+    report.touched = gained_occurrences
     report.removed = leaving
     check("saving")
     with store.transaction():

@@ -1,4 +1,4 @@
-"""When to remind, and of what (SPEC §5): computed from the store with an injected clock.
+"""When to remind, and of what (docs/semantics.md): from the store, with an injected clock.
 
 The tray drives this with one timer armed at :meth:`ReminderService.next_due`; nothing
 here polls or knows about Qt. Reminders are planned afresh from the calendars every time,
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
+from daybrief.core import settings as declared
 from daybrief.core.confirmation import identity, normalize_email
 from daybrief.core.conflicts import is_busy
 from daybrief.core.model import Occurrence, format_utc
@@ -28,7 +29,7 @@ MISSED_AFTER = timedelta(minutes=10)
 LOOK_BACK = timedelta(hours=18)
 LOOK_AHEAD = timedelta(hours=40)
 PAUSED_UNTIL = "reminders_paused_until"
-OUTSIDE_HOURS = "remind_outside_hours"
+OUTSIDE_HOURS = declared.REMIND_OUTSIDE_HOURS.key
 CHECKED_AT = "reminders_checked_at"
 
 
@@ -82,7 +83,7 @@ class ReminderService:
         return datetime.combine(day, at, self.preferences.zone()).astimezone(UTC)
 
     def _outside_hours_allowed(self) -> bool:
-        return self.settings.get_as(OUTSIDE_HOURS, bool, False)
+        return declared.REMIND_OUTSIDE_HOURS.read(self.settings.get(OUTSIDE_HOURS))
 
     def planned(self, now: datetime) -> list[Reminder]:
         """Every reminder due in [now - LOOK_BACK, now + LOOK_AHEAD], planned from the store."""

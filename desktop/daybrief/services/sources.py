@@ -39,8 +39,13 @@ class SourceExists(DaybriefError):
     """The address (and calendar) is already a source."""
 
 
+def rename_source(store: Store, source_id: int, name: str) -> None:
+    """Give a calendar the name the user chose (kept across refreshes)."""
+    Calendars(store).rename(source_id, name)
+
+
 def remove_source(store: Store, source_id: int, credentials: CredentialStore | None = None) -> None:
-    """Forget a source; meetings with user data keep it and show as last seen (SPEC §3).
+    """Forget a source; meetings with user data keep it and show as last seen (docs/semantics.md).
 
     With ``credentials``, its keyring entry goes too; a keyring that cannot be reached
     does not stop the removal.

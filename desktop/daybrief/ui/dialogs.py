@@ -33,18 +33,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from daybrief.core import settings as declared
 from daybrief.core.errors import ReadWarning
+from daybrief.core.settings import Setting, WorkingWeek
 from daybrief.services import autostart
 from daybrief.services.credentials import CredentialStore
+from daybrief.services.edits import Edits, RuleKind, StoreError
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
-from daybrief.services.sources import list_sources, remove_source, set_source_secret
-from daybrief.store.calendars import Calendars, Source
-from daybrief.store.db import Store
-from daybrief.store.errors import StoreError
-from daybrief.store.models import RuleKind
-from daybrief.store.userdata import UserData
+from daybrief.services.sources import (
+    Source,
+    list_sources,
+    remove_source,
+    rename_source,
+    set_source_secret,
+)
+from daybrief.services.storage import Store
 from daybrief.ui.models import WarningsModel
 from daybrief.ui.theme import tone
+
+
+def _spin(setting: Setting[int], suffix: str) -> QSpinBox:
+    """A spin box with the setting's own limits (core/settings.py)."""
+    return QSpinBox(
+        minimum=int(setting.minimum or 0),
+        maximum=int(setting.maximum if setting.maximum is not None else 99999),
+        suffix=suffix,
+    )
 
 
 class SettingsDialog(QDialog):
@@ -83,11 +97,11 @@ class SettingsDialog(QDialog):
         hours.addWidget(QLabel("to"))
         hours.addWidget(self.end)
         hours.addStretch(1)
-        self.horizon = QSpinBox(minimum=1, maximum=90, suffix=" days")
+        self.horizon = _spin(declared.HYGIENE_DAYS, " days")
         self.horizon.setValue(preferences.hygiene_days)
-        self.lead = QSpinBox(minimum=0, maximum=24 * 60, suffix=" min")
+        self.lead = _spin(declared.REMINDER_LEAD_MINUTES, " min")
         self.lead.setValue(preferences.reminder_lead_minutes)
-        self.refresh = QSpinBox(minimum=5, maximum=24 * 60, suffix=" min")
+        self.refresh = _spin(declared.REFRESH_MINUTES, " min")
         self.refresh.setValue(preferences.refresh_minutes)
         self.close_to_tray = QCheckBox("Keep running in the tray when the window closes")
         self.close_to_tray.setChecked(preferences.close_to_tray)
@@ -144,9 +158,11 @@ class SettingsDialog(QDialog):
         self.result_preferences = Preferences(
             addresses=addresses,
             zone_name=str(zone_name or ""),
-            working_days=tuple(n for n, box in enumerate(self.days) if box.isChecked()),
-            work_start=start,  # type: ignore[arg-type]
-            work_end=end,  # type: ignore[arg-type]
+            week=WorkingWeek(
+                frozenset(n for n, box in enumerate(self.days) if box.isChecked()),
+                start,  # type: ignore[arg-type]
+                end,  # type: ignore[arg-type]
+            ),
             hygiene_days=self.horizon.value(),
             reminder_lead_minutes=self.lead.value(),
             refresh_minutes=self.refresh.value(),
@@ -171,7 +187,7 @@ RULE_LABELS = {
 class TemplatesDialog(QDialog):
     """Templates (named checklists) and the rules that apply them to meetings."""
 
-    def __init__(self, data: UserData, parent: QWidget | None = None) -> None:
+    def __init__(self, data: Edits, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Templates and rules")
         self.resize(820, 520)
@@ -249,7 +265,7 @@ class TemplatesDialog(QDialog):
         current = select if select is not None else self._current_template_id()
         self.templates.blockSignals(True)
         self.templates.clear()
-        for template in self._data.templates.all():
+        for template in self._data.templates():
             item = QListWidgetItem(template.name)
             item.setData(Qt.ItemDataRole.UserRole, template.id)
             self.templates.addItem(item)
@@ -266,7 +282,7 @@ class TemplatesDialog(QDialog):
         self.rules.clear()
         if template_id is None:
             return
-        template = self._data.templates.get(template_id)
+        template = self._data.template(template_id)
         for entry in template.items:
             text = entry.text + ("  (required)" if entry.required else "")
             if entry.file_pattern:
@@ -274,7 +290,7 @@ class TemplatesDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.items.addItem(item)
-        for rule in self._data.rules.all():
+        for rule in self._data.rules():
             if rule.template_id != template_id:
                 continue
             label = RULE_LABELS.get(rule.kind, rule.kind.value)
@@ -287,7 +303,7 @@ class TemplatesDialog(QDialog):
         name, ok = QInputDialog.getText(self, "New template", "Name:")
         if ok and name.strip():
             try:
-                template = self._data.templates.create(name.strip())
+                template = self._data.create_template(name.strip())
             except StoreError as error:
                 QMessageBox.warning(self, "Templates", str(error))
                 return
@@ -297,11 +313,11 @@ class TemplatesDialog(QDialog):
         template_id = self._current_template_id()
         if template_id is None:
             return
-        old = self._data.templates.get(template_id).name
+        old = self._data.template(template_id).name
         name, ok = QInputDialog.getText(self, "Rename template", "Name:", text=old)
         if ok and name.strip():
             try:
-                self._data.templates.rename(template_id, name.strip())
+                self._data.rename_template(template_id, name.strip())
             except StoreError as error:
                 QMessageBox.warning(self, "Templates", str(error))
             self._reload(template_id)
@@ -316,17 +332,14 @@ class TemplatesDialog(QDialog):
             "Delete this template and its rules? Checklists it already filled keep their items.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            for rule in self._data.rules.all():
-                if rule.template_id == template_id:
-                    self._data.rules.delete(rule.id)
-            self._data.templates.delete(template_id)
+            self._data.delete_template(template_id)
             self._reload()
 
     def _add_item(self) -> None:
         template_id = self._current_template_id()
         text = self.new_item.text().strip()
         if template_id is not None and text:
-            self._data.templates.add_item(
+            self._data.add_template_item(
                 template_id,
                 text,
                 required=self.new_required.isChecked(),
@@ -339,7 +352,7 @@ class TemplatesDialog(QDialog):
     def _remove_item(self) -> None:
         item = self.items.currentItem()
         if item is not None:
-            self._data.templates.delete_item(int(item.data(Qt.ItemDataRole.UserRole)))
+            self._data.delete_template_item(int(item.data(Qt.ItemDataRole.UserRole)))
             self._show_template()
 
     def _add_rule(self) -> None:
@@ -351,14 +364,14 @@ class TemplatesDialog(QDialog):
         if kind in (RuleKind.TITLE_KEYWORD, RuleKind.CLIENT) and not value:
             QMessageBox.information(self, "Rules", "Say which keywords or client the rule is for.")
             return
-        self._data.rules.add(kind, value, template_id)
+        self._data.add_rule(kind, value, template_id)
         self.rule_value.clear()
         self._show_template()
 
     def _remove_rule(self) -> None:
         item = self.rules.currentItem()
         if item is not None:
-            self._data.rules.delete(int(item.data(Qt.ItemDataRole.UserRole)))
+            self._data.delete_rule(int(item.data(Qt.ItemDataRole.UserRole)))
             self._show_template()
 
 
@@ -499,7 +512,7 @@ class CalendarsDialog(QDialog):
             return
         name, ok = QInputDialog.getText(self, "Rename calendar", "Name:", text=source.name)
         if ok and name.strip():
-            Calendars(self._store).rename(source.id, name.strip())
+            rename_source(self._store, source.id, name.strip())
             self.reload()
 
     def _sign_in(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow, DaySummary, HygieneItem
-from daybrief.store.models import ChecklistItem, FollowUp
+from daybrief.services.edits import ChecklistItem, FollowUp
 from daybrief.ui.theme import theme
 
 Index = QModelIndex | QPersistentModelIndex
