@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_mine
 
 _WAITING = frozenset({"NEEDS-ACTION", "TENTATIVE"})
 _NOT_PEOPLE = frozenset({"ROOM", "RESOURCE"})
@@ -64,10 +65,11 @@ def unconfirmed_reason(occurrence: Occurrence, me: Collection[str]) -> Unconfirm
     In order: the user's own answer (NEEDS-ACTION or TENTATIVE, also on a meeting the
     user organises: some servers list the organiser unanswered, and then it is not
     settled), the event's own STATUS:TENTATIVE, then, for the organiser, required
-    attendees who have not answered.
+    attendees who have not answered. Context (core.roles: another person's meeting in their
+    calendar, an information calendar's entry) is never unconfirmed: it is not the user's.
     """
     event = occurrence.event
-    if event.status == "CANCELLED":
+    if event.status == "CANCELLED" or not is_mine(occurrence, me):
         return None
     mine = user_partstat(occurrence, me) if me else None
     if mine == "NEEDS-ACTION":

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, tzinfo
 
 from daybrief.core.confirmation import suggest_identity
 from daybrief.core.events import ParsedCalendar
 from daybrief.core.gcpause import collector_paused
 from daybrief.core.recurrence import Expansion, expand_calendar, merge_calendars
+from daybrief.core.roles import EventFacts, RoleGuess, guess_role
 
 
 def occurrences_between(
@@ -40,3 +41,18 @@ def suggest_identity_from(calendars: Iterable[ParsedCalendar]) -> list[str]:
     ]
     names = [calendar.name for calendar in calendars if calendar.name]
     return suggest_identity(people, names)
+
+
+def guess_calendar_role(
+    calendar: ParsedCalendar, addresses: Iterable[str], me: Collection[str]
+) -> RoleGuess:
+    """:func:`roles.guess_role` for a calendar as read (``addresses``: where it came from)."""
+    facts = (
+        EventFacts(
+            timed=not event.start.is_date,
+            organizer=event.info.organizer,
+            attendees=tuple(a.email for a in event.info.attendees if a.email),
+        )
+        for event in calendar.events
+    )
+    return guess_role(calendar.name or "", [calendar.source, *addresses], facts, me)

@@ -15,10 +15,11 @@ from daybrief.core.clients import ClientDirectory
 from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, identity
 from daybrief.core.conflicts import Conflict, clusters, find_double_bookings, is_busy
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_mine
 from daybrief.services.clients import client_directory
 from daybrief.services.hygiene import conflict_problem_key, unconfirmed_problem_key
 from daybrief.services.preferences import Preferences, zone_label
-from daybrief.services.queries import occurrences_in_store, orphaned_meetings
+from daybrief.services.queries import calendar_colours, occurrences_in_store, orphaned_meetings
 from daybrief.services.rules import instance_key
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
@@ -61,6 +62,13 @@ class AgendaRow:
     checklist: ChecklistProgress
     outside_hours: bool
     busy: bool
+    context: bool = False
+    """Not the user's meeting (core.roles: another person's in their calendar, or an
+    information calendar's entry): drawn faded, never a problem, never counted."""
+    role: str = "mine"
+    """The role of the calendar it came from (of the strongest, when in several)."""
+    colour: str | None = None
+    """The calendar's colour (#RRGGBB) when the user chose one."""
 
     @property
     def summary(self) -> str:
@@ -83,6 +91,11 @@ class DayAgenda:
     @property
     def problem_count(self) -> int:
         return len(self.conflicts) + len(self.unconfirmed)
+
+    @property
+    def meetings(self) -> int:
+        """The user's meetings of the day; context entries are not counted."""
+        return sum(not row.context for row in self.rows)
 
     @property
     def open_required_items(self) -> int:
@@ -213,6 +226,7 @@ class AgendaService:
         reasons = {id(item.occurrence): item for item in unconfirmed}
         directory = self.directory()
         checklists = Checklists(self.store)
+        colours = calendar_colours(self.store)
         rows = []
         for occurrence in sorted(occurrences, key=lambda o: (not o.all_day, o.start, o.summary)):
             key = key_of(occurrence)
@@ -235,6 +249,9 @@ class AgendaService:
                     and is_busy(occurrence, me)
                     and _outside_hours(start, end, self.preferences),
                     busy=is_busy(occurrence, me),
+                    context=not is_mine(occurrence, me),
+                    role=occurrence.event.role,
+                    colour=colours.get(occurrence.calendar),
                 )
             )
         return DayAgenda(day, zone, rows, conflicts, unconfirmed)
@@ -267,7 +284,7 @@ class AgendaService:
         summaries = []
         for offset in range(days):
             day = first + timedelta(days=offset)
-            meetings = by_day.get(day, [])
+            meetings = [o for o in by_day.get(day, []) if is_mine(o, me)]
             timed = [o for o in meetings if not o.all_day and is_busy(o, me)]
             summaries.append(
                 DaySummary(

@@ -24,6 +24,7 @@ from daybrief.core.checklists import (
 )
 from daybrief.core.confirmation import identity, user_partstat
 from daybrief.core.model import Occurrence, recurrence_key
+from daybrief.core.roles import is_mine
 from daybrief.services.importer import ImportReport, default_window, import_file
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.store.clients import Clients
@@ -141,8 +142,9 @@ def apply_rules(
 ) -> RulesSummary:
     """Apply every enabled rule's template to the meetings it picks, in one transaction.
 
-    Cancelled meetings, meetings the user declined and meetings without a UID are left
-    out. Pass the occurrences from now on: past meetings need no preparation.
+    Cancelled meetings, meetings the user declined, meetings without a UID and context
+    (core.roles: a colleague's meeting in a team calendar, a holiday) are left out. Pass
+    the occurrences from now on: past meetings need no preparation.
 
     Args:
         store: the open store.
@@ -165,7 +167,7 @@ def apply_rules(
     items = 0
     with store.transaction():
         for occurrence in occurrences:
-            if occurrence.event.status == "CANCELLED":
+            if occurrence.event.status == "CANCELLED" or not is_mine(occurrence, addresses):
                 continue
             if addresses and user_partstat(occurrence, addresses) == "DECLINED":
                 continue
@@ -247,6 +249,7 @@ def import_and_apply(
     now: datetime,
     name: str | None = None,
     me: Sequence[str] | None = None,
+    role: str | None = None,
 ) -> ImportOutcome:
     """Import a calendar file, then apply the rules: what the CLI and the window call.
 
@@ -254,6 +257,8 @@ def import_and_apply(
         InvalidCalendar: as :func:`~daybrief.services.importer.import_file`; then no
             rule runs and nothing changes.
     """
-    report = import_file(store, path, user_zone=user_zone, zone_name=zone_name, now=now, name=name)
+    report = import_file(
+        store, path, user_zone=user_zone, zone_name=zone_name, now=now, name=name, role=role
+    )
     summary = apply_rules_ahead(store, user_zone=user_zone, zone_name=zone_name, now=now, me=me)
     return ImportOutcome(report, summary)
