@@ -114,10 +114,12 @@ _GOOGLE_IDS = (
     ("@holiday.calendar.google.com", "holidays"),
 )
 _INFO_NAME = re.compile(
-    r"^\s*(?:public\s+)?(?:holidays?|birthdays?|contacts'?\s+birthdays?)\b"
-    r"|\bholidays\s+in\b|\bbirthdays\s+of\b",
+    r"\s*(?:(?:public|bank|school|national)\s+)?(?:holidays|birthdays)(?:\s+(?:in|of)\s.*)?"
+    r"|\s*contacts'?\s+birthdays\s*",
     re.IGNORECASE,
 )
+"""Names of calendars *of* holidays or birthdays ("Holidays in Germany", "Birthdays"), not
+of calendars that only mention them ("Holiday planning")."""
 
 
 def _google_kind(texts: Iterable[str]) -> str | None:
@@ -148,7 +150,7 @@ def guess_role(
     kind = _google_kind([name, *addresses])
     if kind is not None:
         return RoleGuess(Role.INFO, f"a Google {kind} calendar")
-    if _INFO_NAME.search(name or ""):
+    if _INFO_NAME.fullmatch(name or ""):
         return RoleGuess(Role.INFO, f"its name ({name.strip()[:60]}) says holidays or birthdays")
     count = timed = with_people = with_me = 0
     for event in events:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from daybrief.core.errors import DaybriefError
-from daybrief.core.roles import ROLE_LABELS, Role, parse_role
+from daybrief.core.roles import ROLE_LABELS as ROLE_LABELS
+from daybrief.core.roles import Role, parse_role
 from daybrief.core.urls import UnusableAddress, normalise_url, redact_url
 from daybrief.services.caldav_source import (
     RemoteCalendar,
@@ -178,10 +179,6 @@ def set_source_colour(store: Store, source_id: int, colour: str | None) -> None:
     if not any(s.id == source_id for s in calendars.sources()):
         raise KeyError(source_id)
     calendars.set_colour(source_id, value)
-
-
-def rename_source(store: Store, source_id: int, name: str) -> None:
-    Calendars(store).rename(source_id, name)
 
 
 def file_locations(store: Store) -> list[str]:

@@ -357,8 +357,10 @@ class MainWindow(QMainWindow):
         today = self.today()
         relative = {today: "Today", today + timedelta(days=1): "Tomorrow"}.get(self.day, "")
         counts = []
-        if agenda.rows:
-            counts.append(f"{len(agenda.rows)} meetings")
+        if agenda.meetings:
+            counts.append(f"{agenda.meetings} meetings")
+        if agenda.meetings < len(agenda.rows):
+            counts.append(f"{len(agenda.rows) - agenda.meetings} for context")
         if agenda.conflicts:
             counts.append(
                 f"<span style='color:#991b1b'>⚠ {len(agenda.conflicts)} double-booked</span>"
@@ -367,8 +369,8 @@ class MainWindow(QMainWindow):
             counts.append(
                 f"<span style='color:#92400e'>? {len(agenda.unconfirmed)} unconfirmed</span>"
             )
-        if not agenda.rows:
-            counts.append("no meetings")
+        if not agenda.meetings:
+            counts.insert(0, "no meetings")
         heading = f"{relative} — " if relative else ""
         self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
         self.briefing.show_day(self.day, self.service.zone)
@@ -497,7 +499,13 @@ class MainWindow(QMainWindow):
         dialog.import_requested.connect(self.choose_files)
         dialog.reimport_requested.connect(lambda: self.refresh_sources())
         dialog.subscribe_requested.connect(self.subscribe_address)
+        dialog.roles_changed.connect(self._roles_changed)
         dialog.exec()
+        self.calendars_changed()
+        self.refresh()
+
+    def _roles_changed(self) -> None:
+        # A role applies when occurrences are read: recomputing the views is all it takes.
         self.calendars_changed()
         self.refresh()
 
