@@ -26,6 +26,7 @@ from daybrief.core.conflicts import MAX_CONFLICTS, clusters, find_double_booking
 from daybrief.core.engine import occurrences_between, suggest_identity_from
 from daybrief.core.events import read_calendar
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_context
 from daybrief.core.serialize import conflict_to_dict, occurrence_to_dict, unconfirmed_to_dict
 
 
@@ -111,6 +112,8 @@ def _cmd_occurrences(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             flags.append("tentative")
         if occurrence.event.transp == "TRANSPARENT":
             flags.append("free")
+        if is_context(occurrence, me):
+            flags.append("context")  # another person's meeting, or an information entry
         suffix = f"  ({', '.join(flags)})" if flags else ""
         print(
             f"  {span(occurrence, zone)}  {occurrence.summary or '(no title)'}"

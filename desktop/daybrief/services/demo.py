@@ -73,9 +73,11 @@ def load_demo(
     folder.mkdir(parents=True, exist_ok=True)
     path = demo_path(folder)
     path.write_text(demo_calendar(today), encoding="utf-8", newline="")
+    # The demo is its user's own calendar, whoever the saved identity is: never guessed.
     report = import_file(
-        store, str(path), user_zone=zone, zone_name=zone_label(zone), now=now, name=DEMO_NAME
-    )
+        store, str(path), user_zone=zone, zone_name=zone_label(zone), now=now, name=DEMO_NAME,
+        role="mine",
+    )  # fmt: skip
     if not saved_identity(store):
         save_identity(store, [DEMO_USER])
     settings = Settings(store)

@@ -421,8 +421,8 @@ class CalendarsDialog(QDialog):
     roles_changed = Signal()
     """A role or colour changed: the window works its views out again (nothing is fetched)."""
 
-    ROLE_COLUMN = 1
-    COLOUR_COLUMN = 2
+    ROLE_COLUMN = 5
+    COLOUR_COLUMN = 6
 
     def __init__(
         self,
@@ -433,12 +433,12 @@ class CalendarsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Calendars")
-        self.resize(820, 360)
+        self.resize(980, 360)
         self._store = store
         self._credentials = credentials
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(
-            ["Calendar", "Whose", "Colour", "File", "Meetings", "Last import", "Problem"]
+            ["Calendar", "File", "Meetings", "Last import", "Problem", "Whose", "Colour"]
         )
         header_tips = {
             self.ROLE_COLUMN: "Mine: your own calendar. Someone else's / team: only meetings "
@@ -453,7 +453,7 @@ class CalendarsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         add = QPushButton("Add a file…")
         add.clicked.connect(self._add)
         subscribe = QPushButton("Add an address…")
@@ -492,8 +492,9 @@ class CalendarsDialog(QDialog):
         for row, status in enumerate(self.statuses):
             source = status.source
             when = _local_time(source.last_success_at)
-            texts = (source.name, "", "", status.address, str(status.occurrences), when)
-            for column, text in enumerate((*texts, status.problem)):
+            for column, text in enumerate(
+                (source.name, status.address, str(status.occurrences), when, status.problem)
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
             self.table.setCellWidget(row, self.ROLE_COLUMN, self._role_box(row, status))
             self.table.setCellWidget(row, self.COLOUR_COLUMN, self._colour_button(row, status))
