@@ -273,7 +273,7 @@ def test_guess_another_persons_calendar():
     ]
     guess = guess_role("Ana", ["/home/me/ana.ics"], events, ME)
     assert guess.role is Role.OTHERS
-    assert guess.reason == "you organise none of its 1 meeting with attendees and attend none"
+    assert guess.reason == "you neither organise nor attend its only meeting with attendees"
 
 
 def test_guess_mine_when_the_user_attends_or_organises_any():
@@ -298,7 +298,7 @@ def test_guess_mine_for_blocks_without_attendees_and_when_the_user_is_unknown():
 
 def test_guess_information_without_timed_events():
     guess = guess_role("Roster", [], [facts(False, None), facts(False, None)], ME)
-    assert guess == guess.__class__(Role.INFO, "no timed event: all 2 events are all-day")
+    assert guess == guess.__class__(Role.INFO, "no timed event: all its 2 events are all-day")
 
 
 @pytest.mark.parametrize(
@@ -330,13 +330,23 @@ def test_guess_googles_holiday_and_birthday_calendars(name, address, kind):
 
 
 @pytest.mark.parametrize(
-    "name", ["Holidays in Germany", "Birthdays", "Public holidays", "Contacts' birthdays"]
+    "name",
+    [
+        "Holidays in Germany",
+        "Birthdays",
+        "Public holidays",
+        "US Holidays",
+        "Contacts' birthdays",
+        "Contacts' birthdays and events",
+    ],
 )
 def test_guess_information_by_a_holiday_or_birthday_name(name):
     assert guess_role(name, [], [facts(True, None)], ME).role is Role.INFO
 
 
-@pytest.mark.parametrize("name", ["Holiday planning", "Work", "Birthday party crew"])
+@pytest.mark.parametrize(
+    "name", ["Holiday planning", "Work", "Birthday party crew", "Holidays booking desk"]
+)
 def test_names_that_only_mention_holidays_are_not_guessed_information(name):
     # "Holiday planning" is a project; the name rule wants a calendar *of* holidays.
     events = [facts(True, "me@corp.example", "ana@corp.example")]
@@ -354,3 +364,38 @@ def test_guess_from_read_calendars(calendars):
     # blocks, so the guess is "mine" and the user says otherwise (docs/roles.md).
     assert guess_calendar_role(read("roles_info"), [], ME).role is Role.MINE
     assert guess_calendar_role(read("allday"), [], ME).role is Role.INFO
+
+
+# --- real calendars of the shared corpus -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("local_path", "me", "role"),
+    [
+        # Google's own export of a birthdays calendar: known by its name.
+        ("kewisch+ical.js/samples/google_birthday.ics", (), "info"),
+        ("ical-org+ical.net/Ical.Net.Tests/Calendars/Serialization/USHolidays.ics", (), "info"),
+        # A Google calendar of 4,778 events, 333 of them with attendees: its owner's, and a
+        # colleague's for anyone else.
+        (
+            "niccokunzmann+python-recurring-ical-events/benchmark/issue42.ics",
+            ("gabi@gmail.com",),
+            "mine",
+        ),
+        (
+            "niccokunzmann+python-recurring-ical-events/benchmark/issue42.ics",
+            ("me@corp.example",),
+            "others",
+        ),
+        ("niccokunzmann+python-recurring-ical-events/benchmark/issue42.ics", (), "mine"),
+    ],
+)
+def test_guesses_on_real_calendars(local_path, me, role):
+    from tests.conformance.corpus import corpus_dir
+
+    corpus = corpus_dir()
+    if corpus is None:
+        pytest.skip("the shared corpus is not here (set DAYBRIEF_CORPUS)")
+    path = corpus / "files" / local_path
+    calendar = read_calendar(path.read_bytes(), str(path))
+    assert guess_calendar_role(calendar, [], identity(me)).role.value == role

@@ -71,13 +71,13 @@ def test_the_first_import_guesses_and_says_why(store: Store, calendars, tmp_path
     report = _import(store, {"ana": colleague}, "ana")
     assert report.role_guess is not None and report.role_guess.role.value == "others"
     assert report.role_line() == (
-        f"{colleague}: role others (guessed: you organise none of its 3 meetings with "
-        "attendees and attend none)"
+        f"{colleague}: role others (guessed: you neither organise nor attend any of its 3 "
+        "meetings with attendees)"
     )
     source = _source(store, "Ana")
     assert (source.role, source.role_set) == ("others", False)
     assert (
-        source.role_reason == "you organise none of its 3 meetings with attendees and attend none"
+        source.role_reason == "you neither organise nor attend any of its 3 meetings with attendees"
     )
     # A later import keeps the role: the guess is made once.
     colleague.write_text(colleague.read_text().replace("Team retro", "Retro"), encoding="utf-8")

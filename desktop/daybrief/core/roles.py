@@ -114,12 +114,13 @@ _GOOGLE_IDS = (
     ("@holiday.calendar.google.com", "holidays"),
 )
 _INFO_NAME = re.compile(
-    r"\s*(?:(?:public|bank|school|national)\s+)?(?:holidays|birthdays)(?:\s+(?:in|of)\s.*)?"
-    r"|\s*contacts'?\s+birthdays\s*",
+    r"(?:.*\s)?(?:holidays|birthdays)(?:\s+(?:in|of)\s.*)?"
+    r"|\s*contacts'?\s+birthdays(?:\s+and\s+events)?\s*",
     re.IGNORECASE,
 )
-"""Names of calendars *of* holidays or birthdays ("Holidays in Germany", "Birthdays"), not
-of calendars that only mention them ("Holiday planning")."""
+"""Names of calendars *of* holidays or birthdays ("Holidays in Germany", "US Holidays",
+"Birthdays", Google's "Contacts' birthdays and events"), not of calendars that only mention
+them ("Holiday planning")."""
 
 
 def _google_kind(texts: Iterable[str]) -> str | None:
@@ -165,7 +166,8 @@ def guess_role(
     if not count:
         return RoleGuess(Role.MINE, "it has no events yet to tell by")
     if not timed:
-        return RoleGuess(Role.INFO, f"no timed event: all {_events(count)} are all-day")
+        every = "its only event is" if count == 1 else f"all its {count} events are"
+        return RoleGuess(Role.INFO, f"no timed event: {every} all-day")
     if not with_people:
         return RoleGuess(Role.MINE, "no meeting with attendees: blocks of your own time")
     if not me:
@@ -173,15 +175,13 @@ def guess_role(
             Role.MINE, "your addresses are not set, so another person's calendar cannot be told"
         )
     if not with_me:
-        return RoleGuess(
-            Role.OTHERS,
-            f"you organise none of its {_meetings(with_people)} with attendees and attend none",
+        which = (
+            "its only meeting with attendees"
+            if with_people == 1
+            else f"any of its {with_people} meetings with attendees"
         )
+        return RoleGuess(Role.OTHERS, f"you neither organise nor attend {which}")
     return RoleGuess(Role.MINE, f"you organise or attend {with_me} of its {_meetings(with_people)}")
-
-
-def _events(n: int) -> str:
-    return f"{n} event" + ("" if n == 1 else "s")
 
 
 def _meetings(n: int) -> str:
