@@ -30,7 +30,7 @@ from daybrief.store.errors import BackupError, StoreError
 from daybrief.store.settings import canonical_json
 
 FORMAT = "daybrief-user-data"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
@@ -155,8 +155,9 @@ USER_TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "problem_acks",
         "problem_key",
-        (("problem_key", "str"), ("state", "str"), *_STAMPS),
+        (("problem_key", "str"), ("state", "str"), ("facts", "json"), *_STAMPS),
         since=2,
+        added=(("facts", 4, []),),
     ),
 )
 
