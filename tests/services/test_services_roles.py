@@ -242,3 +242,30 @@ def test_sources_from_before_roles_stay_the_users_own(tmp_path: Path, calendars)
         assert (row["role"], row["role_how"]) == ("mine", "guessed")
         assert "before calendars had roles" in row["role_reason"]
         assert store.integrity_check() == ["ok"]
+
+
+def test_the_briefing_lists_context_as_such(store: Store, calendars) -> None:
+    from daybrief.core.briefing import UserInputs, build_briefing
+    from daybrief.core.clock import FixedClock
+    from daybrief.core.confirmation import identity
+    from daybrief.services.export.json import briefing_to_dict
+    from daybrief.services.export.text import render_text
+    from daybrief.services.queries import occurrences_in_store
+
+    _import(store, calendars, "roles_work")
+    _import(store, calendars, "roles_team", role="others")
+    _import(store, calendars, "roles_info", role="info")
+    start, end = datetime(2026, 3, 8, 23, tzinfo=UTC), datetime(2026, 3, 9, 23, tzinfo=UTC)
+    occurrences = occurrences_in_store(store, start, end, BERLIN, "Europe/Berlin")
+    briefing = build_briefing(
+        MONDAY, occurrences, BERLIN, FixedClock(NOW), UserInputs(me=identity([ME]))
+    )
+    context = {entry.title for entry in briefing.meetings if entry.context}
+    assert context == {"Ana: leadership offsite", "Ana with Initech", "Stock market opens"}
+    assert briefing.headline.meetings == 6
+    text = render_text(briefing)
+    offsite = next(line for line in text.splitlines() if "Ana: leadership offsite" in line)
+    assert "for context" in offsite and "free" not in offsite
+    meetings = {m["summary"]: m for m in briefing_to_dict(briefing)["meetings"]}
+    assert meetings["Stock market opens"]["context"] is True
+    assert meetings["Team retro"]["context"] is False
