@@ -269,3 +269,17 @@ def test_the_briefing_lists_context_as_such(store: Store, calendars) -> None:
     meetings = {m["summary"]: m for m in briefing_to_dict(briefing)["meetings"]}
     assert meetings["Stock market opens"]["context"] is True
     assert meetings["Team retro"]["context"] is False
+
+
+def test_a_colleagues_client_meeting_is_not_the_users_client_meeting(
+    store: Store, calendars
+) -> None:
+    from daybrief.services.clients import clients_overview
+
+    _import(store, calendars, "roles_work")
+    _import(store, calendars, "roles_team", role="mine")
+    names = {c.name for c in clients_overview(store, load_preferences(store), NOW)}
+    assert {"Acme", "Initech"} <= names
+    set_source_role(store, _source(store, "Team").id, "others")
+    names = {c.name for c in clients_overview(store, load_preferences(store), NOW)}
+    assert "Acme" in names and "Initech" not in names

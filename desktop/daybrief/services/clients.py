@@ -19,6 +19,7 @@ from daybrief.core.clients import ClientDirectory, registrable_domain
 from daybrief.core.confirmation import find_unconfirmed, identity
 from daybrief.core.conflicts import find_double_bookings
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_mine
 from daybrief.services.briefing import OWN_DOMAINS, load_freemail_domains
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import occurrences_in_store, saved_identity
@@ -106,13 +107,15 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
     today = now.astimezone(zone).date()
     start = datetime.combine(today - timedelta(days=PAST_DAYS), time(), zone)
     end = datetime.combine(today + timedelta(days=AHEAD_DAYS), time(), zone)
+    me = identity(preferences.addresses)
+    # A colleague's meeting with a client, seen in a team calendar, is not the user's
+    # meeting with that client (core.roles): only the user's own are listed.
     occurrences = [
         o
         for o in occurrences_in_store(store, start, end, zone, zone_label(zone))
-        if o.event.status != "CANCELLED"
+        if o.event.status != "CANCELLED" and is_mine(o, me)
     ]
     directory = client_directory(store, preferences.addresses)
-    me = identity(preferences.addresses)
     horizon = now + timedelta(days=preferences.hygiene_days)
     ahead = [o for o in occurrences if now <= o.end and o.start < horizon]
     troubled: dict[int, int] = {}
