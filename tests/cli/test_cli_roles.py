@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 from datetime import UTC, datetime
@@ -165,3 +166,21 @@ def test_sources_add_guesses_googles_holidays_by_address_or_takes_the_role_given
     code, out, _ = run(capsys, monkeypatch, "sources", "list", "--json", *data)
     listed = [json.loads(line) for line in out.splitlines()]
     assert [(r["role"], r["role_how"]) for r in listed] == [("info", "guessed"), ("others", "set")]
+
+
+def test_the_overview_counts_only_the_users_meetings(capsys, monkeypatch, calendars, data) -> None:  # type: ignore[no-untyped-def]
+    run(capsys, monkeypatch, "import", str(calendars.roles_work), *data)
+    run(capsys, monkeypatch, "whoami", "--save", "me@corp.example", *data)
+    run(capsys, monkeypatch, "import", str(calendars.roles_team), "--role", "others", *data)
+    run(capsys, monkeypatch, "import", str(calendars.roles_info), "--role", "info", *data)
+    # What 'daybrief' alone prints without a display.
+    from daybrief.cli.calendar import overview
+
+    sink = io.StringIO()
+    args = argparse.Namespace(data_dir=data[1], now=NOW, tz="Europe/Berlin")
+    assert overview(args, sink) == 0
+    out = sink.getvalue()
+    assert (
+        "Monday 09 March: 6 meetings (and 3 for context), 1 double-booking(s), 1 unconfirmed" in out
+    )
+    assert "Ana: leadership offsite [Team]  (context)" in out

@@ -219,13 +219,16 @@ def overview(args: argparse.Namespace, out: TextIO) -> int:
         )
     conflicts = find_double_bookings(occurrences, me)
     unconfirmed = find_unconfirmed(occurrences, me)
+    mine = sum(not is_context(o, me) for o in occurrences)
+    context = f" (and {len(occurrences) - mine} for context)" if mine < len(occurrences) else ""
     print(
-        f"{day:%A %d %B}: {len(occurrences)} meetings, {len(conflicts)} double-booking(s), "
+        f"{day:%A %d %B}: {mine} meetings{context}, {len(conflicts)} double-booking(s), "
         f"{len(unconfirmed)} unconfirmed\n",
         file=out,
     )
     for occurrence in occurrences:
-        print(f"  {describe(occurrence, zone)}", file=out)
+        mark = "  (context)" if is_context(occurrence, me) else ""
+        print(f"  {describe(occurrence, zone)}{mark}", file=out)
     if conflicts:
         print("\nDouble-booked:", file=out)
         for conflict in conflicts:
