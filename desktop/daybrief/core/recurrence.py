@@ -678,13 +678,19 @@ def merge_calendars(expansions: Iterable[list[Occurrence]]) -> list[Occurrence]:
                 roles[key] = stronger_role(role, occurrence.event.role)
             if occurrence.event.sequence > current.event.sequence:
                 by_identity[key] = occurrence
+    # Instances of a series share one EventInfo: give them one upgraded copy, not one each.
+    upgraded: dict[tuple[int, str], EventInfo] = {}
     for key, occurrence in by_identity.items():
         names = calendars[key]
-        if len(names) > 1:
-            occurrence = replace(occurrence, calendars=tuple(names))
         strongest = roles.get(key)
         if strongest is not None and strongest != occurrence.event.role:
-            occurrence = replace(occurrence, event=replace(occurrence.event, role=strongest))
+            event = occurrence.event
+            found = upgraded.get((id(event), strongest))
+            if found is None:
+                found = upgraded[(id(event), strongest)] = replace(event, role=strongest)
+            occurrence = replace(occurrence, event=found, calendars=tuple(names))
+        elif len(names) > 1:
+            occurrence = replace(occurrence, calendars=tuple(names))
         merged.append(occurrence)
     merged.sort(key=sort_key)
     return merged
