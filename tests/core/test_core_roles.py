@@ -341,7 +341,15 @@ def test_guess_googles_holiday_and_birthday_calendars(name, address, kind):
     ],
 )
 def test_guess_information_by_a_holiday_or_birthday_name(name):
-    assert guess_role(name, [], [facts(True, None)], ME).role is Role.INFO
+    guess = guess_role(name, [], [facts(True, None)], ME)
+    assert guess.role is Role.INFO
+    assert guess.reason == "its name says it is a calendar of holidays or birthdays"
+
+
+def test_a_reason_never_quotes_calendar_text():
+    hostile = "Holidays in \x1b[31mRed\x1b[0m\u202e"
+    guess = guess_role(hostile, [], [facts(True, None)], ME)
+    assert guess.role is Role.INFO and "\x1b" not in guess.reason and "Red" not in guess.reason
 
 
 @pytest.mark.parametrize(

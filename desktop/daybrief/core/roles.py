@@ -152,7 +152,8 @@ def guess_role(
     if kind is not None:
         return RoleGuess(Role.INFO, f"a Google {kind} calendar")
     if _INFO_NAME.fullmatch(name or ""):
-        return RoleGuess(Role.INFO, f"its name ({name.strip()[:60]}) says holidays or birthdays")
+        # The reason never quotes calendar text: it is printed to terminals and stored.
+        return RoleGuess(Role.INFO, "its name says it is a calendar of holidays or birthdays")
     count = timed = with_people = with_me = 0
     for event in events:
         count += 1
