@@ -283,3 +283,26 @@ def test_a_colleagues_client_meeting_is_not_the_users_client_meeting(
     set_source_role(store, _source(store, "Team").id, "others")
     names = {c.name for c in clients_overview(store, load_preferences(store), NOW)}
     assert "Acme" in names and "Initech" not in names
+
+
+def test_the_next_meeting_with_a_client_and_the_tray_count_skip_context(
+    store: Store, calendars
+) -> None:
+    from daybrief.core.confirmation import identity
+    from daybrief.services.clients import client_directory
+    from daybrief.services.followups import next_meeting_with
+    from daybrief.services.queries import occurrences_in_store
+
+    _import(store, calendars, "roles_work")
+    _import(store, calendars, "roles_team", role="others")
+    start, end = datetime(2026, 3, 8, 23, tzinfo=UTC), datetime(2026, 3, 12, tzinfo=UTC)
+    occurrences = occurrences_in_store(store, start, end, BERLIN, "Europe/Berlin")
+    directory = client_directory(store, [ME])
+    me = identity([ME])
+    assert next_meeting_with("Initech", occurrences, directory, start, BERLIN, me) is None
+    acme = next_meeting_with("Acme", occurrences, directory, start, BERLIN, me)
+    assert acme is not None and acme.summary == "Acme weekly"
+    # Items the user attached to a colleague's meeting do not count as the day's open items.
+    UserData.of(store).checklists.add("offsite@team.example", "Notes from Ana", required=True)
+    UserData.of(store).checklists.add("design@work.example", "Slides", required=True)
+    assert _agenda(store).day(MONDAY).open_required_items == 1

@@ -99,7 +99,8 @@ class DayAgenda:
 
     @property
     def open_required_items(self) -> int:
-        return sum(row.checklist.required_open for row in self.rows)
+        """Required items still open on the user's meetings (context is never counted)."""
+        return sum(row.checklist.required_open for row in self.rows if not row.context)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from daybrief.core.confirmation import identity
 from daybrief.core.engine import suggest_identity_from
 from daybrief.services.agenda import AgendaService, HygieneItem, key_of
 from daybrief.services.clients import AHEAD_DAYS, client_directory
@@ -420,7 +421,8 @@ class MainWindow(QMainWindow):
         horizon = after + timedelta(days=AHEAD_DAYS)
         occurrences = occurrences_in_store(self.store, after, horizon, zone, zone_label(zone))
         directory = client_directory(self.store, self.preferences.addresses)
-        return next_meeting_with(client, occurrences, directory, after, zone)
+        me = identity(self.preferences.addresses)
+        return next_meeting_with(client, occurrences, directory, after, zone, me)
 
     def _detail_changed(self) -> None:
         row = self.detail.row
