@@ -407,3 +407,35 @@ def test_guesses_on_real_calendars(local_path, me, role):
     path = corpus / "files" / local_path
     calendar = read_calendar(path.read_bytes(), str(path))
     assert guess_calendar_role(calendar, [], identity(me)).role.value == role
+
+
+def _meetings_ics(name: str, *meetings: tuple[str, str]) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", f"X-WR-CALNAME:{name}"]
+    for number, (organizer, attendee) in enumerate(meetings):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{name}-{number}@test",
+            f"DTSTART:202603{10 + number}T090000Z",
+            "DURATION:PT1H",
+            f"ORGANIZER:mailto:{organizer}",
+            f"ATTENDEE:mailto:{attendee}",
+            "END:VEVENT",
+        ]
+    return "\r\n".join([*lines, "END:VCALENDAR", ""]).encode()
+
+
+def test_the_users_addresses_are_suggested_from_their_own_calendars():
+    from daybrief.core.engine import suggest_identity_from
+
+    busy_team = [("ana@corp.example", "bo@corp.example")] * 6
+    team = read_calendar(_meetings_ics("Team", *busy_team), "team.ics", role="others")
+    work = read_calendar(
+        _meetings_ics(
+            "Work", ("me@corp.example", "jo@acme.example"), ("me@corp.example", "pat@x.example")
+        ),
+        "work.ics",
+        role="mine",
+    )
+    assert suggest_identity_from([team]) == ["ana@corp.example", "bo@corp.example"]
+    # The team's six meetings would outvote the user's two; only the user's calendar is asked.
+    assert suggest_identity_from([team, work]) == ["me@corp.example"]

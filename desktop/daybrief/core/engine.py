@@ -32,8 +32,14 @@ def occurrences_between(
 
 
 def suggest_identity_from(calendars: Iterable[ParsedCalendar]) -> list[str]:
-    """The user's likely addresses, from who organises and attends the calendars' events."""
+    """The user's likely addresses, from who organises and attends the calendars' events.
+
+    Only the user's own calendars (role ``mine``) are asked when there are any: the people
+    of a team calendar are the team, not the user.
+    """
     calendars = list(calendars)
+    own = [calendar for calendar in calendars if calendar.role == "mine"]
+    calendars = own or calendars
     people = [
         (event.info.organizer, [a.email for a in event.info.attendees])
         for calendar in calendars
