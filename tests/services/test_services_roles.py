@@ -306,3 +306,16 @@ def test_the_next_meeting_with_a_client_and_the_tray_count_skip_context(
     UserData.of(store).checklists.add("offsite@team.example", "Notes from Ana", required=True)
     UserData.of(store).checklists.add("design@work.example", "Slides", required=True)
     assert _agenda(store).day(MONDAY).open_required_items == 1
+
+
+def test_the_windows_import_report_says_what_was_guessed(store: Store, calendars) -> None:
+    from daybrief.services.jobs import import_paths
+
+    paths = [str(calendars["roles_work"]), str(calendars["allday"])]
+    outcome = import_paths(store.path, paths, zone=BERLIN, now=NOW, progress=lambda *_: None)
+    lines = outcome.summaries()
+    assert (
+        f"{calendars['allday']}: role info (guessed: no timed event: all its 3 events are "
+        "all-day); change it in Calendars"
+    ) in lines
+    assert any(line.startswith(f"{calendars['roles_work']}: role mine (guessed:") for line in lines)

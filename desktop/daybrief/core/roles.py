@@ -27,6 +27,11 @@ class Role(StrEnum):
     OTHERS = "others"
     INFO = "info"
 
+    @property
+    def label(self) -> str:
+        """How the window names it."""
+        return ROLE_LABELS[self.value]
+
 
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 

@@ -45,6 +45,11 @@ class ImportOutcome:
 
     def summaries(self) -> list[str]:
         lines = [report.summary() for report in self.reports]
+        lines += [
+            f"{line}; change it in Calendars"
+            for report in self.reports
+            if report.role_guess is not None and (line := report.role_line())
+        ]
         if self.rules is not None and self.rules.items:
             lines.append(self.rules.text())
         if self.identity:

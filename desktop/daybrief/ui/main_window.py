@@ -665,6 +665,11 @@ class MainWindow(QMainWindow):
         self.refresh()
         if subscription is not None:
             lines = [f"Added {r.name}: {r.summary()}" for r in subscription.added]
+            lines += [
+                f"{r.name}: {guess.role.label}, guessed: {guess.reason} (change it in Calendars)"
+                for r in subscription.added
+                if r.report is not None and (guess := r.report.role_guess) is not None
+            ]
             if outcome.rules is not None and outcome.rules.items:
                 lines.append(outcome.rules.text())
             QMessageBox.information(self, "Calendar added", "\n".join(lines))
