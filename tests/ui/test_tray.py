@@ -90,7 +90,9 @@ def test_without_a_tray_reminders_show_in_the_window(
 ) -> None:  # type: ignore[no-untyped-def]
     tray = connect_tray(window, use_tray=False)
     assert tray.icon is None and not window.keep_in_tray
-    assert tray.current_problems == 0  # the next working day (Wednesday) has nothing
+    # The review at 09:25 on a working day is the rest of today: the clash, the unanswered
+    # invitation and the QBR's open item, as `daybrief problems` counts them.
+    assert tray.current_problems == 3
     clock.now = datetime(2026, 3, 10, 8, 30, tzinfo=UTC)  # 09:30: deck reminder is due
     tray.check()
     assert window.reminder_bar.isVisible()
@@ -152,7 +154,8 @@ def test_with_a_tray_the_icon_carries_the_count_and_closing_hides(
     assert "3 problem(s)" in tray.icon.toolTip()
     tray.check()
     assert messages == [
-        "Prepare for tomorrow: 2 meetings; 1 double-booking, 1 unconfirmed, 1 item open"
+        "Prepare for tomorrow: 2 meetings; "
+        "1 double-booking, 1 unconfirmed, 1 meeting with open items"
     ]
     window.close()
     assert not window.isVisible()  # still running in the tray

@@ -586,6 +586,18 @@ def _time_off(
     return problems
 
 
+def outside_hours(occurrence: Occurrence, day: date, zone: tzinfo, pattern: WorkingPattern) -> str:
+    """Why a busy meeting is outside the user's hours ("" when it is not)."""
+    start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+    if not pattern.is_working_day(day):
+        return "on a day you do not work"
+    if start < datetime.combine(day, pattern.day_start, zone) or end > datetime.combine(
+        day, pattern.day_end, zone
+    ):
+        return f"outside your working hours ({pattern.day_start:%H:%M}–{pattern.day_end:%H:%M})"
+    return ""
+
+
 def _outside_hours(
     day: date,
     busy: list[Occurrence],
@@ -593,18 +605,12 @@ def _outside_hours(
     pattern: WorkingPattern,
     me: frozenset[str],
 ) -> list[Problem]:
-    hours = f"{pattern.day_start:%H:%M}–{pattern.day_end:%H:%M}"
     problems = []
     for occurrence in busy:
-        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
-        if not pattern.is_working_day(day):
-            reason = "on a day you do not work"
-        elif start < datetime.combine(day, pattern.day_start, zone) or end > datetime.combine(
-            day, pattern.day_end, zone
-        ):
-            reason = f"outside your working hours ({hours})"
-        else:
+        reason = outside_hours(occurrence, day, zone, pattern)
+        if not reason:
             continue
+        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
         key = meeting_ref(occurrence)
         problems.append(
             Problem(

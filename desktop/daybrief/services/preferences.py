@@ -89,6 +89,11 @@ def _time(value: object, default: time) -> time:
         return default
 
 
+def saved_zone_name(store: Store) -> str:
+    """The zone the user chose ("" for the system's)."""
+    return Settings(store).get_as("zone", str, "")
+
+
 def load_preferences(store: Store) -> Preferences:
     settings = Settings(store)
     defaults = Preferences()

@@ -85,6 +85,16 @@ def calendar_colours(store: Store) -> dict[str, str]:
     return {s.name: s.colour for s in Calendars(store).sources() if s.colour}
 
 
+def calendars_token(store: Store) -> tuple[object, ...]:
+    """Changes whenever what the calendars say may have changed (content, window, zone, and
+    role: occurrences carry their calendar's role)."""
+    return tuple(
+        (s.id, s.enabled, s.content_hash, s.window_start, s.window_end, s.user_zone, s.name,
+         s.role)
+        for s in Calendars(store).sources()
+    )  # fmt: skip
+
+
 def has_calendars(store: Store) -> bool:
     return any(source.enabled for source in Calendars(store).sources())
 

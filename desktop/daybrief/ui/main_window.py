@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.confirmation import identity
 from daybrief.core.engine import suggest_identity_from
-from daybrief.services.agenda import AgendaService, HygieneItem, key_of
+from daybrief.services.agenda import AgendaService, HygieneItem
 from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import (
@@ -53,9 +53,7 @@ from daybrief.services.demo import (
     load_demo,
     needs_identity,
 )
-from daybrief.services.drafts import draft_for
 from daybrief.services.followups import NextMeeting, next_meeting_with, sync_anchored_due_dates
-from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.jobs import (
     ImportOutcome,
     RefreshOutcome,
@@ -66,6 +64,15 @@ from daybrief.services.jobs import (
 )
 from daybrief.services.preferences import load_preferences, save_preferences, zone_label
 from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
+from daybrief.services.review import (
+    Draft,
+    ProblemKind,
+    ProblemState,
+    draft_mailto,
+    draft_text,
+    drafts,
+    set_problem_state,
+)
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
 from daybrief.store.db import Store, utc_now
@@ -126,7 +133,7 @@ class MainWindow(QMainWindow):
         self.demo_folder = demo_folder or store_file.parent
         self.data = UserData.of(store)
         self.preferences = load_preferences(store)
-        self.service = AgendaService(store, self.preferences)
+        self.service = AgendaService(store, self.preferences, clock)
         self.day = self.preferences.opening_day(clock())
         self.job: Job | None = None
         self.last_outcome: ImportOutcome | None = None
@@ -187,7 +194,7 @@ class MainWindow(QMainWindow):
         self.open_problem.clicked.connect(self._hygiene_open)
         self.handled.clicked.connect(partial(self._hygiene_mark, "handled"))
         self.ignore.clicked.connect(partial(self._hygiene_mark, "ignored"))
-        self.reopen.clicked.connect(partial(self._hygiene_mark, ""))
+        self.reopen.clicked.connect(partial(self._hygiene_mark, "open"))
         for widget in (self.open_problem, self.handled, self.ignore, self.reopen, self.draft):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -331,7 +338,7 @@ class MainWindow(QMainWindow):
         """Calendars, sources or preferences changed: what was worked out from them is stale."""
         self.preferences = load_preferences(self.store)
         self.detail.preferences = self.preferences
-        self.service = AgendaService(self.store, self.preferences)
+        self.service = AgendaService(self.store, self.preferences, self.clock)
         sync_anchored_due_dates(self.store, self.service.zone)
 
     def refresh(self, select_key: str | None = None) -> None:
@@ -362,14 +369,15 @@ class MainWindow(QMainWindow):
             counts.append(f"{agenda.meetings} meetings")
         if agenda.meetings < len(agenda.rows):
             counts.append(f"{len(agenda.rows) - agenda.meetings} for context")
-        if agenda.conflicts:
-            counts.append(
-                f"<span style='color:#991b1b'>⚠ {len(agenda.conflicts)} double-booked</span>"
-            )
-        if agenda.unconfirmed:
-            counts.append(
-                f"<span style='color:#92400e'>? {len(agenda.unconfirmed)} unconfirmed</span>"
-            )
+        doubles = agenda.count(ProblemKind.DOUBLE_BOOKING)
+        if doubles:
+            counts.append(f"<span style='color:#991b1b'>⚠ {doubles} double-booked</span>")
+        unconfirmed = agenda.count(ProblemKind.UNCONFIRMED)
+        if unconfirmed:
+            counts.append(f"<span style='color:#92400e'>? {unconfirmed} unconfirmed</span>")
+        others = agenda.problem_count - doubles - unconfirmed
+        if others:
+            counts.append(f"{others} other problem{'s' if others != 1 else ''}")
         if not agenda.meetings:
             counts.insert(0, "no meetings")
         heading = f"{relative} — " if relative else ""
@@ -386,14 +394,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
-        self.hygiene_model.set_items(items, problem_states(self.store))
-        self.hygiene.resizeRowsToContents()
+        self.hygiene_model.set_items(items)
         open_count = self.hygiene_model.open_count()
         self.tabs.setTabText(TAB_HYGIENE, f"Hygiene ({open_count})" if open_count else "Hygiene")
         days = self.preferences.hygiene_days
         self.hygiene_title.setText(
             f"<b>{open_count} open problem(s)</b> in the next {days} days — double-bookings, "
-            "unconfirmed meetings, and meetings that left your calendar"
+            "unconfirmed meetings, open items, and meetings that left your calendar"
         )
         self.statusBar().showMessage(
             f"Next {days} days: {open_count} open problem(s)" if open_count else "No open problems"
@@ -437,13 +444,10 @@ class MainWindow(QMainWindow):
     def _hygiene_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Show the problem's (first) meeting beside the list, without leaving the panel."""
         item = self.hygiene_model.item_at(current.row()) if current.isValid() else None
-        if item is None or not item.occurrences:
+        if item is None or item.day is None or item.meeting_key is None:
             return
-        occurrence = item.occurrences[0]
-        key = key_of(occurrence)
-        day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
-        for row in self.service.day(day).rows:
-            if key is not None and row.key == key:
+        for row in self.service.day(item.day).rows:
+            if row.key == item.meeting_key:
                 self.detail.show_row(row)
                 return
 
@@ -451,12 +455,10 @@ class MainWindow(QMainWindow):
         item = self._current_problem()
         if item is None:
             return
-        if item.occurrences:
-            occurrence = item.occurrences[0]
-            day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
-            self.day = day
+        if item.day is not None:
+            self.day = item.day
             self.tabs.setCurrentIndex(TAB_DAY)
-            self.refresh(select_key=key_of(occurrence))
+            self.refresh(select_key=item.meeting_key)
         elif item.snapshot is not None and item.snapshot.start_utc is not None:
             self.go_to(item.snapshot.start_utc.astimezone(self.service.zone).date())
 
@@ -465,25 +467,36 @@ class MainWindow(QMainWindow):
         if item is None:
             return
         if item.kind == "gone":
-            if state:
+            if state != ProblemState.OPEN.value:
                 self.data.meetings.dismiss(item.snapshot.meeting_key if item.snapshot else "")
-        else:
-            set_problem_state(self.store, item.problem_key, state)
+        elif item.problem is not None:
+            set_problem_state(self.store, item.problem, state)
         row = self.hygiene.currentIndex().row()
         self.refresh()
         if self.hygiene_model.rowCount():
             self.hygiene.selectRow(min(row, self.hygiene_model.rowCount() - 1))
 
-    def _draft_copy(self) -> None:
+    def _drafts(self) -> list[Draft]:
         item = self._current_problem()
-        if item is not None and item.kind != "gone":
-            QGuiApplication.clipboard().setText(draft_for(item, self.service.zone).as_text())
-            self.statusBar().showMessage("Message copied to the clipboard", 4000)
+        if item is None or item.problem is None:
+            return []
+        return drafts(item.problem, self.preferences.addresses, self.service.zone)
+
+    def _draft_copy(self) -> None:
+        found = self._drafts()
+        if not found:
+            self.statusBar().showMessage("Nobody else can fix this one: no message to send", 4000)
+            return
+        QGuiApplication.clipboard().setText("\n\n---\n\n".join(draft_text(d) for d in found))
+        count = f"{len(found)} messages" if len(found) > 1 else "Message"
+        self.statusBar().showMessage(f"{count} copied to the clipboard", 4000)
 
     def _draft_mail(self) -> None:
-        item = self._current_problem()
-        if item is not None and item.kind != "gone":
-            QDesktopServices.openUrl(QUrl(draft_for(item, self.service.zone).mailto()))
+        found = self._drafts()
+        if not found:
+            self.statusBar().showMessage("Nobody else can fix this one: no message to send", 4000)
+        for draft in found:  # one message per meeting that could move
+            QDesktopServices.openUrl(QUrl(draft_mailto(draft)))
 
     # --- settings and templates ---
 
