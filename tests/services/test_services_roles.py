@@ -150,12 +150,13 @@ def test_a_change_of_role_takes_effect_at_once_and_touches_no_user_data(
         "data"
     ]
     occurrences_before = store.query_one("SELECT count(*) AS n FROM occurrences")["n"]
-    before = _agenda(store).day(MONDAY)
+    service = _agenda(store)  # one service across the change, as the tray keeps one
+    before = service.day(MONDAY)
     assert len(_clashing(before)) > 5
 
     set_source_role(store, team.id, "others")
 
-    after = _agenda(store).day(MONDAY)
+    after = service.day(MONDAY)
     assert _clashing(after) == {"Team retro", "1:1 with Bo"}
     offsite = next(r for r in after.rows if r.occurrence.uid == "offsite@team.example")
     assert offsite.context and offsite.checklist.required_open == 1  # the item is still there
