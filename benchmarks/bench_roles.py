@@ -11,7 +11,9 @@ expanded twice: read as ``mine`` (the baseline: what every calendar was before r
 * merge: one meeting in two calendars of different roles (the same file as ``mine`` and as
   ``info``: every meeting twice, each taking the stronger role) / the same in two ``mine``
   calendars;
-* guess: the first-import guess of the role / reading the calendar it is made from.
+* guess: the first-import guess of the role / reading the calendar it is made from, on a
+  calendar not yet expanded (every event's people read: the cost of guessing another
+  person's calendar; on the user's own, after the import's expansion, it stops early).
 """
 
 from __future__ import annotations

@@ -440,3 +440,26 @@ def test_the_users_addresses_are_suggested_from_their_own_calendars():
     assert sorted(suggest_identity_from([team])) == ["ana@corp.example", "bo@corp.example"]
     # The team's six meetings would outvote the user's two; only the user's calendar is asked.
     assert suggest_identity_from([team, work]) == ["me@corp.example"]
+
+
+def test_the_guess_after_an_expansion_reads_no_more_than_it_needs():
+    """A big calendar of the user's own: the meetings the import expanded show the user is
+    in them, and years of other events are not parsed again only to be counted."""
+    recent = [("me@corp.example", "jo@acme.example"), ("ana@corp.example", "me@corp.example")]
+    data = _meetings_ics("Work", *recent).replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VEVENT\r\nUID:far@test\r\nDTSTART:20310101T090000Z\r\nDURATION:PT1H\r\n"
+        b"ORGANIZER:mailto:ana@corp.example\r\nATTENDEE:mailto:bo@corp.example\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR",
+    )
+    calendar = read_calendar(data, "work.ics")
+    occurrences_between([calendar], utc(2026, 3, 1), utc(2026, 6, 1), BERLIN)
+    guess = guess_calendar_role(calendar, [], ME)
+    assert guess.role is Role.MINE
+    assert guess.reason == "you organise or attend 2 of its 2 meetings in the weeks imported"
+    far = next(e for e in calendar.events if e.uid == "far@test")
+    assert not far.info_read
+    # Someone else's calendar has to be read whole: every meeting must leave the user out.
+    outsider = guess_calendar_role(calendar, [], identity(["nobody@else.example"]))
+    assert outsider.role is Role.OTHERS and far.info_read
+    assert outsider.reason.endswith("any of its 3 meetings with attendees")

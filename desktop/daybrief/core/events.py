@@ -112,6 +112,12 @@ class ParsedEvent:
         return self._info
 
     @property
+    def info_read(self) -> bool:
+        """Whether ``info`` has been read already (expansion reads it for every event with
+        an occurrence in its window); reading it costs a parse of the event's details."""
+        return self._info is not None
+
+    @property
     def is_recurring(self) -> bool:
         return bool(self.rules or self.rdates or self.rdate_periods)
 

@@ -142,6 +142,7 @@ def guess_role(
     addresses: Iterable[str],
     events: Iterable[EventFacts],
     me: Collection[str],
+    within: str = "",
 ) -> RoleGuess:
     """The role a newly added calendar most likely has, with the reason to show.
 
@@ -152,6 +153,8 @@ def guess_role(
         events: every event of the calendar (each VEVENT, not each occurrence).
         me: the user's addresses, normalised; empty: another person's calendar cannot be
             told from the user's own, so it is not guessed.
+        within: said after the counts of a "mine" reason when ``events`` give the people
+            of only some meetings (see :func:`engine.guess_calendar_role`).
     """
     kind = _google_kind([name, *addresses])
     if kind is not None:
@@ -187,7 +190,9 @@ def guess_role(
             else f"any of its {with_people} meetings with attendees"
         )
         return RoleGuess(Role.OTHERS, f"you neither organise nor attend {which}")
-    return RoleGuess(Role.MINE, f"you organise or attend {with_me} of its {_meetings(with_people)}")
+    return RoleGuess(
+        Role.MINE, f"you organise or attend {with_me} of its {_meetings(with_people)}{within}"
+    )
 
 
 def _meetings(n: int) -> str:
