@@ -28,7 +28,17 @@ from pathlib import Path
 from typing import TextIO
 
 from daybrief import __version__
-from daybrief.cli import brief, calendar, goals, imports, problems, sources, templates
+from daybrief.cli import (
+    answer,
+    brief,
+    calendar,
+    goals,
+    imports,
+    mail,
+    problems,
+    sources,
+    templates,
+)
 from daybrief.cli.common import (
     EXIT_OK,
     EXIT_OUTPUT,
@@ -51,7 +61,7 @@ __all__ = [
 ]
 
 # Each command lives in its own module with a register(commands) function.
-_COMMAND_MODULES = (calendar, imports, brief, problems, goals, sources, templates)
+_COMMAND_MODULES = (calendar, imports, brief, problems, goals, sources, templates, answer, mail)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

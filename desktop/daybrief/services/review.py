@@ -15,8 +15,10 @@ from daybrief.core.clock import Clock
 from daybrief.core.confirmation import identity
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
+    KEY_SEPARATOR,
     ChecklistEntry,
     Draft,
+    MeetingProblems,
     Problem,
     ProblemInputs,
     ProblemKind,
@@ -26,6 +28,7 @@ from daybrief.core.review import (
     ReviewPeriod,
     WorkingPattern,
     build_review,
+    by_meeting,
     days_period,
     drafts_for,
     meeting_ref,
@@ -42,6 +45,7 @@ from daybrief.store.userdata import UserData
 
 __all__ = [
     "Draft",
+    "MeetingProblems",
     "Problem",
     "ProblemKind",
     "ProblemNotFound",
@@ -49,8 +53,10 @@ __all__ = [
     "Review",
     "ReviewPeriod",
     "add_goal",
+    "by_meeting",
     "checklist_entries",
     "choose_goals",
+    "close_all",
     "delete_goal",
     "draft_mailto",
     "draft_text",
@@ -58,12 +64,14 @@ __all__ = [
     "find_problem",
     "goal_suggestions_from_yesterday",
     "goals_of",
+    "open_required_items",
     "problem_inputs",
     "remembered_states",
     "review",
     "review_line",
     "set_goal_done",
     "set_problem_state",
+    "tick_item",
 ]
 
 
@@ -79,19 +87,20 @@ def checklist_entries(
     store: Store, occurrences: Iterable[Occurrence]
 ) -> dict[str, list[ChecklistEntry]]:
     """Checklist items by meeting key: a series' items for every instance, plus its own."""
-    checklists = UserData.of(store).checklists
-    found: dict[str, list[ChecklistEntry]] = {}
+    refs: dict[str, list[str]] = {}
     for occurrence in occurrences:
         if not occurrence.uid:
             continue
         ref = meeting_ref(occurrence)
-        if ref in found:
-            continue
-        keys = [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref]
+        # A series carries items for every instance; an instance may add its own.
+        refs.setdefault(ref, [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref])
+    stored = UserData.of(store).checklists.items_of(k for keys in refs.values() for k in keys)
+    found: dict[str, list[ChecklistEntry]] = {}
+    for ref, keys in refs.items():
         items = [
             ChecklistEntry(item.text, item.required, item.done)
             for key in keys
-            for item in checklists.items(key)
+            for item in stored.get(key, ())
         ]
         if items:
             found[ref] = items
@@ -108,8 +117,9 @@ def remembered_states(store: Store) -> dict[str, RememberedState]:
 
 def answered_meetings(store: Store) -> dict[str, str]:
     """Meetings answered from Daybrief that the calendar does not show as answered yet."""
-    # Filled in by the answers service (issue 16) once it lands; nothing pending until then.
-    return {}
+    from daybrief.services.answers import pending_by_instance
+
+    return pending_by_instance(store)
 
 
 def time_off_uids(store: Store) -> frozenset[str]:
@@ -306,3 +316,31 @@ def choose_goals(store: Store, day: date, picked: Sequence[str]) -> list[Goal]:
             if text not in chosen:
                 goals.add(day, text)
     return goals.for_day(day)
+
+
+def open_required_items(store: Store, meeting_key: str) -> list[tuple[int, str]]:
+    """(id, text) of the meeting's required checklist items not done (its series' too)."""
+    checklists = UserData.of(store).checklists
+    uid = meeting_key.split(KEY_SEPARATOR, 1)[0]
+    keys = [meeting_key] if uid == meeting_key else [uid, meeting_key]
+    return [
+        (item.id, item.text)
+        for key in keys
+        for item in checklists.items(key)
+        if item.required and not item.done
+    ]
+
+
+def tick_item(store: Store, item_id: int) -> None:
+    UserData.of(store).checklists.set_done(item_id, True)
+
+
+def close_all(store: Store, problems: Iterable[Problem], state: ProblemState | str) -> int:
+    """Handle (or ignore) every open one of ``problems``; how many were closed."""
+    closed = 0
+    with store.transaction():
+        for problem in problems:
+            if problem.is_open:
+                set_problem_state(store, problem, state)
+                closed += 1
+    return closed

@@ -7,7 +7,8 @@ rows in primary-key order. Calendar data is not in it: calendars re-import.
 Older formats still import: a table or column added in a later format may be absent from
 an older file, and then reads as empty or as the column's value from before it existed.
 Version 2 added file patterns of checklist and template items, ``done_by`` and
-``problem_acks``.
+``problem_acks``; version 5 the answers waiting for the calendar (``pending_answers``) and
+the sent history (``sent_mail``).
 
 Importing is one transaction, validated in full before the store is touched: a bad file
 changes nothing. A store that already holds user data is only overwritten with
@@ -30,7 +31,7 @@ from daybrief.store.errors import BackupError, StoreError
 from daybrief.store.settings import canonical_json
 
 FORMAT = "daybrief-user-data"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
@@ -158,6 +159,38 @@ USER_TABLES: tuple[TableSpec, ...] = (
         (("problem_key", "str"), ("state", "str"), ("facts", "json"), *_STAMPS),
         since=2,
         added=(("facts", 4, []),),
+    ),
+    TableSpec(
+        "pending_answers",
+        "meeting_key",
+        (
+            ("meeting_key", "str"),
+            ("uid", "str"),
+            ("recurrence_id", "str"),
+            ("partstat", "str"),
+            ("comment", "str"),
+            ("previous", "str"),
+            ("how", "str"),
+            ("answered_at", "ts"),
+            *_STAMPS,
+        ),
+        since=5,
+    ),
+    TableSpec(
+        "sent_mail",
+        "id",
+        (
+            ("id", "int"),
+            ("kind", "str"),
+            ("subject", "str"),
+            ("recipients", "json"),
+            ("status", "str"),
+            ("detail", "str"),
+            ("meeting_key", "str?"),
+            ("message_id", "str?"),
+            ("created_at", "ts"),
+        ),
+        since=5,
     ),
 )
 

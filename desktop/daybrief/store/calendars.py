@@ -36,7 +36,7 @@ class Source:
     last_error: str | None
     last_error_at: str | None
     role: str = "mine"
-    """mine, others or info (schema 10, core.roles)."""
+    """mine, others or info (schema 11, core.roles)."""
     role_set: bool = False
     """Chosen by the user; False: guessed on the first import (``role_reason`` says why)."""
     role_reason: str | None = None

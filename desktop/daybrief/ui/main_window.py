@@ -78,6 +78,7 @@ from daybrief.services.sources import remove_source
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
+from daybrief.ui.answering import MailSettingsDialog
 from daybrief.ui.briefing_page import BriefingPage
 from daybrief.ui.detail import MeetingDetail
 from daybrief.ui.dialogs import (
@@ -90,11 +91,12 @@ from daybrief.ui.dialogs import (
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
+from daybrief.ui.review_page import ReviewPage
 from daybrief.ui.tasks import Job, start
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
-TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS = range(6)
+TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS, TAB_REVIEW = range(7)
 
 
 def _table(model: object) -> QTableView:
@@ -213,12 +215,20 @@ class MainWindow(QMainWindow):
         self.follow_ups_page = FollowUpsPage(store, self.today)
         self.follow_ups_page.changed.connect(lambda: self.refresh())
         self.tabs.addTab(self.follow_ups_page, "Follow-ups")
+        self.review_page = ReviewPage(
+            store, clock, lambda: self.preferences, credentials=lambda: self.credentials
+        )
+        self.review_page.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
+        self.review_page.changed.connect(lambda: self.refresh())
+        self.review_page.done_for_today.connect(self._done_for_today)
+        self.tabs.addTab(self.review_page, "Review")
         self.tabs.setCurrentIndex(TAB_BRIEFING)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._shown_tab = TAB_BRIEFING
 
         self.detail = MeetingDetail(self.data, clock)
         self.detail.changed.connect(self._detail_changed)
+        self.detail.answer_controls.credentials = lambda: self.credentials
         self.detail.preferences = self.preferences
         self.detail.next_meeting_with = self._next_meeting_with
         splitter = QSplitter()
@@ -298,6 +308,11 @@ class MainWindow(QMainWindow):
         bar.addAction(self.calendars_action)
         bar.addAction(self.templates_action)
         bar.addAction(self.settings_action)
+        self.mail_action = QAction("Mail…", self)
+        self.mail_action.triggered.connect(
+            lambda: MailSettingsDialog(self.store, self.credentials, self).exec()
+        )
+        bar.addAction(self.mail_action)
         self.about_action = QAction("About", self)
         self.about_action.triggered.connect(lambda: AboutDialog(self).exec())
         bar.addAction(self.about_action)
@@ -798,6 +813,19 @@ class MainWindow(QMainWindow):
         self.refresh(select_key=key)
         if focus_follow_up and self.detail.row is not None:
             self.detail.new_follow_up.setFocus()
+
+    def show_review(self) -> None:
+        """The evening routine's page (the evening nudge opens it)."""
+        self.raise_window()
+        found = self.review_page.reload()
+        self.go_to(found.period.last_day)  # Day, Week and Briefing follow it
+        self.tabs.setCurrentIndex(TAB_REVIEW)
+
+    def _done_for_today(self, until: datetime) -> None:
+        tray = getattr(self, "tray", None)
+        if tray is not None:
+            tray.quiet_until(until)
+        self.statusBar().showMessage(f"Done for today: no reminders until {until:%A %H:%M}")
 
     def show_briefing(self, day: date | None = None) -> None:
         self.raise_window()

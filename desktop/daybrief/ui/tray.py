@@ -55,10 +55,12 @@ class TrayController(QObject):
 
     open_window = Signal()
     open_briefing = Signal(object)  # the day (date) or None for the default
+    open_review = Signal()
     open_meeting = Signal(str, object, bool)  # meeting key, day, focus the follow-up entry
     export_briefing = Signal()
     quit_requested = Signal()
     reminder_shown = Signal(object)  # Reminder: for the window's bar when there is no tray
+    answer_requested = Signal(str, str)  # meeting key, PARTSTAT: answer the reminder's meeting
 
     def __init__(
         self,
@@ -103,6 +105,12 @@ class TrayController(QObject):
             item = QAction(f"{minutes} min", self.snooze_menu)
             item.triggered.connect(lambda _=False, m=minutes: self.snooze(m))
             self.snooze_menu.addAction(item)
+        self.answer_menu = self.menu.addMenu("Answer the last reminder's meeting")
+        for text, partstat in (("Accept", "ACCEPTED"), ("Tentative", "TENTATIVE"),
+                               ("Decline", "DECLINED")):  # fmt: skip
+            item = QAction(text, self.answer_menu)
+            item.triggered.connect(lambda _=False, p=partstat: self._answer(p))
+            self.answer_menu.addAction(item)
         self.pause_hour = action(
             "Pause reminders for 1 hour", lambda: self.pause(timedelta(hours=1))
         )
@@ -119,6 +127,13 @@ class TrayController(QObject):
         is_paused = paused is not None and paused > now
         self.resume_action.setVisible(is_paused)
         self.snooze_menu.setEnabled(self.last_reminder is not None)
+        self.answer_menu.setEnabled(
+            self.last_reminder is not None and self.last_reminder.meeting_key is not None
+        )
+
+    def _answer(self, partstat: str) -> None:
+        if self.last_reminder is not None and self.last_reminder.meeting_key is not None:
+            self.answer_requested.emit(self.last_reminder.meeting_key, partstat)
 
     # --- the icon ---
 
@@ -182,7 +197,9 @@ class TrayController(QObject):
         """Clicking a reminder opens the place it is about."""
         if reminder.kind in (Kind.BEFORE, Kind.AFTER) and reminder.meeting_key:
             self.open_meeting.emit(reminder.meeting_key, reminder.day, reminder.kind is Kind.AFTER)
-        elif reminder.kind in (Kind.EVENING, Kind.MORNING):
+        elif reminder.kind is Kind.EVENING:
+            self.open_review.emit()  # the evening routine, on one page
+        elif reminder.kind is Kind.MORNING:
             self.open_briefing.emit(reminder.day)
         else:
             self.open_window.emit()
@@ -197,6 +214,13 @@ class TrayController(QObject):
     def pause(self, span: timedelta | None) -> None:
         service = self._reminders()
         service.pause(None if span is None else service.clock() + span)
+        self._refresh_menu()
+        self.arm(service)
+
+    def quiet_until(self, moment: datetime) -> None:
+        """ "Done for today": nothing until ``moment`` (the next working day's start)."""
+        service = self._reminders()
+        service.pause(moment)
         self._refresh_menu()
         self.arm(service)
 

@@ -1,4 +1,4 @@
--- Schema 10 (issue 17): whose calendar each source is, and its colour in the window.
+-- Schema 11 (issue 17): whose calendar each source is, and its colour in the window.
 --
 -- role: mine (the user's own diary), others (another person's or a team's: only meetings
 -- the user organises or attends count) or info (holidays, rosters: context only). It is
