@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QPushButton
 
 from daybrief.services.importer import import_file
 from daybrief.services.preferences import Preferences, save_preferences
@@ -20,6 +19,8 @@ from daybrief.store import Store, open_store
 from daybrief.ui.dialogs import CalendarsDialog
 from daybrief.ui.main_window import MainWindow
 from daybrief.ui.models import AgendaModel
+from daybrief.ui.theme import theme
+from daybrief.ui.timegrid import is_context, row_text
 
 SUNDAY_EVENING = datetime(2026, 3, 8, 17, 0, tzinfo=UTC)  # the window opens on Monday
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -85,7 +86,7 @@ def test_calendars_dialog_shows_and_changes_whose_each_calendar_is(
     rows = _rows(window)
     offsite = rows["Ana: leadership offsite"]
     assert model.index(offsite, AgendaModel.STATUS).data() == ""
-    faint = QApplication.palette().brush(QPalette.ColorRole.PlaceholderText).color()
+    faint = theme().faded
     brush = model.index(offsite, AgendaModel.TITLE).data(Qt.ItemDataRole.ForegroundRole)
     assert brush.color() == faint
     assert model.index(offsite, AgendaModel.TITLE).data(Qt.ItemDataRole.FontRole).italic()
@@ -99,6 +100,10 @@ def test_calendars_dialog_shows_and_changes_whose_each_calendar_is(
     retro = rows["Team retro"]
     assert "Double-booked" in model.index(retro, AgendaModel.STATUS).data()
     assert model.index(retro, AgendaModel.TITLE).data(Qt.ItemDataRole.ForegroundRole) != brush
+    # The time grid draws the same rows: context faded, and said so to a screen reader.
+    offsite_row = model.row_at(offsite)
+    assert is_context(offsite_row) and "context calendar" in row_text(offsite_row)
+    assert not is_context(model.row_at(retro))
     heading = window.day_title.text()
     assert "6 meetings" in heading and "3 for context" in heading
     assert "1 double-booked" in heading

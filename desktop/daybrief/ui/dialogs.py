@@ -55,6 +55,7 @@ from daybrief.store.errors import StoreError
 from daybrief.store.models import RuleKind
 from daybrief.store.userdata import UserData
 from daybrief.ui.models import WarningsModel
+from daybrief.ui.theme import theme, tone
 
 
 class SettingsDialog(QDialog):
@@ -71,7 +72,7 @@ class SettingsDialog(QDialog):
         hint = QLabel(
             "Suggested from your calendars." if not preferences.addresses and suggested else ""
         )
-        hint.setStyleSheet("color:#6b7280")
+        tone(hint, "faded")
         hint.setVisible(bool(hint.text()))
         self.zone = QComboBox(editable=True)
         self.zone.addItem("System time zone", "")
@@ -115,6 +116,11 @@ class SettingsDialog(QDialog):
         form.addRow("Read calendars again every", self.refresh)
         form.addRow("", self.close_to_tray)
         form.addRow("", self.autostart)
+        # The look is the window's own setting, not a Preference the CLI shares.
+        self.theme = QComboBox()
+        for mode, label in (("system", "As the system"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, mode)
+        form.addRow("Appearance", self.theme)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -385,7 +391,7 @@ class ImportReportDialog(QDialog):
             layout.addWidget(QLabel(line, wordWrap=True))
         for line in failures:
             failed = QLabel(f"Not imported — {line}", wordWrap=True)
-            failed.setStyleSheet("color:#991b1b")
+            tone(failed, "problem")
             layout.addWidget(failed)
         if warnings:
             layout.addWidget(QLabel(f"<b>{len(warnings)} event(s) skipped or guessed</b>"))
@@ -472,7 +478,7 @@ class CalendarsDialog(QDialog):
             "show as \u201cno longer in your calendar\u201d until you dismiss them."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color:#6b7280")
+        tone(note, "faded")
         buttons = QHBoxLayout()
         for button in (add, subscribe, again, self.rename, self.password, self.remove):
             buttons.addWidget(button)
@@ -516,7 +522,7 @@ class CalendarsDialog(QDialog):
         button = QPushButton(colour or "Default")
         if colour:
             swatch = QPixmap(12, 12)
-            swatch.fill(QColor(colour))
+            swatch.fill(theme().accent(colour))
             button.setIcon(QIcon(swatch))
         button.setToolTip("The calendar's colour in the window")
         menu = QMenu(button)
@@ -632,7 +638,7 @@ class SubscribeDialog(QDialog):
             "in your system\u2019s keyring, never in Daybrief\u2019s files."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color:#6b7280")
+        tone(note, "faded")
         form = QFormLayout()
         form.addRow("Address", self.url)
         form.addRow("Name", self.name)
