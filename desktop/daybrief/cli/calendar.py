@@ -27,6 +27,7 @@ from daybrief.core.conflicts import MAX_CONFLICTS, clusters, find_double_booking
 from daybrief.core.engine import occurrences_between, suggest_identity_from
 from daybrief.core.events import read_calendar
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_context
 from daybrief.core.serialize import conflict_to_dict, occurrence_to_dict, unconfirmed_to_dict
 
 
@@ -112,6 +113,8 @@ def _cmd_occurrences(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             flags.append("tentative")
         if occurrence.event.transp == "TRANSPARENT":
             flags.append("free")
+        if is_context(occurrence, me):
+            flags.append("context")  # another person's meeting, or an information entry
         suffix = f"  ({', '.join(flags)})" if flags else ""
         print(
             f"  {span(occurrence, zone)}  {occurrence.summary or '(no title)'}"
@@ -234,13 +237,16 @@ def overview(args: argparse.Namespace, out: TextIO) -> int:
         )
     conflicts = find_double_bookings(occurrences, me)
     unconfirmed = find_unconfirmed(occurrences, me)
+    mine = sum(not is_context(o, me) for o in occurrences)
+    context = f" (and {len(occurrences) - mine} for context)" if mine < len(occurrences) else ""
     print(
-        f"{day:%A %d %B}: {len(occurrences)} meetings, {len(conflicts)} double-booking(s), "
+        f"{day:%A %d %B}: {mine} meetings{context}, {len(conflicts)} double-booking(s), "
         f"{len(unconfirmed)} unconfirmed\n",
         file=out,
     )
     for occurrence in occurrences:
-        print(f"  {describe(occurrence, zone)}", file=out)
+        mark = "  (context)" if is_context(occurrence, me) else ""
+        print(f"  {describe(occurrence, zone)}{mark}", file=out)
     if conflicts:
         print("\nDouble-booked:", file=out)
         for conflict in conflicts:

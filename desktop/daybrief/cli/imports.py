@@ -10,6 +10,7 @@ from daybrief.cli.common import (
     EXIT_UNUSABLE,
     UsageError,
     add_data_dir,
+    add_role,
     describe_day,
     local_day,
     now_of,
@@ -32,6 +33,7 @@ def register(commands: Any) -> None:
     imports.add_argument("files", nargs="+", metavar="FILE")
     imports.add_argument("--name", help="calendar name (default: X-WR-CALNAME or file name)")
     imports.add_argument("--tz", default=None, help="your time zone (default: the system's)")
+    add_role(imports)
     add_data_dir(imports)
     export = commands.add_parser("export-data", help="back up all your own data to one JSON file")
     export.set_defaults(run=_cmd_export_data)
@@ -53,11 +55,16 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     zone = zone_of(args)
     with open_store_for(args) as store:
-        outcome = import_calendars(store, args.files, zone=zone, now=now_of(args), name=args.name)
+        outcome = import_calendars(
+            store, args.files, zone=zone, now=now_of(args), name=args.name, role=args.role
+        )
     for failure in outcome.failures:
         print(f"daybrief: {failure} (nothing imported from it)", file=err)
     for report in outcome.reports:
         print(report.summary(), file=out)
+        role_line = report.role_line()
+        if role_line and (report.role_guess is not None or args.role):
+            print(role_line, file=out)
         for label, items in (
             ("added", report.added),
             ("cancelled", report.cancelled),

@@ -9,8 +9,10 @@ from typing import Any, TextIO
 from daybrief.cli.common import (
     EXIT_OK,
     EXIT_SOURCE_FAILED,
+    ROLE_CHOICES,
     UsageError,
     add_data_dir,
+    add_role,
     json_lines,
     now_of,
     open_store_for,
@@ -21,7 +23,8 @@ from daybrief.core.errors import InvalidCalendar
 def register(commands: Any) -> None:
     sources = commands.add_parser(
         "sources",
-        help="calendar subscriptions (ICS addresses, CalDAV accounts): add, list, remove, refresh",
+        help="calendar subscriptions (ICS addresses, CalDAV accounts): add, list, set, remove, "
+        "refresh",
         description="Calendar sources kept current from the network; adding and refreshing "
         "apply your template rules to new or changed meetings, as the window does. "
         "Addresses and passwords "
@@ -51,11 +54,32 @@ def register(commands: Any) -> None:
         help="without a keyring: import once and store neither address nor password "
         "(refreshing it later asks for them again)",
     )
+    add_role(add)
     add_data_dir(add)
-    listing = verbs.add_parser("list", help="every source, with its state and last success")
+    listing = verbs.add_parser(
+        "list", help="every source, with its role (guessed or set), state and last success"
+    )
     listing.set_defaults(run=_cmd_sources_list)
     listing.add_argument("--json", action="store_true", help="JSON lines, one per source")
     add_data_dir(listing)
+    change = verbs.add_parser(
+        "set",
+        help="a calendar's role (whose it is) and colour",
+        description="Set whose calendar a source is, and its colour in the window. A new "
+        "role takes effect at once: nothing is fetched again and your own data is untouched.",
+    )
+    change.set_defaults(run=_cmd_sources_set)
+    change.add_argument("source", metavar="ID|NAME")
+    change.add_argument(
+        "--role",
+        choices=ROLE_CHOICES,
+        help="mine (your own), others (another person's or a team's: only meetings you "
+        "organise or attend count), info (holidays, rosters: shown, never counted)",
+    )
+    change.add_argument(
+        "--colour", metavar="#RRGGBB", help="its colour in the window; 'none' for the default"
+    )
+    add_data_dir(change)
     remove = verbs.add_parser(
         "remove", help="forget a source (your checklists and notes on its meetings stay)"
     )
@@ -102,6 +126,7 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             outcome = subscribe_calendar(
                 store, args.url, credentials=credentials, zone=_zone(store), now=now_of(args),
                 name=args.name, username=args.user, password=password, calendar=args.calendar,
+                role=args.role,
             )  # fmt: skip
         except (CredentialsUnavailable, SourceExists, LookupError) as error:
             raise UsageError(str(error).strip("'\"")) from None
@@ -119,6 +144,12 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("pick one with --calendar NAME (or --calendar all)")
     for result in subscription.added:
         print(f"Added {result.name!r} (id {result.source_id}): {result.summary()}", file=out)
+        if result.report is not None and result.report.role_guess is not None:
+            guess = result.report.role_guess
+            print(f"  role {guess.role.value}, guessed: {guess.reason}", file=out)
+            print(f"  (change it: daybrief sources set {result.source_id} --role ...)", file=out)
+        elif args.role:
+            print(f"  role {args.role}", file=out)
         if result.report is not None:
             for warning in result.report.warnings:
                 print(f"  skipped: {warning}", file=err)
@@ -164,6 +195,10 @@ def _cmd_sources_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             f"{row['occurrences']} occurrences, last good {when}",
             file=out,
         )
+        guessed = row["role_how"] == "guessed" and row["role_reason"]
+        reason = f": {row['role_reason']}" if guessed else ""
+        colour = f"; colour {row['colour']}" if row["colour"] else ""
+        print(f"     role {row['role']} ({row['role_how']}{reason}){colour}", file=out)
         if status.problem:
             retry = status.next_retry_at
             again = f"; next try {retry:%Y-%m-%d %H:%M} UTC" if retry else ""
@@ -181,6 +216,33 @@ def _one_source(store: Any, text: str) -> Any:
         ids = ", ".join(str(s.id) for s in found)
         raise UsageError(f"several sources are called {text!r} (ids {ids}): give the id")
     return found[0]
+
+
+def _cmd_sources_set(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.sources import parse_colour, set_source_colour, set_source_role
+
+    if args.role is None and args.colour is None:
+        raise UsageError("sources set: give --role mine|others|info and/or --colour #RRGGBB")
+    colour: str | None = None
+    if args.colour is not None and args.colour.strip().lower() != "none":
+        try:
+            colour = parse_colour(args.colour)
+        except ValueError as error:
+            raise UsageError(f"--colour: {error}") from None
+    with open_store_for(args, create=False) as store:
+        source = _one_source(store, args.source)
+        with store.transaction():  # both or neither
+            if args.role is not None:
+                set_source_role(store, source.id, args.role)
+            if args.colour is not None:
+                set_source_colour(store, source.id, colour)
+    parts = []
+    if args.role is not None:
+        parts.append(f"role {args.role}")
+    if args.colour is not None:
+        parts.append(f"colour {colour or 'default'}")
+    print(f"{source.name!r} (id {source.id}): {', '.join(parts)}", file=out)
+    return EXIT_OK
 
 
 def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

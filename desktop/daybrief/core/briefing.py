@@ -40,6 +40,7 @@ from daybrief.core.review import (
     unconfirmed_by_key,
     unconfirmed_text,
 )
+from daybrief.core.roles import is_mine
 
 __all__ = [
     "KEY_SEPARATOR",
@@ -200,6 +201,9 @@ class MeetingEntry:
     changes: tuple[Change, ...] = ()
     moved_from: datetime | None = None
     """The start last seen, for a moved meeting (user's zone)."""
+    context: bool = False
+    """Not the user's meeting (core.roles): another person's in their calendar, or an
+    information calendar's entry. Listed for orientation, never counted."""
 
     @property
     def internal(self) -> bool:
@@ -524,6 +528,7 @@ def _entry(
         organizer_start=organizer_start,
         organizer_end=organizer_end,
         organizer_zone=organizer_zone,
+        context=not is_mine(occurrence, me),
     )
 
 

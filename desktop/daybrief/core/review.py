@@ -38,6 +38,7 @@ from daybrief.core.conflicts import (
 )
 from daybrief.core.keys import ref_of
 from daybrief.core.model import Occurrence, format_utc, recurrence_key
+from daybrief.core.roles import is_mine
 from daybrief.core.settings import WorkingWeek
 
 meeting_ref = ref_of
@@ -531,6 +532,8 @@ def _open_items(
         items = open_required(occurrence, inputs)
         if not items or occurrence.event.status == "CANCELLED":
             continue
+        if not is_mine(occurrence, inputs.me):
+            continue  # context (core.roles) is never a problem, whatever is attached to it
         count = len(items)
         names = ", ".join(_short(item.text, 60) for item in items)
         reason = f"{count} required item{'s' if count != 1 else ''} not done: {names}"

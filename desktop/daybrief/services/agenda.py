@@ -30,9 +30,15 @@ from daybrief.core.review import (
     outside_hours,
     unconfirmed_by_key,
 )
+from daybrief.core.roles import is_mine
 from daybrief.services.clients import client_directory
 from daybrief.services.preferences import Preferences, zone_label
-from daybrief.services.queries import calendars_token, occurrences_in_store, orphaned_meetings
+from daybrief.services.queries import (
+    calendar_colours,
+    calendars_token,
+    occurrences_in_store,
+    orphaned_meetings,
+)
 from daybrief.services.review import problem_inputs
 from daybrief.services.working import settings_of
 from daybrief.store.checklists import Checklists
@@ -81,6 +87,13 @@ class AgendaRow:
     busy: bool
     problems: tuple[Problem, ...] = ()
     """The open problems it is part of (the review model's)."""
+    context: bool = False
+    """Not the user's meeting (core.roles: another person's in their calendar, or an
+    information calendar's entry): drawn faded, never a problem, never counted."""
+    role: str = "mine"
+    """The role of the calendar it came from (of the strongest, when in several)."""
+    colour: str | None = None
+    """The calendar's colour (#RRGGBB) when the user chose one."""
 
     @property
     def summary(self) -> str:
@@ -113,7 +126,13 @@ class DayAgenda:
 
     @property
     def open_required_items(self) -> int:
-        return sum(row.checklist.required_open for row in self.rows)
+        """Required items still open on the user's meetings (context is never counted)."""
+        return sum(row.checklist.required_open for row in self.rows if not row.context)
+
+    @property
+    def meetings(self) -> int:
+        """The user's meetings of the day; context entries are not counted."""
+        return sum(not row.context for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -280,6 +299,7 @@ class AgendaService:
         pattern = settings_of(self.store)
         directory = self.directory()
         checklists = Checklists(self.store)
+        colours = calendar_colours(self.store)
         rows = []
         for occurrence in sorted(occurrences, key=lambda o: (not o.all_day, o.start, o.summary)):
             key = key_of(occurrence)
@@ -313,6 +333,9 @@ class AgendaService:
                     and bool(outside_hours(occurrence, day, zone, pattern)),
                     busy=is_busy(occurrence, me),
                     problems=tuple(mine),
+                    context=not is_mine(occurrence, me),
+                    role=occurrence.event.role,
+                    colour=colours.get(occurrence.calendar),
                 )
             )
         return DayAgenda(day, zone, rows, review.problems)

@@ -19,6 +19,7 @@ from daybrief.core.confirmation import identity
 from daybrief.core.keys import key_of
 from daybrief.core.keys import ref_of as meeting_ref
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_mine
 from daybrief.services.domains import load_freemail_domains, registrable
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import demo_showing, occurrences_in_store, saved_identity
@@ -88,13 +89,15 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
     today = now.astimezone(zone).date()
     start = datetime.combine(today - timedelta(days=PAST_DAYS), time(), zone)
     end = datetime.combine(today + timedelta(days=AHEAD_DAYS), time(), zone)
+    me = identity(preferences.addresses)
+    # A colleague's meeting with a client, seen in a team calendar, is not the user's
+    # meeting with that client (core.roles): only the user's own are listed.
     occurrences = [
         o
         for o in occurrences_in_store(store, start, end, zone, zone_label(zone))
-        if o.event.status != "CANCELLED"
+        if o.event.status != "CANCELLED" and is_mine(o, me)
     ]
     directory = client_directory(store, preferences.addresses)
-    me = identity(preferences.addresses)
     # The review model's open problems over the hygiene horizon, as the Hygiene page has them.
     ahead = review(store, zone, FixedClock(now), first=today, days=preferences.hygiene_days, me=me)
     problems_of: dict[str, set[str]] = {}

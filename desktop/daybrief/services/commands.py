@@ -73,6 +73,11 @@ class ImportOutcome:
     def summaries(self, change_identity: str = "change them in Settings") -> list[str]:
         """What happened, a line each; ``change_identity`` says where addresses are changed."""
         lines = [report.summary() for report in self.reports]
+        lines += [
+            f"{line}; change it in Calendars"
+            for report in self.reports
+            if report.role_guess is not None and (line := report.role_line())
+        ]
         if self.rules is not None and self.rules.items:
             lines.append(self.rules.text())
         if self.demo_removed is not None:
@@ -116,8 +121,12 @@ def import_calendars(
     now: datetime,
     name: str | None = None,
     progress: ProgressFn | None = None,
+    role: str | None = None,
 ) -> ImportOutcome:
     """Import each file as a source; one unreadable file does not stop the others.
+
+    ``role``: the calendars' role as the user chose it (core.roles); None keeps each
+    calendar's role, or guesses one on its first import.
 
     Then, if any file was imported: the demo goes (:func:`remove_demo`), the user's
     addresses are suggested from these files and saved when none are known, and the rules
@@ -143,6 +152,7 @@ def import_calendars(
                 now=now,
                 name=name,
                 checkpoint=checkpoint,
+                role=role,
             )
         except (InvalidCalendar, StoreError) as error:
             outcome.failures.append(str(error))
@@ -221,16 +231,18 @@ def subscribe_calendar(
     username: str | None = None,
     password: str | None = None,
     calendar: str | None = None,
+    role: str | None = None,
 ) -> SubscribeOutcome:
     """Add an address (an ICS file or a CalDAV account's calendars) and import it now;
     then, as for an import, the demo goes, the identity is suggested, the rules run.
+    ``role``: the calendars' role as the user chose it; None guesses it (core.roles).
 
     Raises:
         as :func:`daybrief.services.sources.subscribe`; then nothing was added.
     """
     subscription = subscribe(
         store, url, credentials=credentials, now=now, name=name,
-        username=username, password=password, calendar=calendar,
+        username=username, password=password, calendar=calendar, role=role,
     )  # fmt: skip
     outcome = SubscribeOutcome(subscription)
     added = [result for result in subscription.added if not result.failed]

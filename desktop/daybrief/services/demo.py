@@ -92,9 +92,11 @@ def load_demo(
     path = demo_path(folder)
     path.write_text(demo_calendar(today), encoding="utf-8", newline="")
     Settings(store).set(DEMO_LOCATION, str(path.resolve()))
+    # The demo is its user's own calendar, whoever the saved identity is: never guessed.
     report = import_file(
-        store, str(path), user_zone=zone, zone_name=zone_label(zone), now=now, name=DEMO_NAME
-    )
+        store, str(path), user_zone=zone, zone_name=zone_label(zone), now=now, name=DEMO_NAME,
+        role="mine",
+    )  # fmt: skip
     settings = Settings(store)
     if not settings.get_as(_SEEDED, bool, False):
         _seed(store, today)

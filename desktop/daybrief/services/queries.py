@@ -66,7 +66,7 @@ def stored_calendars(store: Store) -> list[ParsedCalendar]:
     global _read_cache
     calendars = Calendars(store)
     sources = [s for s in calendars.sources() if s.enabled]
-    key = (str(store.path), *((s.id, s.content_hash, s.name, s.location) for s in sources))
+    key = (str(store.path), *((s.id, s.content_hash, s.name, s.location, s.role) for s in sources))
     with _read_lock:
         if _read_cache is not None and _read_cache[0] == key:
             return list(_read_cache[1])
@@ -76,19 +76,26 @@ def stored_calendars(store: Store) -> list[ParsedCalendar]:
         data = calendars.content(source.id)
         if data is not None:
             size += len(data)
-            parsed.append(read_calendar(data, source.location, source.name))
+            parsed.append(read_calendar(data, source.location, source.name, role=source.role))
     if all(s.content_hash for s in sources):
         with _read_lock:
             _read_cache = (key, parsed) if size <= _READ_CACHE_LIMIT else None
     return list(parsed)
 
 
+def calendar_colours(store: Store) -> dict[str, str]:
+    """The colour the user chose for each calendar, by name (what occurrences carry)."""
+    return {s.name: s.colour for s in Calendars(store).sources() if s.colour}
+
+
 def calendars_token(store: Store) -> tuple[object, ...]:
-    """Changes whenever what the calendars say may have changed (content, window, zone)."""
+    """Changes whenever what the calendars say may have changed (content, window, zone, and
+    role: occurrences carry their calendar's role)."""
     return tuple(
-        (s.id, s.enabled, s.content_hash, s.window_start, s.window_end, s.user_zone, s.name)
+        (s.id, s.enabled, s.content_hash, s.window_start, s.window_end, s.user_zone, s.name,
+         s.role)
         for s in Calendars(store).sources()
-    )
+    )  # fmt: skip
 
 
 def has_calendars(store: Store) -> bool:

@@ -312,6 +312,8 @@ def import_url_bytes(
     name: str | None,
     checkpoint: Callable[[str], None] | None = None,
     kind: str = "url",
+    role: str | None = None,
+    address: str | None = None,
 ) -> ImportReport:
     return import_bytes(
         store,
@@ -325,6 +327,8 @@ def import_url_bytes(
         name=name,
         window=default_window(now),
         checkpoint=checkpoint,
+        role=role,
+        address=address,
     )
 
 
@@ -349,8 +353,14 @@ def import_caldav_changes(
     now: datetime,
     zone: tzinfo,
     tell: Callable[[str], None] | None = None,
+    *,
+    role: str | None = None,
+    address: str | None = None,
 ) -> ImportReport:
-    """Import the objects after ``changes``; the sync state moves on only if that worked."""
+    """Import the objects after ``changes``; the sync state moves on only if that worked.
+
+    ``role`` and ``address``: as for :func:`~daybrief.services.importer.import_bytes`.
+    """
     sync = SourceSync(store)
     if changes.replace_all:
         objects = {o.href: o for o in changes.changed}
@@ -360,7 +370,8 @@ def import_caldav_changes(
         [objects[href].data for href in sorted(objects)], state.calendar_name or source.name
     )
     report = import_url_bytes(store, source.location, state.display_url, data, now, zone,
-                              name=source.name, checkpoint=tell, kind="caldav")  # fmt: skip
+                              name=source.name, checkpoint=tell, kind="caldav",
+                              role=role, address=address)  # fmt: skip
     sync.save_objects(
         source.id,
         changed=changes.changed,

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from daybrief.core import settings as declared
-from daybrief.core.confirmation import identity, normalize_email
-from daybrief.core.conflicts import is_busy
-from daybrief.core.model import Occurrence, format_utc
+from daybrief.core.confirmation import identity
+from daybrief.core.model import format_utc
+from daybrief.core.reminding import asks_for_follow_ups, remindable
 from daybrief.services.agenda import AgendaService
 from daybrief.services.preferences import Preferences
 from daybrief.services.review import review_line
@@ -101,7 +101,7 @@ class ReminderService:
             agenda = self.agenda.day(day)
             for row in agenda.rows:
                 occurrence = row.occurrence
-                if occurrence.all_day or not row.busy or row.key is None:
+                if row.key is None or not remindable(occurrence, me):
                     continue
                 if row.outside_hours and not any_hours:
                     continue
@@ -125,7 +125,7 @@ class ReminderService:
                             day=day,
                         )
                     )
-                if _has_others(occurrence, me):
+                if asks_for_follow_ups(occurrence, me):
                     reminders.append(
                         Reminder(
                             key=f"after|{row.key}|{format_utc(occurrence.end)}",
@@ -290,13 +290,6 @@ class ReminderService:
 
 def _lead_of(preferences: Preferences) -> timedelta:
     return timedelta(minutes=preferences.reminder_lead_minutes)
-
-
-def _has_others(occurrence: Occurrence, me: frozenset[str]) -> bool:
-    addresses = {normalize_email(a.email) for a in occurrence.event.attendees}
-    if occurrence.event.organizer:
-        addresses.add(normalize_email(occurrence.event.organizer))
-    return bool(addresses - set(me)) and is_busy(occurrence, me)
 
 
 def _items_phrase(items: list[str]) -> str:

@@ -25,6 +25,7 @@ from daybrief.core.checklists import (
 from daybrief.core.confirmation import identity, user_partstat
 from daybrief.core.keys import key_of
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_mine
 from daybrief.services.importer import default_window
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.store.clients import Clients
@@ -131,8 +132,9 @@ def apply_rules(
 ) -> RulesSummary:
     """Apply every enabled rule's template to the meetings it picks, in one transaction.
 
-    Cancelled meetings, meetings the user declined and meetings without a UID are left
-    out. Pass the occurrences from now on: past meetings need no preparation.
+    Cancelled meetings, meetings the user declined, meetings without a UID and context
+    (core.roles: a colleague's meeting in a team calendar, a holiday) are left out. Pass
+    the occurrences from now on: past meetings need no preparation.
 
     Args:
         store: the open store.
@@ -155,7 +157,7 @@ def apply_rules(
     items = 0
     with store.transaction():
         for occurrence in occurrences:
-            if occurrence.event.status == "CANCELLED":
+            if occurrence.event.status == "CANCELLED" or not is_mine(occurrence, addresses):
                 continue
             if addresses and user_partstat(occurrence, addresses) == "DECLINED":
                 continue

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -41,15 +44,19 @@ from daybrief.services.credentials import CredentialStore
 from daybrief.services.edits import Edits, RuleKind, StoreError
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
 from daybrief.services.sources import (
+    ROLE_LABELS,
     Source,
+    SourceStatus,
     list_sources,
     remove_source,
     rename_source,
+    set_source_colour,
+    set_source_role,
     set_source_secret,
 )
 from daybrief.services.storage import Store
 from daybrief.ui.models import WarningsModel
-from daybrief.ui.theme import tone
+from daybrief.ui.theme import theme, tone
 
 
 def _spin(setting: Setting[int], suffix: str) -> QSpinBox:
@@ -420,11 +427,17 @@ def _local_time(stamp: str | None) -> str:
 
 
 class CalendarsDialog(QDialog):
-    """The calendars Daybrief reads: how each last went, import again, remove."""
+    """The calendars Daybrief reads: whose each is and its colour, how each last went,
+    import again, remove."""
 
     import_requested = Signal()
     reimport_requested = Signal()
     subscribe_requested = Signal()
+    roles_changed = Signal()
+    """A role or colour changed: the window works its views out again (nothing is fetched)."""
+
+    ROLE_COLUMN = 5
+    COLOUR_COLUMN = 6
 
     def __init__(
         self,
@@ -435,13 +448,23 @@ class CalendarsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Calendars")
-        self.resize(820, 360)
+        self.resize(980, 360)
         self._store = store
         self._credentials = credentials
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(
-            ["Calendar", "File", "Meetings", "Last import", "Problem"]
+            ["Calendar", "File", "Meetings", "Last import", "Problem", "Whose", "Colour"]
         )
+        header_tips = {
+            self.ROLE_COLUMN: "Mine: your own calendar. Someone else's / team: only meetings "
+            "you organise or attend count. Information: holidays, rosters; shown, never "
+            "counted. A guessed role says why in its tooltip.",
+            self.COLOUR_COLUMN: "The calendar's colour in the window",
+        }
+        for column, tip in header_tips.items():
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -488,7 +511,57 @@ class CalendarsDialog(QDialog):
                 (source.name, status.address, str(status.occurrences), when, status.problem)
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            self.table.setCellWidget(row, self.ROLE_COLUMN, self._role_box(row, status))
+            self.table.setCellWidget(row, self.COLOUR_COLUMN, self._colour_button(row, status))
         self.table.resizeColumnsToContents()
+
+    def _role_box(self, row: int, status: SourceStatus) -> QComboBox:
+        box = QComboBox()
+        for role, label in ROLE_LABELS.items():
+            box.addItem(label, role)
+        box.setCurrentIndex(max(0, box.findData(status.source.role)))
+        how = "guessed" if not status.source.role_set else "set by you"
+        reason = f": {status.source.role_reason}" if status.source.role_reason else ""
+        box.setToolTip(f"{ROLE_LABELS.get(status.source.role, '')}, {how}{reason}")
+        box.currentIndexChanged.connect(lambda _i, r=row, b=box: self.set_role(r, b.currentData()))
+        return box
+
+    def _colour_button(self, row: int, status: SourceStatus) -> QPushButton:
+        colour = status.source.colour
+        button = QPushButton(colour or "Default")
+        if colour:
+            swatch = QPixmap(12, 12)
+            swatch.fill(theme().accent(colour))
+            button.setIcon(QIcon(swatch))
+        button.setToolTip("The calendar's colour in the window")
+        menu = QMenu(button)
+        menu.addAction("Choose…", lambda r=row: self._choose_colour(r))
+        menu.addAction("Use the default", lambda r=row: self.set_colour(r, None))
+        button.setMenu(menu)
+        return button
+
+    def set_role(self, row: int, role: str) -> None:
+        """The user's choice of role for the calendar in ``row``; effective at once."""
+        if not 0 <= row < len(self.statuses) or self.statuses[row].source.role == role:
+            return
+        set_source_role(self._store, self.statuses[row].source.id, role)
+        self.roles_changed.emit()
+        self.reload()
+
+    def set_colour(self, row: int, colour: str | None) -> None:
+        if not 0 <= row < len(self.statuses):
+            return
+        set_source_colour(self._store, self.statuses[row].source.id, colour)
+        self.roles_changed.emit()
+        self.reload()
+
+    def _choose_colour(self, row: int) -> None:
+        current = self.statuses[row].source.colour
+        chosen = QColorDialog.getColor(
+            QColor(current) if current else QColor(), self, "Calendar colour"
+        )
+        if chosen.isValid():  # Cancel keeps the colour as it was
+            self.set_colour(row, chosen.name())
 
     def _add(self) -> None:
         self.import_requested.emit()

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from daybrief.core.confirmation import identity
 from daybrief.services.agenda import AgendaRow, AgendaService, HygieneItem
 from daybrief.services.appearance import set_theme_mode, theme_mode
 from daybrief.services.clients import AHEAD_DAYS, client_directory
@@ -547,8 +548,10 @@ class MainWindow(QMainWindow):
         today = self.today()
         relative = {today: "Today", today + timedelta(days=1): "Tomorrow"}.get(self.day, "")
         counts = []
-        if agenda.rows:
-            counts.append(f"{len(agenda.rows)} meetings")
+        if agenda.meetings:
+            counts.append(f"{agenda.meetings} meetings")
+        if agenda.meetings < len(agenda.rows):
+            counts.append(f"{len(agenda.rows) - agenda.meetings} for context")
         doubles = agenda.count(ProblemKind.DOUBLE_BOOKING)
         if doubles:
             counts.append(f"<span style='color:{css('problem')}'>⚠ {doubles} double-booked</span>")
@@ -560,8 +563,8 @@ class MainWindow(QMainWindow):
         others = agenda.problem_count - doubles - unconfirmed
         if others:
             counts.append(f"{others} other problem{'s' if others != 1 else ''}")
-        if not agenda.rows:
-            counts.append("no meetings")
+        if not agenda.meetings:
+            counts.insert(0, "no meetings")
         heading = f"{relative} — " if relative else ""
         self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
         self.briefing.show_day(self.day, self.service.zone)
@@ -713,7 +716,8 @@ class MainWindow(QMainWindow):
         horizon = after + timedelta(days=AHEAD_DAYS)
         occurrences = occurrences_in_store(self.store, after, horizon, zone, zone_label(zone))
         directory = client_directory(self.store, self.preferences.addresses)
-        return next_meeting_with(client, occurrences, directory, after, zone)
+        me = identity(self.preferences.addresses)
+        return next_meeting_with(client, occurrences, directory, after, zone, me)
 
     def _detail_changed(self) -> None:
         row = self.detail.row
@@ -808,7 +812,13 @@ class MainWindow(QMainWindow):
         dialog.import_requested.connect(self.choose_files)
         dialog.reimport_requested.connect(lambda: self.refresh_sources())
         dialog.subscribe_requested.connect(self.subscribe_address)
+        dialog.roles_changed.connect(self._roles_changed)
         dialog.exec()
+        self.calendars_changed()
+        self.refresh()
+
+    def _roles_changed(self) -> None:
+        # A role applies when occurrences are read: recomputing the views is all it takes.
         self.calendars_changed()
         self.refresh()
 
@@ -961,6 +971,11 @@ class MainWindow(QMainWindow):
         self.refresh()
         if subscription is not None:
             lines = [f"Added {r.name}: {r.summary()}" for r in subscription.added]
+            lines += [
+                f"{r.name}: {guess.role.label}, guessed: {guess.reason} (change it in Calendars)"
+                for r in subscription.added
+                if r.report is not None and (guess := r.report.role_guess) is not None
+            ]
             if outcome.rules is not None and outcome.rules.items:
                 lines.append(outcome.rules.text())
             if outcome.demo_removed is not None:
