@@ -13,11 +13,11 @@ import pytest
 
 from daybrief.core.review import ProblemKind
 from daybrief.services.agenda import AgendaService
+from daybrief.services.commands import import_calendars
 from daybrief.services.importer import import_file
 from daybrief.services.preferences import Preferences, load_preferences, save_preferences
 from daybrief.services.queries import save_identity
 from daybrief.services.reminders import ReminderService
-from daybrief.services.commands import import_calendars
 from daybrief.services.sources import (
     find_sources,
     list_sources,
