@@ -105,7 +105,9 @@ def test_a_store_poisoned_by_an_older_version_is_repaired_on_open(capsys, tmp_pa
     con = sqlite3.connect(old)
     con.execute("ATTACH ? AS new", (str(current),))
     for table in ("sources", "source_content", "source_blocks", "occurrences", "source_sync"):
-        con.execute(f"INSERT INTO {table} SELECT * FROM new.{table}")
+        # The columns schema 8 had; later schemas add some.
+        columns = ", ".join(row[1] for row in con.execute(f"PRAGMA main.table_info({table})"))
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM new.{table}")
     con.commit()
     con.execute("DETACH new")
     con.close()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from daybrief.core.settings import WorkingWeek
 from daybrief.services.agenda import AgendaService, key_of, meeting_link
 from daybrief.services.demo import load_demo
 from daybrief.services.importer import import_file
@@ -243,9 +244,7 @@ def test_preferences_round_trip_and_survive_bad_values(store: Store) -> None:
     wanted = Preferences(
         addresses=("a@x.example", "b@y.example"),
         zone_name="America/Chicago",
-        working_days=(0, 1, 2, 3, 6),
-        work_start=time(8, 30),
-        work_end=time(16, 0),
+        week=WorkingWeek(frozenset({0, 1, 2, 3, 6}), time(8, 30), time(16, 0)),
         hygiene_days=21,
         reminder_lead_minutes=45,
         close_to_tray=False,
@@ -343,7 +342,7 @@ def test_the_window_and_the_briefing_read_the_same_working_week(store: Store) ->
     from daybrief.services.briefing import settings_of
 
     save_preferences(
-        store, Preferences(working_days=(1, 2, 3, 4, 5), work_start=time(8), work_end=time(16))
+        store, Preferences(week=WorkingWeek(frozenset({1, 2, 3, 4, 5}), time(8), time(16)))
     )
     briefing = settings_of(store)
     assert briefing.working_days == frozenset({1, 2, 3, 4, 5})
@@ -378,3 +377,29 @@ def test_days_outside_the_window_read_the_calendars_once_per_content(
     again = stored_calendars(store)
     assert again[0] is not first[0]
     assert "Acme QBR (moved)" in {e.info.summary for e in again[0].events}
+
+
+def test_kept_reviews_follow_every_change_they_depend_on(store: Store, tmp_path: Path) -> None:
+    _import(store, tmp_path)
+    service = _service(store)
+    tuesday = date(2026, 3, 10)
+
+    def kinds() -> dict[str, str]:
+        return {p.kind.value: p.state.value for p in service.review(tuesday).problems}
+
+    first = service.review(tuesday)
+    assert service.review(tuesday).problems == first.problems  # kept, and the same
+    assert kinds()["double-booking"] == "open"
+    clash = next(p for p in first.problems if p.kind is ProblemKind.DOUBLE_BOOKING)
+    set_problem_state(store, clash, "handled")
+    assert kinds()["double-booking"] == "handled"
+    data = UserData.of(store)
+    item = data.checklists.add("qbr@test", "Deck", required=True)
+    assert "open-items" in kinds()
+    data.checklists.set_done(item.id, True)
+    assert "open-items" not in kinds()
+    data.checklists.set_done(item.id, False)
+    assert "open-items" in kinds()
+    # The calendar moves the renewal away from the QBR: the clash is gone.
+    _import(store, tmp_path, DAY.replace("T110000", "T150000").replace("T120000", "T160000"))
+    assert "double-booking" not in kinds()

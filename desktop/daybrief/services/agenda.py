@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from daybrief.core.briefing import day_load
@@ -16,6 +16,7 @@ from daybrief.core.clients import ClientDirectory
 from daybrief.core.clock import SystemClock
 from daybrief.core.confirmation import Unconfirmed, identity
 from daybrief.core.conflicts import is_busy
+from daybrief.core.keys import key_of as key_of  # re-exported for older callers
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
     Problem,
@@ -27,17 +28,24 @@ from daybrief.core.review import (
     meeting_ref,
     on_day,
     outside_hours,
+    review_period,
     unconfirmed_by_key,
 )
+from daybrief.core.roles import is_mine
 from daybrief.services.clients import client_directory
 from daybrief.services.preferences import Preferences, zone_label
-from daybrief.services.queries import calendars_token, occurrences_in_store, orphaned_meetings
+from daybrief.services.queries import (
+    calendar_colours,
+    calendars_token,
+    occurrences_in_store,
+    orphaned_meetings,
+)
 from daybrief.services.review import problem_inputs
-from daybrief.services.rules import instance_key
 from daybrief.services.working import settings_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
 from daybrief.store.models import MeetingSnapshot
+from daybrief.store.stamps import review_inputs_stamp
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
@@ -81,6 +89,13 @@ class AgendaRow:
     busy: bool
     problems: tuple[Problem, ...] = ()
     """The open problems it is part of (the review model's)."""
+    context: bool = False
+    """Not the user's meeting (core.roles: another person's in their calendar, or an
+    information calendar's entry): drawn faded, never a problem, never counted."""
+    role: str = "mine"
+    """The role of the calendar it came from (of the strongest, when in several)."""
+    colour: str | None = None
+    """The calendar's colour (#RRGGBB) when the user chose one."""
 
     @property
     def summary(self) -> str:
@@ -113,7 +128,13 @@ class DayAgenda:
 
     @property
     def open_required_items(self) -> int:
-        return sum(row.checklist.required_open for row in self.rows)
+        """Required items still open on the user's meetings (context is never counted)."""
+        return sum(row.checklist.required_open for row in self.rows if not row.context)
+
+    @property
+    def meetings(self) -> int:
+        """The user's meetings of the day; context entries are not counted."""
+        return sum(not row.context for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -157,11 +178,6 @@ class HygieneItem:
         return self.snapshot.meeting_key if self.snapshot is not None else None
 
 
-def key_of(occurrence: Occurrence) -> str | None:
-    """The meeting key user data hangs on; None for an event without a usable UID."""
-    return instance_key(occurrence)
-
-
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(), zone)
     end = datetime.combine(day + timedelta(days=1), time(), zone)
@@ -178,7 +194,7 @@ def meeting_link(occurrence: Occurrence) -> str | None:
 
 
 def meeting_clients(occurrence: Occurrence, directory: ClientDirectory) -> dict[str, str]:
-    """Clients in a meeting, name → the domain it is known by (SPEC §2 Client)."""
+    """Clients in a meeting, name → the domain it is known by (docs/semantics.md, Client)."""
     event = occurrence.event
     found: dict[str, str] = {}
     addresses = [event.organizer] if event.organizer else []
@@ -233,6 +249,9 @@ class AgendaService:
         # checklist item then costs the problems, not the calendars' expansion again.
         self._occurrence_cache: dict[tuple[date, int], list[Occurrence]] = {}
         self._cached_for: tuple[object, ...] | None = None
+        # Reviews by (first day, days), kept while the calendars and the user's data they
+        # read are the same: on a big store they are the slow part of a refresh.
+        self._review_cache: dict[tuple[date, int], tuple[tuple[object, ...], Review]] = {}
 
     @property
     def zone(self) -> tzinfo:
@@ -266,10 +285,26 @@ class AgendaService:
     def review(self, first: date, days: int = 1) -> Review:
         """The problems of ``days`` days from ``first``, in every state, none of them over."""
         occurrences = self.occurrences(first, days)
+        now = self.now()
+        stamp = (self._cached_for, review_inputs_stamp(self.store), self.preferences)
+        cached = self._review_cache.get((first, days))
+        if cached is not None and cached[0] == stamp:
+            # Time only ever ends problems: drop those over since it was worked out.
+            over = now.astimezone(UTC)
+            return replace(
+                cached[1], problems=tuple(p for p in cached[1].problems if p.ends > over)
+            )
         inputs = problem_inputs(self.store, occurrences, self._me())
         period = days_period(first, first + timedelta(days=days - 1), self.zone)
         pattern = settings_of(self.store)
-        return build_review(period, occurrences, self.zone, self.now(), pattern, inputs)
+        found = build_review(period, occurrences, self.zone, now, pattern, inputs)
+        self._review_cache[(first, days)] = (stamp, found)
+        return found
+
+    def review_ahead(self) -> Review:
+        """The review period at now (the tray's badge, the nudge), kept like any review."""
+        period = review_period(self.now(), self.zone, settings_of(self.store))
+        return self.review(period.days[0], len(period.days))
 
     def day(self, day: date) -> DayAgenda:
         zone = self.zone
@@ -285,6 +320,7 @@ class AgendaService:
         pattern = settings_of(self.store)
         directory = self.directory()
         checklists = Checklists(self.store)
+        colours = calendar_colours(self.store)
         rows = []
         for occurrence in sorted(occurrences, key=lambda o: (not o.all_day, o.start, o.summary)):
             key = key_of(occurrence)
@@ -318,6 +354,9 @@ class AgendaService:
                     and bool(outside_hours(occurrence, day, zone, pattern)),
                     busy=is_busy(occurrence, me),
                     problems=tuple(mine),
+                    context=not is_mine(occurrence, me),
+                    role=occurrence.event.role,
+                    colour=colours.get(occurrence.calendar),
                 )
             )
         return DayAgenda(day, zone, rows, review.problems)
