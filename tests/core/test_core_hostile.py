@@ -204,3 +204,13 @@ def test_thousands_of_unclosed_nested_components_are_read_in_linear_time():
         calendar = read_calendar(data, "nested.ics")
     assert [e.uid for e in calendar.events] == ["outer"]
     assert any("not closed" in str(w) for w in calendar.warnings)
+
+
+def test_a_utf16_fragment_at_the_top_of_a_utf8_calendar_does_not_hide_it():
+    # Found by fuzz_long: a UTF-16 first line, then the rest in UTF-8.
+    head = "BEGIN:VCALENDAR\nVERSION:2.0".encode("utf-16-le") + b"\n"
+    rest = (
+        b"BEGIN:VEVENT\r\nUID:kept\r\nDTSTART:20260105T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    calendar = read_calendar(b"??" + head + rest, "mixed.ics")
+    assert [e.uid for e in calendar.events] == ["kept"]

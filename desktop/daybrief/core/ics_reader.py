@@ -274,7 +274,9 @@ def _to_utf8_bytes(data: bytes | str) -> bytes:
         return data.decode("utf-16", errors="replace").encode("utf-8")
     # No byte-order mark: told by how "BEGIN" is spelled (a calendar starts with it).
     head = data[:64].lstrip(b" \t\r\n\x00")
-    if not head.startswith(b"BEGIN"):
+    # Only when nothing in the file reads as 8-bit text: a mostly-UTF-8 file with a
+    # UTF-16 fragment at the top is still read as the UTF-8 it mostly is.
+    if not head.startswith(b"BEGIN") and not _contains_ignoring_case(data, b"begin:"):
         for encoding, begin, width in _WIDE_BEGINS:
             at = data[:64].find(begin)
             if at != -1 and at % width == 0:  # aligned: "\0B\0E" is not "B\0E\0" at 1
