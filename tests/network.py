@@ -250,6 +250,56 @@ class Radicale:
         return caldav.DAVClient(url=self.url, username=self.user, password=self.password)
 
 
+# ---------------------------------------------------------------------------- Xandikos
+
+
+class Xandikos:
+    """Xandikos in a child process: a second, independent CalDAV server (git-backed store).
+
+    It runs without authentication (its Basic auth needs TLS); the client's credentials
+    are sent and ignored, as a server behind an authenticating proxy would see them.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "xandikos", "serve", "-d", str(self.folder / "dav"),
+             "--defaults", "-l", "127.0.0.1", "-p", str(self.port),
+             "--state-dir", str(self.folder / "state"), "--no-detect-systemd"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("Xandikos exited at start") from None
+                time.sleep(0.05)
+        raise RuntimeError("Xandikos did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def client(self) -> Any:
+        import caldav
+
+        return caldav.DAVClient(url=self.url, username="alice", password="unused")
+
+
 # ---------------------------------------------------------------------------- fixtures
 # Imported by the conftest files of the test folders that need them.
 
@@ -337,3 +387,20 @@ def running_radicale(radicale: Radicale) -> Radicale:
     if radicale.process is None or radicale.process.poll() is not None:
         radicale.start()
     return radicale
+
+
+@pytest.fixture(scope="session")
+def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
+    """One Xandikos for the session; tests make task lists of their own in it."""
+    server = Xandikos(tmp_path_factory.mktemp("xandikos"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def running_xandikos(xandikos: Xandikos) -> Xandikos:
+    """The session's Xandikos, started again if a test stopped it."""
+    if xandikos.process is None or xandikos.process.poll() is not None:
+        xandikos.start()
+    return xandikos

@@ -67,7 +67,7 @@ def test_migrations_are_numbered_without_gaps_and_hold_no_transaction_control() 
 
 FILE_PATTERNS = next(m.version for m in bundled_migrations() if m.name == "file_patterns")
 # Seeding through today's API (and comparing backups) needs today's follow-up columns.
-API_SEEDS_FROM = next(m.version for m in bundled_migrations() if m.name == "follow_up_links")
+API_SEEDS_FROM = next(m.version for m in bundled_migrations() if m.name == "task_sync")
 """The first schema with checklist file patterns; older stores are seeded with raw SQL."""
 
 STAMP = "2026-03-01T08:00:00.000000Z"
@@ -127,8 +127,8 @@ def test_store_written_by_every_earlier_version_opens_and_keeps_its_data(
 ) -> None:
     """A store last written at schema ``written_at`` opens under the newest and loses nothing.
 
-    From the follow-up-links schema on, seeding goes through today's API and the backups
-    compare; before it, rows seeded by SQL must come through with every value they had,
+    From the task-sync schema (follow-up notes) on, seeding goes through today's API and
+    the backups compare; before it, rows seeded by SQL must come through with every value they had,
     the new columns at their defaults.
     """
     path = tmp_path / "daybrief.sqlite3"

@@ -9,7 +9,8 @@ Exit codes:
     3  the output could not be made or written: ``--out`` not writable, no Qt for
        ``--format pdf``; a one-line reason on stderr;
     4  a calendar source could not be fetched (network, server, password, not a
-       calendar): its last good data is kept and the reason is on stderr.
+       calendar): its last good data is kept and the reason is on stderr; or the task
+       list could not be reached (``tasks sync``): local changes stay queued.
 
 Warnings about broken events also go to stderr, so ``--json`` output on stdout stays clean.
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import TextIO
 
 from daybrief import __version__
-from daybrief.cli import brief, calendar, imports, sources, templates
+from daybrief.cli import brief, calendar, followups, imports, sources, tasks, templates
 from daybrief.cli.common import (
     EXIT_OK,
     EXIT_OUTPUT,
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 # Each command lives in its own module with a register(commands) function.
-_COMMAND_MODULES = (calendar, imports, brief, sources, templates)
+_COMMAND_MODULES = (calendar, imports, brief, sources, templates, followups, tasks)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -334,3 +334,9 @@ def _reason(error: Exception, host: str) -> FetchError:
     if "connection" in names or any(issubclass(k, ConnectionError) for k in kinds):
         return FetchError("network", f"{host}: the connection failed; try again later")
     return FetchError("network", f"{host}: CalDAV request failed ({type(error).__name__})")
+
+
+# Shared with the task-list sync (services/task_sync.py): the same client settings
+# (timeout, no DNS guessing) and the same redacted reasons.
+dav_client = _client
+caldav_errors = _translated

@@ -130,3 +130,40 @@ class SessionCredentials:
 
     def delete(self, ref: str) -> None:
         self._secrets.pop(ref, None)
+
+
+PASSWORD_COMMAND_SECONDS = 30
+
+
+def password_from_command(command: str) -> str:
+    """The first line ``command`` prints (``pass show dav``, ``secret-tool lookup …``).
+
+    It runs through the user's shell, as a password command does in mail and sync tools,
+    so pipes and quoting work as typed; its output never reaches a message.
+
+    Raises:
+        CredentialsUnavailable: it failed, took too long or printed nothing (one line).
+    """
+    import subprocess
+
+    def failed(reason: str) -> CredentialsUnavailable:
+        error = CredentialsUnavailable(reason)
+        error.args = (f"--password-command: {reason}",)
+        return error
+
+    try:
+        done = subprocess.run(
+            command, shell=True, capture_output=True, timeout=PASSWORD_COMMAND_SECONDS,
+            stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise failed(f"gave no password within {PASSWORD_COMMAND_SECONDS} s") from None
+    except OSError as error:
+        raise failed(f"could not be run ({error.strerror or type(error).__name__})") from None
+    if done.returncode != 0:
+        raise failed(f"failed (exit status {done.returncode})")
+    lines = done.stdout.decode("utf-8", errors="replace").splitlines()
+    password = lines[0].rstrip("\r") if lines else ""
+    if not password:
+        raise failed("printed no password")
+    return password

@@ -1,0 +1,284 @@
+"""Follow-ups synced through a CalDAV task list, on Radicale and on Xandikos.
+
+Two Daybrief stores (two devices) and a third-party client (the ``caldav`` library writing
+VTODOs itself, as a phone's task app would) share one list; each test makes its own list.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from tests.network import Radicale, Xandikos
+
+from daybrief.services.credentials import SessionCredentials
+from daybrief.services.followups import add_follow_up, edit_follow_up, tick_follow_up
+from daybrief.services.task_sync import (
+    TaskSyncFailed,
+    connect_task_list,
+    pending_changes,
+    sync_tasks,
+    task_list_status,
+)
+from daybrief.store import Store, open_store
+from daybrief.store.followups import FollowUps
+from daybrief.store.models import FollowUp
+
+NOW = datetime(2026, 3, 2, 17, 30, tzinfo=UTC)
+
+
+@dataclass
+class Shared:
+    """One task list, two devices (stores) and a third-party app, on one server."""
+
+    server: Radicale | Xandikos
+    name: str
+    a: Store
+    b: Store
+    credentials: SessionCredentials
+
+    def sync(self, store: Store, at: datetime = NOW) -> Any:
+        return sync_tasks(store, credentials=self.credentials, now=at)
+
+    def app(self) -> Any:
+        """The list as the third-party client sees it (a caldav Calendar)."""
+        for calendar in self.server.client().principal().calendars():
+            if calendar.get_display_name() == self.name:
+                return calendar
+        raise AssertionError(f"no list {self.name}")
+
+    def app_todo(self, uid: str) -> Any:
+        return self.app().object_by_uid(uid, comp_class=None)
+
+    def only(self, store: Store) -> FollowUp:
+        items = FollowUps(store).all()
+        assert len(items) == 1, items
+        return items[0]
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def shared(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shared]:
+    if request.param == "radicale":
+        server: Radicale | Xandikos = request.getfixturevalue("running_radicale")
+        user, password = server.user, server.password  # type: ignore[union-attr]
+    else:
+        server = request.getfixturevalue("running_xandikos")
+        user, password = "alice", "unused"
+    name = f"Follow-ups {secrets.token_hex(3)}"
+    credentials = SessionCredentials()
+    with open_store(tmp_path / "a.sqlite3") as a, open_store(tmp_path / "b.sqlite3") as b:
+        first = connect_task_list(
+            a, server.url, username=user, password=password, credentials=credentials,
+            list_name=name,
+        )  # fmt: skip
+        assert first.created and first.list_name == name
+        second = connect_task_list(
+            b, server.url, username=user, password=password, credentials=credentials,
+            list_name=name,
+        )  # fmt: skip
+        assert not second.created
+        yield Shared(server, name, a, b, credentials)
+
+
+def _todo(item: Any) -> icalendar.cal.Component:
+    data = item.data if isinstance(item.data, str) else item.data.decode()
+    return icalendar.Calendar.from_ical(data).walk("VTODO")[0]
+
+
+def _third_party_task(uid: str, summary: str, extra: list[str] | None = None) -> str:
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tasks app//EN", "BEGIN:VTODO",
+        f"UID:{uid}", "DTSTAMP:20260301T080000Z", f"SUMMARY:{summary}",
+        *(extra or []), "END:VTODO", "END:VCALENDAR",
+    ]  # fmt: skip
+    return "\r\n".join(lines) + "\r\n"
+
+
+# --------------------------------------------------------------------------- the cases
+
+
+def test_an_add_on_one_side_appears_on_the_other(shared: Shared) -> None:
+    item = add_follow_up(
+        shared.a, "Send the QBR deck", due=date(2026, 3, 4), client="Acme", meeting_uid="qbr-1"
+    )
+    assert pending_changes(shared.a) == 1
+    report = shared.sync(shared.a)
+    assert report.sent == 1 and pending_changes(shared.a) == 0
+    shared.sync(shared.b)
+    there = shared.only(shared.b)
+    assert (there.text, there.due_date, there.meeting_key) == (
+        "Send the QBR deck", date(2026, 3, 4), "qbr-1",
+    )  # fmt: skip
+    from daybrief.store.clients import Clients
+
+    assert there.client_id is not None and Clients(shared.b).get(there.client_id).name == "Acme"
+    # What other apps read: the mapped properties.
+    uid = FollowUps(shared.a).get(item.id).ical_uid
+    todo = _todo(shared.app_todo(uid))
+    assert str(todo["SUMMARY"]) == "Send the QBR deck"
+    assert todo["DUE"].dt == date(2026, 3, 4)
+    assert [str(c) for c in todo["CATEGORIES"].cats] == ["Acme"]
+    assert str(todo["RELATED-TO"]) == "qbr-1"
+    assert str(todo["STATUS"]) == "NEEDS-ACTION"
+    # Nothing changed: nothing sent, nothing received.
+    again = shared.sync(shared.a)
+    assert (again.sent, again.received) == (0, 0)
+
+
+def test_ticking_done_travels_and_other_apps_see_it_completed(shared: Shared) -> None:
+    item = add_follow_up(shared.a, "Call Jo back")
+    shared.sync(shared.a)
+    shared.sync(shared.b)
+    tick_follow_up(shared.b, shared.only(shared.b).id)
+    shared.sync(shared.b)
+    shared.sync(shared.a)
+    assert FollowUps(shared.a).get(item.id).done
+    todo = _todo(shared.app_todo(shared.only(shared.b).ical_uid))
+    assert str(todo["STATUS"]) == "COMPLETED" and "COMPLETED" in todo
+    # Unticked in the phone's app: open again here.
+    app_item = shared.app_todo(shared.only(shared.b).ical_uid)
+    app_item.icalendar_component["STATUS"] = "NEEDS-ACTION"
+    del app_item.icalendar_component["COMPLETED"]
+    app_item.save()
+    shared.sync(shared.a)
+    assert not FollowUps(shared.a).get(item.id).done
+
+
+def test_a_third_party_task_arrives_and_keeps_what_daybrief_does_not_know(
+    shared: Shared,
+) -> None:
+    shared.app().save_todo(
+        _third_party_task(
+            "phone-task-1", "Buy the train tickets",
+            ["PRIORITY:1", "DUE;VALUE=DATE:20260305", "X-APPLE-SORT-ORDER:42",
+             "RELATED-TO;RELTYPE=PARENT:phone-parent-9",
+             "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Tickets",
+             "TRIGGER:-PT30M", "END:VALARM"],
+        )
+    )  # fmt: skip
+    report = shared.sync(shared.a)
+    assert report.received == 1
+    item = shared.only(shared.a)
+    assert (item.text, item.due_date) == ("Buy the train tickets", date(2026, 3, 5))
+    assert not item.done
+    assert item.meeting_key is None  # a parent task is no meeting
+    edit_follow_up(shared.a, item.id, text="Buy the train tickets (2 adults)")
+    assert shared.sync(shared.a).sent == 1
+    todo = _todo(shared.app_todo("phone-task-1"))
+    assert str(todo["SUMMARY"]) == "Buy the train tickets (2 adults)"
+    assert int(todo["PRIORITY"]) == 1
+    assert str(todo["X-APPLE-SORT-ORDER"]) == "42"
+    assert str(todo["RELATED-TO"]) == "phone-parent-9"
+    assert todo["RELATED-TO"].params.get("RELTYPE") == "PARENT"
+    alarms = todo.walk("VALARM")
+    assert len(alarms) == 1 and str(alarms[0]["DESCRIPTION"]) == "Tickets"
+
+
+def test_concurrent_edits_to_different_fields_both_survive(shared: Shared) -> None:
+    add_follow_up(shared.a, "Draft the SOW", due=date(2026, 3, 6))
+    shared.sync(shared.a)
+    shared.sync(shared.b)
+    edit_follow_up(shared.a, shared.only(shared.a).id, text="Draft the SOW for phase 2")
+    edit_follow_up(shared.b, shared.only(shared.b).id, due=date(2026, 3, 9))
+    shared.sync(shared.a)
+    report = shared.sync(shared.b)
+    assert report.conflicts == 0
+    shared.sync(shared.a)
+    for store in (shared.a, shared.b):
+        item = shared.only(store)
+        assert (item.text, item.due_date, item.notes) == (
+            "Draft the SOW for phase 2", date(2026, 3, 9), "",
+        )  # fmt: skip
+    assert pending_changes(shared.a) == pending_changes(shared.b) == 0
+
+
+def test_concurrent_edits_to_the_same_field_keep_the_other_value(shared: Shared) -> None:
+    add_follow_up(shared.a, "Send pricing")
+    shared.sync(shared.a)
+    shared.sync(shared.b)
+    edit_follow_up(shared.a, shared.only(shared.a).id, text="Send pricing v2")
+    edit_follow_up(shared.b, shared.only(shared.b).id, text="Send pricing and terms")
+    shared.sync(shared.a)  # the server now has A's text
+    report = shared.sync(shared.b)
+    assert report.conflicts == 1
+    shared.sync(shared.a)
+    for store in (shared.a, shared.b):
+        item = shared.only(store)
+        assert item.text == "Send pricing v2"  # the server's value wins
+        assert item.notes == "also edited elsewhere: text “Send pricing and terms”"
+    todo = _todo(shared.app_todo(shared.only(shared.a).ical_uid))
+    assert "also edited elsewhere: text “Send pricing and terms”" in str(todo["DESCRIPTION"])
+    # The same with the phone's app as the other side.
+    edit_follow_up(shared.a, shared.only(shared.a).id, due=date(2026, 3, 10))
+    app_item = shared.app_todo(shared.only(shared.a).ical_uid)
+    app_item.icalendar_component.pop("DUE", None)
+    app_item.icalendar_component.add("DUE", date(2026, 3, 12))
+    app_item.save()
+    assert shared.sync(shared.a).conflicts == 1
+    item = shared.only(shared.a)
+    assert item.due_date == date(2026, 3, 12)
+    assert "also edited elsewhere: due “2026-03-10”" in item.notes
+
+
+def test_a_deletion_on_the_server_against_a_local_edit(shared: Shared) -> None:
+    add_follow_up(shared.a, "Book the venue")
+    add_follow_up(shared.a, "Order lunch")
+    shared.sync(shared.a)
+    shared.sync(shared.b)
+    venue_a = next(f for f in FollowUps(shared.a).all() if f.text == "Book the venue")
+    edit_follow_up(shared.a, venue_a.id, text="Book the venue for 12")
+    for item in FollowUps(shared.a).all():
+        shared.app_todo(item.ical_uid).delete()
+    report = shared.sync(shared.a)
+    # Unchanged here: deleted here too. Changed here: written back.
+    assert [f.text for f in FollowUps(shared.a).all()] == ["Book the venue for 12"]
+    assert report.removed == 1 and report.kept == 1
+    assert shared.app_todo(venue_a.ical_uid) is not None
+    shared.sync(shared.b)
+    assert [f.text for f in FollowUps(shared.b).all()] == ["Book the venue for 12"]
+    # A deletion here reaches the server, and then the other device.
+    FollowUps(shared.b).delete(shared.only(shared.b).id)
+    assert pending_changes(shared.b) == 1
+    shared.sync(shared.b)
+    shared.sync(shared.a)
+    assert FollowUps(shared.a).all() == []
+    assert [t for t in shared.app().todos(include_completed=True)] == []
+
+
+def test_offline_edits_are_queued_then_sent(shared: Shared) -> None:
+    add_follow_up(shared.a, "Renew the contract")
+    shared.sync(shared.a)
+    shared.sync(shared.b)
+    shared.server.stop()
+    try:
+        item = shared.only(shared.a)
+        edit_follow_up(shared.a, item.id, text="Renew the contract (3 years)")
+        tick_follow_up(shared.a, item.id)
+        add_follow_up(shared.a, "Send the invoice")
+        add_follow_up(shared.a, "Thank-you note")
+        assert pending_changes(shared.a) == 3
+        with pytest.raises(TaskSyncFailed) as failed:
+            shared.sync(shared.a, NOW + timedelta(minutes=5))
+        assert "127.0.0.1" in failed.value.reason
+        status = task_list_status(shared.a)
+        assert status.pending == 3
+        assert status.waiting_text() == "3 changes waiting for the server"
+        assert status.problem == failed.value.reason
+        assert FollowUps(shared.a).get(item.id).text == "Renew the contract (3 years)"
+    finally:
+        shared.server.start()
+    report = shared.sync(shared.a, NOW + timedelta(minutes=10))
+    assert report.sent == 3 and report.pending == 0
+    status = task_list_status(shared.a)
+    assert status.problem == "" and status.last_sync_at == NOW + timedelta(minutes=10)
+    shared.sync(shared.b)
+    there = {f.text: f.done for f in FollowUps(shared.b).all()}
+    assert there == {
+        "Renew the contract (3 years)": True, "Send the invoice": False, "Thank-you note": False,
+    }  # fmt: skip
