@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ import pytest
 from tests.network import Radicale, Xandikos
 
 from daybrief.services.credentials import SessionCredentials
+from daybrief.services.fetch import Limits
 from daybrief.services.followups import add_follow_up, edit_follow_up, tick_follow_up
+from daybrief.services.task_server import Listing, TaskServer
 from daybrief.services.task_sync import (
     TaskSyncFailed,
     connect_task_list,
@@ -26,7 +29,7 @@ from daybrief.services.task_sync import (
     sync_tasks,
     task_list_status,
 )
-from daybrief.store import Store, open_store
+from daybrief.store import Store, meeting_key, open_store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
 
@@ -282,3 +285,108 @@ def test_offline_edits_are_queued_then_sent(shared: Shared) -> None:
     assert there == {
         "Renew the contract (3 years)": True, "Send the invoice": False, "Thank-you note": False,
     }  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the protocol
+
+
+class NoSyncCollection(TaskServer):
+    """The same server, as one without RFC 6578: the sync must list ETags instead."""
+
+    def _sync_collection(self, token: str) -> Listing | None:
+        return None
+
+
+def test_without_sync_collection_etags_find_the_changes(shared: Shared) -> None:
+    add_follow_up(shared.a, "Ship the samples")
+    add_follow_up(shared.a, "Ask for feedback")
+    sync = partial(sync_tasks, credentials=shared.credentials, now=NOW,
+                   server_factory=NoSyncCollection)  # fmt: skip
+    sync(shared.a)
+    sync(shared.b)
+    assert sorted(f.text for f in FollowUps(shared.b).all()) == [
+        "Ask for feedback", "Ship the samples",
+    ]  # fmt: skip
+    quiet = sync(shared.b)
+    assert (quiet.received, quiet.sent) == (0, 0)
+    samples = next(f for f in FollowUps(shared.a).all() if f.text == "Ship the samples")
+    shared.app_todo(samples.ical_uid).delete()
+    feedback = next(f for f in FollowUps(shared.a).all() if f.text == "Ask for feedback")
+    app_item = shared.app_todo(feedback.ical_uid)
+    app_item.icalendar_component["SUMMARY"] = "Ask Jo for feedback"
+    app_item.save()
+    report = sync(shared.b)
+    assert (report.received, report.removed) == (1, 1)
+    assert [f.text for f in FollowUps(shared.b).all()] == ["Ask Jo for feedback"]
+
+
+class EditedJustBeforeEachWrite(TaskServer):
+    """Another app saves the task between the sync's read and its write (once)."""
+
+    done = False
+    calendar: Any = None
+
+    def put(self, path: str, data: str, etag: str | None) -> str | None:
+        if etag is not None and not EditedJustBeforeEachWrite.done:
+            EditedJustBeforeEachWrite.done = True
+            item = self.calendar.object_by_uid(_uid_in(data), comp_class=None)
+            item.icalendar_component["PRIORITY"] = 1
+            item.icalendar_component.pop("DUE", None)
+            item.icalendar_component.add("DUE", date(2026, 3, 20))
+            item.save()
+        return super().put(path, data, etag)
+
+
+def _uid_in(data: str) -> str:
+    return str(icalendar.Calendar.from_ical(data).walk("VTODO")[0]["UID"])
+
+
+def test_a_write_based_on_an_old_copy_is_refused_and_merged_again(shared: Shared) -> None:
+    item = add_follow_up(shared.a, "Prepare the workshop")
+    shared.sync(shared.a)
+    edit_follow_up(shared.a, item.id, text="Prepare the workshop agenda")
+    EditedJustBeforeEachWrite.done = False
+    EditedJustBeforeEachWrite.calendar = shared.app()
+    report = sync_tasks(
+        shared.a, credentials=shared.credentials, now=NOW,
+        server_factory=EditedJustBeforeEachWrite,
+    )  # fmt: skip
+    assert EditedJustBeforeEachWrite.done and report.sent == 1
+    # The If-Match write failed (412), the newer task was merged, then written.
+    todo = _todo(shared.app_todo(FollowUps(shared.a).get(item.id).ical_uid))
+    assert str(todo["SUMMARY"]) == "Prepare the workshop agenda"
+    assert int(todo["PRIORITY"]) == 1 and todo["DUE"].dt == date(2026, 3, 20)
+    assert FollowUps(shared.a).get(item.id).due_date == date(2026, 3, 20)
+
+
+def test_notes_and_the_meeting_anchor_travel(shared: Shared) -> None:
+    meeting = meeting_key("qbr-series@acme.example", "2026-03-05T10:00:00Z")
+    item = FollowUps(shared.a).add(
+        "Send the minutes", due=date(2026, 3, 5), due_before=meeting,
+        notes="Both decks\nand the budget",
+    )  # fmt: skip
+    shared.sync(shared.a)
+    shared.sync(shared.b)
+    there = shared.only(shared.b)
+    assert (there.notes, there.due_before, there.due_date) == (
+        "Both decks\nand the budget", meeting, date(2026, 3, 5),
+    )  # fmt: skip
+    todo = _todo(shared.app_todo(FollowUps(shared.a).get(item.id).ical_uid))
+    assert str(todo["DESCRIPTION"]) == "Both decks\nand the budget"
+    assert todo["DUE"].dt == date(2026, 3, 5)  # the date the anchor resolves to now
+    assert "X-DAYBRIEF-DUE-BEFORE" in todo
+    # The meeting moved: the anchored follow-up's new date reaches other apps.
+    FollowUps(shared.a).set_anchor(item.id, meeting, date(2026, 3, 6))
+    shared.sync(shared.a)
+    assert _todo(shared.app_todo(there.ical_uid))["DUE"].dt == date(2026, 3, 6)
+
+
+def test_an_answer_over_the_size_cap_is_refused_and_nothing_changes(shared: Shared) -> None:
+    add_follow_up(shared.a, "x" * 2000)
+    shared.sync(shared.a)
+    tiny = partial(TaskServer, limits=Limits(max_bytes=1000))
+    with pytest.raises(TaskSyncFailed) as failed:
+        sync_tasks(shared.b, credentials=shared.credentials, now=NOW, server_factory=tiny)
+    assert "MB" in failed.value.reason
+    assert FollowUps(shared.b).all() == []
+    assert task_list_status(shared.b).problem == failed.value.reason

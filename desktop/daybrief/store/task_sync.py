@@ -27,13 +27,8 @@ class TaskList:
 
     @property
     def problem(self) -> str:
-        """The last failure, unless a sync has succeeded since."""
-        if self.last_error and (
-            self.last_sync_at is None
-            or (self.last_error_at is not None and self.last_error_at > self.last_sync_at)
-        ):
-            return self.last_error
-        return ""
+        """The last failure ('' once a sync has succeeded since)."""
+        return self.last_error or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +108,11 @@ class TaskSync:
 
     def record_success(self, at: datetime) -> None:
         with self.store.transaction():
-            self.store.execute("UPDATE task_list SET last_sync_at = ? WHERE id = 1", (ts_text(at),))
+            self.store.execute(
+                "UPDATE task_list SET last_sync_at = ?, last_error = NULL, last_error_at = NULL"
+                " WHERE id = 1",
+                (ts_text(at),),
+            )
 
     def record_failure(self, at: datetime, reason: str) -> None:
         with self.store.transaction():
