@@ -18,6 +18,9 @@ from daybrief.store.settings import Settings
 REFRESH_MINUTES = "refresh_minutes"
 """How often sources are read again; the refresh service reads the same key."""
 
+TASK_SYNC_MINUTES = "task_sync_minutes"
+"""How often the window syncs follow-ups with the connected task list."""
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -37,6 +40,8 @@ class Preferences:
     refresh_minutes: int = 30
     """How often calendar addresses and files are read again."""
     close_to_tray: bool = True
+    task_sync_minutes: int = 15
+    """How often follow-ups are synced with the task list (besides at start and after edits)."""
 
     def zone(self) -> tzinfo:
         return resolve_zone(self.zone_name)
@@ -111,6 +116,9 @@ def load_preferences(store: Store) -> Preferences:
         ),
         close_to_tray=settings.get_as("close_to_tray", bool, defaults.close_to_tray),
         refresh_minutes=max(5, settings.get_as(REFRESH_MINUTES, int, defaults.refresh_minutes)),
+        task_sync_minutes=max(
+            1, settings.get_as(TASK_SYNC_MINUTES, int, defaults.task_sync_minutes)
+        ),
     )
 
 
@@ -126,3 +134,4 @@ def save_preferences(store: Store, preferences: Preferences) -> None:
         settings.set("reminder_lead_minutes", preferences.reminder_lead_minutes)
         settings.set("close_to_tray", preferences.close_to_tray)
         settings.set(REFRESH_MINUTES, preferences.refresh_minutes)
+        settings.set(TASK_SYNC_MINUTES, preferences.task_sync_minutes)

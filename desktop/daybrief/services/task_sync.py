@@ -27,7 +27,8 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -63,12 +64,15 @@ from daybrief.store.task_sync import TaskLink, TaskList, TaskSync
 __all__ = [
     "ConnectResult",
     "NotConnected",
+    "SyncOutcome",
     "SyncReport",
     "TaskListStatus",
     "TaskSyncFailed",
     "connect_task_list",
     "disconnect_task_list",
+    "is_connected",
     "pending_changes",
+    "sync_store_file",
     "sync_tasks",
     "task_list_status",
 ]
@@ -114,6 +118,19 @@ class TaskListStatus:
             return ""
         return f"{self.pending} change{'s' if self.pending != 1 else ''} waiting for the server"
 
+    def line(self, zone: tzinfo | None = None) -> str:
+        """One line for the window: what waits, when it last synced, what went wrong."""
+        if not self.connected:
+            return ""
+        if self.pending:
+            text = self.waiting_text()
+        elif self.last_sync_at is not None:
+            when = self.last_sync_at.astimezone(zone) if zone else self.last_sync_at
+            text = f"In step with the task list “{self.list_name}” (synced {when:%a %H:%M})"
+        else:
+            text = f"Task list “{self.list_name}”: not synced yet"
+        return f"{text}. Not synced: {self.problem}" if self.problem else text
+
     def to_dict(self) -> dict[str, object]:
         return {
             "connected": self.connected,
@@ -123,6 +140,10 @@ class TaskListStatus:
             "problem": self.problem or None,
             "pending": self.pending,
         }
+
+
+def is_connected(store: Store) -> bool:
+    return TaskSync(store).task_list() is not None
 
 
 def task_list_status(store: Store) -> TaskListStatus:
@@ -760,3 +781,37 @@ def sync_tasks(
 def conflicted(item: FollowUp) -> bool:
     """The follow-up carries a value that lost a conflict (shown in the window)."""
     return has_conflict_note(item.notes)
+
+
+# --------------------------------------------------------------------------- the window's
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """A sync as the window shows it: the state after it, what it did, or why it failed."""
+
+    status: TaskListStatus
+    report: SyncReport | None = None
+    problem: str = ""
+
+    @property
+    def changed_here(self) -> bool:
+        return self.report is not None and bool(self.report.received or self.report.removed)
+
+
+def sync_store_file(path: Path, *, credentials: CredentialStore, now: datetime) -> SyncOutcome:
+    """One sync on a store of its own (for a worker thread); failures are in the outcome."""
+    from daybrief.store import open_store
+
+    with open_store(path) as store:
+        if TaskSync(store).task_list() is None:
+            return SyncOutcome(TaskListStatus(False))
+        report: SyncReport | None = None
+        problem = ""
+        try:
+            report = sync_tasks(store, credentials=credentials, now=now)
+        except TaskSyncFailed as error:
+            problem = error.reason
+        except CredentialsUnavailable as error:
+            problem = str(error)
+        return SyncOutcome(task_list_status(store), report, problem)

@@ -67,6 +67,7 @@ from daybrief.services.preferences import load_preferences, save_preferences, zo
 from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
+from daybrief.services.task_sync import SyncOutcome, is_connected, task_list_status
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
@@ -82,6 +83,7 @@ from daybrief.ui.dialogs import (
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
+from daybrief.ui.task_sync import TaskSyncRunner
 from daybrief.ui.tasks import Job, start
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
@@ -256,6 +258,14 @@ class MainWindow(QMainWindow):
         self.refresh_timer = QTimer(self, interval=self.preferences.refresh_minutes * 60 * 1000)
         self.refresh_timer.timeout.connect(self._timer_refresh)
         self.refresh_timer.start()
+        self.task_sync = TaskSyncRunner(
+            store_file, lambda: self.credentials, clock, self.preferences.task_sync_minutes,
+            lambda: is_connected(self.store), self,
+        )  # fmt: skip
+        self.task_sync.synced.connect(self._tasks_synced)
+        self.follow_ups_page.changed.connect(self._follow_ups_edited)
+        self.detail.changed.connect(self._follow_ups_edited)
+        QTimer.singleShot(0, self.task_sync.start)
         self.refresh()
 
     # --- building ---
@@ -485,12 +495,26 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         suggested = suggest_identity_from(stored_calendars(self.store))
-        dialog = SettingsDialog(self.preferences, suggested, self)
+        tasks = task_list_status(self.store).line(self.service.zone)
+        dialog = SettingsDialog(self.preferences, suggested, self, task_list=tasks)
         if dialog.exec() and dialog.result_preferences is not None:
             save_preferences(self.store, dialog.result_preferences)
             self.calendars_changed()
             self.refresh_timer.setInterval(self.preferences.refresh_minutes * 60 * 1000)
+            self.task_sync.set_minutes(self.preferences.task_sync_minutes)
             self.refresh()
+
+    def _follow_ups_edited(self) -> None:
+        """Maybe a follow-up changed: show what waits now, and sync shortly."""
+        if is_connected(self.store):
+            self.follow_ups_page.show_sync(task_list_status(self.store))
+            self.task_sync.soon()
+
+    def _tasks_synced(self, outcome: SyncOutcome) -> None:
+        if outcome.changed_here:
+            self.refresh()
+        status = task_list_status(self.store)
+        self.follow_ups_page.show_sync(replace(status, problem=outcome.problem or status.problem))
 
     def edit_calendars(self) -> None:
         dialog = CalendarsDialog(self.store, self, credentials=self.credentials)
@@ -792,4 +816,5 @@ class MainWindow(QMainWindow):
             return
         if self.job is not None:
             self.job.progress.cancel()
+        self.task_sync.stop()
         super().closeEvent(event)

@@ -59,6 +59,7 @@ from daybrief.services.followups import (
     import_follow_ups_ics,
 )
 from daybrief.services.preferences import Preferences
+from daybrief.services.task_sync import TaskListStatus, conflicted, task_list_status
 from daybrief.store.db import Store, open_store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
@@ -201,7 +202,8 @@ class FollowUpTreeModel(QAbstractItemModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return item.text
+                # A value that lost a sync conflict is in the notes (the tooltip).
+                return item.text + ("  ⚠ also edited elsewhere" if conflicted(item) else "")
             if column == 1:
                 due = f"{item.due_date:%a %d %b}" if item.due_date else ""
                 return due + (" (before the meeting)" if item.due_before else "")
@@ -211,6 +213,8 @@ class FollowUpTreeModel(QAbstractItemModel):
                 return row.meeting
         if role == Qt.ItemDataRole.CheckStateRole and column == 0:
             return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and item.notes:
+            return item.notes
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -430,9 +434,18 @@ class FollowUpsPage(QWidget):
         bar.addStretch(1)
         for widget in (self.due_button, delete, export, import_button):
             bar.addWidget(widget)
+        self.sync_state = QLabel()
+        self.sync_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.sync_state.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.tree)
+        layout.addWidget(self.sync_state)
+
+    def show_sync(self, status: TaskListStatus) -> None:
+        """The task list's state under the list ("3 changes waiting for the server")."""
+        self.sync_state.setText(status.line(self.preferences.zone()))
+        self.sync_state.setVisible(status.connected)
 
     def _due_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -457,6 +470,7 @@ class FollowUpsPage(QWidget):
         grouped = self.grouping.currentIndex() == 0
         self.model.set_groups(by_due(rows, self.today()) if grouped else by_client(rows))
         self.tree.expandAll()
+        self.show_sync(task_list_status(self.store))
 
     def _toggle(self, item: FollowUp, done: bool) -> None:
         FollowUps(self.store).set_done(item.id, done)
