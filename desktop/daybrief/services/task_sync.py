@@ -628,13 +628,17 @@ class _Sync:
         if link is None:
             clash = self.tasks.link(uid)
             if clash is not None and clash.follow_up_id not in (None, item.id):
+                # Kept before writing: a random UID could not be worked out again.
                 uid = f"daybrief-{secrets.token_hex(8)}@daybrief.invalid"
-            link = TaskLink(uid, item.id, None, None, None, None)
-            if item.ical_uid is None:
                 self.follow_ups.set_ical_uid(item.id, uid)
+            link = TaskLink(uid, item.id, None, None, None, None)
         for _ in range(MAX_RETRIES):
-            fields = local_fields(self.follow_ups.get(item.id), _clients(self.store))
-            data = render(fields, uid, link.data, self.now, self.known_clients(), item.done_at)
+            try:
+                current = self.follow_ups.get(item.id)
+            except StoreError:
+                return  # deleted here meanwhile: its link is a queued deletion now
+            fields = local_fields(current, _clients(self.store))
+            data = render(fields, uid, link.data, self.now, self.known_clients(), current.done_at)
             path = link.href or self.server.new_path(uid)
             try:
                 etag = self.server.put(path, data, link.etag if link.href else None)
@@ -646,7 +650,13 @@ class _Sync:
             except Gone:
                 link = TaskLink(uid, item.id, None, None, link.base, link.data)
                 continue
-            self.tasks.save(TaskLink(uid, item.id, path, etag, _base_text(fields), data))
+            with self.store.transaction():
+                still = self.follow_ups.by_id(item.id)
+                if still is not None and still.ical_uid is None:
+                    self.follow_ups.set_ical_uid(item.id, uid)
+                # Deleted here while it was being sent: the link is its queued deletion.
+                owner = item.id if still is not None else None
+                self.tasks.save(TaskLink(uid, owner, path, etag, _base_text(fields), data))
             self.report.sent += 1
             return
         self.report.messages.append(

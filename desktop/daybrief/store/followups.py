@@ -74,6 +74,10 @@ class FollowUps:
             )  # fmt: skip
             return self.get(int(cursor.lastrowid or 0))
 
+    def by_id(self, follow_up_id: int) -> FollowUp | None:
+        row = self._store.query_one("SELECT * FROM follow_ups WHERE id = ?", (follow_up_id,))
+        return None if row is None else _follow_up(row)
+
     def by_ical_uid(self, uid: str) -> FollowUp | None:
         row = self._store.query_one("SELECT * FROM follow_ups WHERE ical_uid = ?", (uid,))
         return None if row is None else _follow_up(row)
