@@ -390,3 +390,55 @@ def test_an_answer_over_the_size_cap_is_refused_and_nothing_changes(shared: Shar
     assert "MB" in failed.value.reason
     assert FollowUps(shared.b).all() == []
     assert task_list_status(shared.b).problem == failed.value.reason
+
+
+def test_a_deletion_here_against_an_edit_elsewhere_brings_the_follow_up_back(
+    shared: Shared,
+) -> None:
+    item = add_follow_up(shared.a, "Review the contract")
+    shared.sync(shared.a)
+    uid = FollowUps(shared.a).get(item.id).ical_uid
+    FollowUps(shared.a).delete(item.id)
+    app_item = shared.app_todo(uid)
+    app_item.icalendar_component["SUMMARY"] = "Review the contract with legal"
+    app_item.save()
+    report = shared.sync(shared.a)  # seen before deleting: the edit wins
+    assert report.received == 1 and report.sent == 0
+    assert [f.text for f in FollowUps(shared.a).all()] == ["Review the contract with legal"]
+    assert shared.app_todo(uid) is not None
+    # The same when the edit lands between the sync's read and its DELETE (a 412).
+    again = FollowUps(shared.a).all()[0]
+    FollowUps(shared.a).delete(again.id)
+    EditedJustBeforeDelete.calendar = shared.app()
+    EditedJustBeforeDelete.done = False
+    report = sync_tasks(
+        shared.a, credentials=shared.credentials, now=NOW, server_factory=EditedJustBeforeDelete
+    )
+    assert EditedJustBeforeDelete.done and report.kept == 1
+    assert [f.text for f in FollowUps(shared.a).all()] == ["Review the contract (legal, Fri)"]
+
+
+class EditedJustBeforeDelete(TaskServer):
+    done = False
+    calendar: Any = None
+
+    def delete(self, path: str, etag: str | None) -> None:
+        if not EditedJustBeforeDelete.done:
+            EditedJustBeforeDelete.done = True
+            for item in self.calendar.todos(include_completed=True):
+                item.icalendar_component["SUMMARY"] = "Review the contract (legal, Fri)"
+                item.save()
+        super().delete(path, etag)
+
+
+def test_a_list_deleted_on_the_server_is_a_clear_failure(shared: Shared) -> None:
+    add_follow_up(shared.a, "Keep me")
+    shared.sync(shared.a)
+    shared.app().delete()
+    edit_follow_up(shared.a, shared.only(shared.a).id, text="Keep me, really")
+    with pytest.raises(TaskSyncFailed) as failed:
+        shared.sync(shared.a)
+    assert failed.value.kind == "not-found", failed.value.reason
+    assert "no task list at this address" in failed.value.reason
+    assert shared.only(shared.a).text == "Keep me, really"
+    assert pending_changes(shared.a) == 1

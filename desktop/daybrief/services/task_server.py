@@ -182,14 +182,18 @@ class TaskServer:
         )
         tree = self._multistatus(self._send("PROPFIND", self.path, body, {**XML, "Depth": "1"}))
         listing = Listing(complete=True)
+        found_itself = False
         for item in tree.findall(f"{DAV}response"):
             path = self._href(item)
-            if (
-                path.rstrip("/") == self.path.rstrip("/")
-                or item.find(f".//{DAV}resourcetype/{DAV}collection") is not None
-            ):
+            if path.rstrip("/") == self.path.rstrip("/"):
+                found_itself = " 404 " not in f"{item.findtext(f'.//{DAV}status') or ''} "
+                continue
+            if item.find(f".//{DAV}resourcetype/{DAV}collection") is not None:
                 continue
             listing.etags[path] = _etag(item)
+        if not found_itself:
+            # An existing collection always lists itself: it is gone (or never was).
+            raise Gone(self.path)
         return listing
 
     def fetch(self, paths: Iterable[str]) -> dict[str, tuple[str | None, str]]:

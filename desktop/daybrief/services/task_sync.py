@@ -578,7 +578,7 @@ class _Sync:
 
     def create(self, uid: str, fields: TaskFields, todo: Any) -> FollowUp:
         item = self.follow_ups.add(
-            fields.text or "(no title)", due=_day(fields.due),
+            fields.text, due=_day(fields.due),
             client_id=self.client_id(fields.client), meeting_key=fields.meeting,
             due_before=fields.due_before, ical_uid=uid, notes=fields.notes,
         )  # fmt: skip
@@ -690,9 +690,11 @@ class _Sync:
                 self.server.delete(link.href, link.etag)
             except PreconditionFailed:
                 # Changed on the server since: the server's edit wins over this deletion.
-                etag, data = self.server.get(link.href)
+                try:
+                    etag, data = self.server.get(link.href)
+                except Gone:
+                    continue  # and gone since after all: the next DELETE says 404, done
                 with self.store.transaction():
-                    self.tasks.save(TaskLink(link.uid, None, None, None, None, None))
                     self.tasks.forget(link.uid)
                     self.take(link.href, etag, data)
                 self.report.kept += 1
@@ -730,9 +732,13 @@ def secret_for(state: TaskList, credentials: CredentialStore) -> Secret:
     """
     secret = credentials.get(state.secret_ref)
     if secret is None:
-        raise CredentialsUnavailable(
-            "the task list's address is not in the keyring any more; connect it again"
+        missing = CredentialsUnavailable("no keyring entry")
+        # One line of its own: the keyring works, the entry is gone.
+        missing.args = (
+            "the task list's address is not in the keyring any more: "
+            "daybrief tasks connect it again",
         )
+        raise missing
     if state.password_command:
         return Secret(secret.url, secret.username, password_from_command(state.password_command))
     return secret
@@ -777,6 +783,11 @@ def sync_tasks(
     except FetchError as error:
         tasks.record_failure(now, error.reason)
         raise TaskSyncFailed(error.reason, error.kind) from None
+    except (Gone, PreconditionFailed):
+        # The list itself answered 404/412: deleted or moved on the server.
+        reason = f"{state.display_url} has no task list at this address any more (connect again)"
+        tasks.record_failure(now, reason)
+        raise TaskSyncFailed(reason, "not-found") from None
     except CredentialsUnavailable as error:
         tasks.record_failure(now, str(error))
         raise
