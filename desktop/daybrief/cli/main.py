@@ -29,7 +29,17 @@ from pathlib import Path
 from typing import TextIO
 
 from daybrief import __version__
-from daybrief.cli import brief, calendar, followups, imports, sources, tasks, templates
+from daybrief.cli import (
+    brief,
+    calendar,
+    followups,
+    goals,
+    imports,
+    problems,
+    sources,
+    tasks,
+    templates,
+)
 from daybrief.cli.common import (
     EXIT_OK,
     EXIT_OUTPUT,
@@ -52,7 +62,9 @@ __all__ = [
 ]
 
 # Each command lives in its own module with a register(commands) function.
-_COMMAND_MODULES = (calendar, imports, brief, sources, templates, followups, tasks)
+_COMMAND_MODULES = (
+    calendar, imports, brief, problems, goals, sources, templates, followups, tasks,
+)  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,19 +22,42 @@ from enum import StrEnum
 
 from daybrief.core.clients import ClientDirectory
 from daybrief.core.clock import Clock
-from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, user_partstat
-from daybrief.core.conflicts import (
-    Conflict,
-    clusters,
-    find_double_bookings,
-    find_time_off_clashes,
-    is_busy,
-    is_time_off,
+from daybrief.core.confirmation import Unconfirmed, user_partstat
+from daybrief.core.conflicts import is_busy
+from daybrief.core.model import Occurrence
+from daybrief.core.review import (
+    KEY_SEPARATOR,
+    ChecklistEntry,
+    Problem,
+    ProblemInputs,
+    ProblemKind,
+    RememberedState,
+    WorkingPattern,
+    day_window,
+    find_problems,
+    meeting_ref,
+    on_day,
+    unconfirmed_by_key,
+    unconfirmed_text,
 )
-from daybrief.core.model import Occurrence, format_utc, recurrence_key
 
-KEY_SEPARATOR = "\x1f"
-"""Same separator as the store's meeting keys, so a meeting ref *is* its instance key."""
+__all__ = [
+    "KEY_SEPARATOR",
+    "Briefing",
+    "BriefingSettings",
+    "ChecklistEntry",
+    "FollowUpEntry",
+    "GoalEntry",
+    "Problem",
+    "ProblemKind",
+    "UserInputs",
+    "build_briefing",
+    "day_window",
+    "meeting_ref",
+    "on_day",
+    "suggest_goals",
+    "zone_name",
+]
 
 _Person = Callable[[str, str | None], str]
 """An attendee's display name from (email, CN): the CN, or the address unless redacted."""
@@ -46,48 +69,11 @@ _TITLE_IN_TEXT = 120
 # --------------------------------------------------------------------------- settings
 
 
-@dataclass(frozen=True, slots=True)
-class BriefingSettings:
-    """The user's working pattern and thresholds; defaults per SPEC (Mon–Fri 09:00–17:30).
-
-    A back-to-back run is a chain of busy meetings whose gaps are shorter than
-    ``back_to_back_gap``; it is a problem when it holds at least ``back_to_back_meetings``
-    meetings, or at least two meetings spanning ``back_to_back_span`` or more.
-    """
-
-    working_days: frozenset[int] = frozenset(range(5))
-    """Weekday numbers, Monday = 0."""
-    day_start: time = time(9, 0)
-    day_end: time = time(17, 30)
-    back_to_back_gap: timedelta = timedelta(minutes=5)
-    back_to_back_meetings: int = 3
-    back_to_back_span: timedelta = timedelta(hours=3)
-    prep_minutes: int = 30
-    """Longest prep slot suggested before a meeting with open required items."""
-    prep_min_minutes: int = 15
-    """Shorter gaps are not worth suggesting."""
-    prep_slots_per_meeting: int = 2
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.working_days
-
-    def next_working_day(self, today: date) -> date:
-        """The first working day after ``today`` (Friday → Monday); tomorrow if none is set."""
-        for offset in range(1, 8):
-            candidate = today + timedelta(days=offset)
-            if self.is_working_day(candidate):
-                return candidate
-        return today + timedelta(days=1)
+BriefingSettings = WorkingPattern
+"""The briefing reads the same working pattern as the review."""
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistEntry:
-    text: str
-    required: bool = False
-    done: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,31 +129,24 @@ class UserInputs:
     time_off_uids: frozenset[str] = frozenset()
     """All-day events the user marked as time off (besides Outlook's BUSYSTATUS OOF)."""
     last_look: LastLook | None = None
+    problem_states: Mapping[str, RememberedState] = field(default_factory=dict)
+    """What the user said about problems, by problem id."""
+    answered: Mapping[str, str] = field(default_factory=dict)
+    """Meeting key → the answer sent from Daybrief that the calendar does not show yet."""
+    previous_goals: Sequence[GoalEntry] = ()
+    """The last earlier day's goals: unfinished ones are offered again."""
+
+    def problem_inputs(self) -> ProblemInputs:
+        return ProblemInputs(
+            me=self.me,
+            checklists=self.checklists,
+            time_off_uids=self.time_off_uids,
+            states=self.problem_states,
+            answered=self.answered,
+        )
 
 
 # --------------------------------------------------------------------------- output
-
-
-class ProblemKind(StrEnum):
-    DOUBLE_BOOKING = "double-booking"
-    UNCONFIRMED = "unconfirmed"
-    OPEN_ITEMS = "open-items"
-    TIME_OFF = "time-off"
-    OUTSIDE_HOURS = "outside-hours"
-    BACK_TO_BACK = "back-to-back"
-
-
-_PROBLEM_ORDER = list(ProblemKind)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    kind: ProblemKind
-    text: str
-    """One line, plain (unescaped) text."""
-    refs: tuple[str, ...] = ()
-    """The meetings concerned, for links to the meeting detail."""
-    at: datetime | None = None
 
 
 class Change(StrEnum):
@@ -300,9 +279,14 @@ class Briefing:
     settings: BriefingSettings
     headline: Headline
     problems: tuple[Problem, ...]
+    """The open ones: what the headline counts and ``brief --check`` looks at."""
+    handled: tuple[Problem, ...]
+    """Marked handled or ignored by the user, shown collapsed."""
     meetings: tuple[MeetingEntry, ...]
     follow_ups: tuple[FollowUpGroup, ...]
     goals: tuple[GoalEntry, ...]
+    unfinished_goals: tuple[str, ...]
+    """The last earlier day's goals not done (and not set again): offered first."""
     wins: Wins | None
     """None until the working day is over."""
     prep_slots: tuple[PrepSlot, ...]
@@ -336,39 +320,9 @@ class Briefing:
 # --------------------------------------------------------------------------- building
 
 
-def meeting_ref(occurrence: Occurrence) -> str:
-    """The instance key of an occurrence: UID, plus RECURRENCE-ID for a recurring instance.
-
-    Equal to the store's ``meeting_key`` for meetings with a UID. A meeting without UID
-    has no stable identity; it gets a key from its calendar and start, which cannot clash
-    with a real UID because it starts with the separator.
-    """
-    rid = recurrence_key(occurrence)
-    if occurrence.uid:
-        return f"{occurrence.uid}{KEY_SEPARATOR}{rid}" if rid else occurrence.uid
-    return f"{KEY_SEPARATOR}{occurrence.calendar}{KEY_SEPARATOR}{format_utc(occurrence.start)}"
-
-
 def zone_name(zone: tzinfo) -> str:
     key = getattr(zone, "key", None)
     return str(key) if key else str(zone)
-
-
-def day_window(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
-    """``[start, end)`` of a calendar day in ``zone``, in UTC (23 or 25 h across DST)."""
-    start = datetime.combine(day, time(), zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
-    return start, end
-
-
-def on_day(occurrence: Occurrence, day: date, zone: tzinfo) -> bool:
-    if occurrence.all_day and occurrence.start_date is not None:
-        end_date = occurrence.end_date or occurrence.start_date + timedelta(days=1)
-        return occurrence.start_date <= day < max(end_date, occurrence.start_date + timedelta(1))
-    start, end = day_window(day, zone)
-    if occurrence.start == occurrence.end:
-        return start <= occurrence.start < end
-    return occurrence.start < end and start < occurrence.end
 
 
 _ANSWERS = {
@@ -440,11 +394,8 @@ def build_briefing(
         key=lambda o: (not o.all_day, o.start, o.end, o.summary),
     )
     working = settings.is_working_day(day)
-    unconfirmed = {
-        meeting_ref(item.occurrence): item
-        for item in find_unconfirmed(day_occurrences, me)
-        if not (me and user_partstat(item.occurrence, me) == "DECLINED")
-    }
+    problem_inputs = user.problem_inputs()
+    unconfirmed = unconfirmed_by_key(day_occurrences, problem_inputs)
 
     def person(email: str, cn: str | None) -> str:
         if cn and cn.strip():
@@ -468,18 +419,16 @@ def build_briefing(
         )
 
     busy = [o for o in day_occurrences if is_busy(o, me)]
-    problems = _problems(day, day_occurrences, busy, entries, user, settings, zone)
-    problems += _unconfirmed_problems(entries)
-    problems.sort(key=lambda p: (_PROBLEM_ORDER.index(p.kind), p.at or now, p.text))
-
-    window_start, window_end = day_window(day, zone)
-    booked = _union_length([(o.start, o.end) for o in busy], window_start, window_end)
-    first = min((o.start for o in busy), default=None)
+    problems = find_problems(
+        day, day_occurrences, zone, now, settings, problem_inputs, namer=person
+    )
+    load = day_load(day, day_occurrences, zone, me)
+    open_problems = tuple(p for p in problems if p.is_open)
     headline = Headline(
-        first_start=first.astimezone(zone) if first is not None else None,
-        meetings=len(busy),
-        booked=booked,
-        problems=len(problems),
+        first_start=load.first_start,
+        meetings=load.meetings,
+        booked=load.booked,
+        problems=len(open_problems),
     )
 
     end_of_day = datetime.combine(day, settings.day_end, zone)
@@ -492,10 +441,12 @@ def build_briefing(
         working_day=working,
         settings=settings,
         headline=headline,
-        problems=tuple(problems),
+        problems=open_problems,
+        handled=tuple(p for p in problems if not p.is_open),
         meetings=tuple(entries),
         follow_ups=_follow_up_groups(day, user.follow_ups),
         goals=tuple(user.goals),
+        unfinished_goals=_unfinished(user),
         wins=wins,
         prep_slots=_prep_slots(day, busy, entries, now, settings, zone),
         gone=gone,
@@ -569,19 +520,11 @@ def _entry(
         organizer=organizer,
         attendees=attendees,
         checklist=tuple(user.checklists.get(ref, ())),
-        unconfirmed=_reason_text(reason, person, occurrence) if reason is not None else None,
+        unconfirmed=unconfirmed_text(reason, person) if reason is not None else None,
         organizer_start=organizer_start,
         organizer_end=organizer_end,
         organizer_zone=organizer_zone,
     )
-
-
-def _reason_text(reason: Unconfirmed, person: _Person, occurrence: Occurrence) -> str:
-    if reason.reason != "waiting-on":
-        return reason.description
-    names = {a.email: a.cn for a in occurrence.event.attendees}
-    who = ", ".join(person(email, names.get(email)) for email in reason.waiting_on)
-    return f"waiting on {len(reason.waiting_on)} of {reason.required}: {who}"
 
 
 def _mark(entry: MeetingEntry, seen: SeenMeeting | None, zone: tzinfo) -> MeetingEntry:
@@ -602,151 +545,26 @@ def _mark(entry: MeetingEntry, seen: SeenMeeting | None, zone: tzinfo) -> Meetin
     return replace(entry, changes=tuple(changes), moved_from=moved_from)
 
 
-def _hm(moment: datetime, zone: tzinfo) -> str:
-    return f"{moment.astimezone(zone):%H:%M}"
+@dataclass(frozen=True, slots=True)
+class DayLoad:
+    """How full a day is; the briefing's headline and the week overview both use it."""
+
+    meetings: int
+    """Busy meetings (all-day busy ones included)."""
+    booked: timedelta
+    """Busy time within the day, overlaps counted once."""
+    first_start: datetime | None
+    """The first busy meeting's start (user's zone)."""
 
 
-def _problems(
-    day: date,
-    occurrences: list[Occurrence],
-    busy: list[Occurrence],
-    entries: list[MeetingEntry],
-    user: UserInputs,
-    settings: BriefingSettings,
-    zone: tzinfo,
-) -> list[Problem]:
-    problems: list[Problem] = []
-    conflicts = find_double_bookings(occurrences, user.me)
-    for group in clusters(conflicts):
-        problems.append(_double_booking(group, conflicts, zone))
-
-    for entry in entries:
-        open_items = entry.open_required
-        if open_items and entry.status != "cancelled":
-            names = ", ".join(_short(item.text, 60) for item in open_items)
-            count = len(open_items)
-            problems.append(
-                Problem(
-                    ProblemKind.OPEN_ITEMS,
-                    f"{_short(entry.title)} ({entry.start:%H:%M}): {count} required "
-                    f"item{'s' if count != 1 else ''} not done: {names}",
-                    (entry.ref,),
-                    entry.start,
-                )
-            )
-
-    def time_off(occurrence: Occurrence) -> bool:
-        return is_time_off(occurrence) or (
-            occurrence.all_day and occurrence.uid in user.time_off_uids
-        )
-
-    for clash in find_time_off_clashes(occurrences, user.me, time_off):
-        meeting = clash.meeting
-        problems.append(
-            Problem(
-                ProblemKind.TIME_OFF,
-                f"{_short(_title(meeting))} ({_hm(meeting.start, zone)}) is during your time "
-                f"off ({_short(_title(clash.time_off), 60)})",
-                (meeting_ref(meeting),),
-                meeting.start,
-            )
-        )
-
-    hours = f"{settings.day_start:%H:%M}–{settings.day_end:%H:%M}"
-    for occurrence in busy:
-        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
-        span = f"{start:%H:%M}–{end:%H:%M}"
-        title = _short(_title(occurrence))
-        if not settings.is_working_day(day):
-            text = f"{title} ({span}) is on a day you do not work"
-        elif start < datetime.combine(day, settings.day_start, zone) or end > datetime.combine(
-            day, settings.day_end, zone
-        ):
-            text = f"{title} ({span}) is outside your working hours ({hours})"
-        else:
-            continue
-        problems.append(
-            Problem(ProblemKind.OUTSIDE_HOURS, text, (meeting_ref(occurrence),), occurrence.start)
-        )
-
-    for run in _back_to_back_runs(busy, settings):
-        first, last_end = run[0].start, max(o.end for o in run)
-        gap = int(settings.back_to_back_gap.total_seconds() // 60)
-        problems.append(
-            Problem(
-                ProblemKind.BACK_TO_BACK,
-                f"From {_hm(first, zone)} to {_hm(last_end, zone)}: {len(run)} "
-                f"meetings with no break of {gap} min",
-                tuple(meeting_ref(o) for o in run),
-                first,
-            )
-        )
-    return problems
-
-
-def _double_booking(group: list[Occurrence], conflicts: list[Conflict], zone: tzinfo) -> Problem:
-    refs = tuple(meeting_ref(o) for o in group)
-    if len(group) == 2:
-        a, b = group
-        minutes = next(
-            (c.overlap_minutes for c in conflicts if {id(c.a), id(c.b)} == {id(a), id(b)}), 0
-        )
-        text = (
-            f"{_short(_title(a))} ({_hm(a.start, zone)}–{_hm(a.end, zone)}) and "
-            f"{_short(_title(b))} ({_hm(b.start, zone)}–{_hm(b.end, zone)}) overlap by "
-            f"{minutes} min"
-        )
-    else:
-        names = ", ".join(_short(_title(o), 60) for o in group)
-        last_end = max(o.end for o in group)
-        text = (
-            f"{len(group)} meetings overlap between {_hm(group[0].start, zone)} "
-            f"and {_hm(last_end, zone)}: {names}"
-        )
-    return Problem(ProblemKind.DOUBLE_BOOKING, text, refs, group[0].start)
-
-
-def _unconfirmed_problems(entries: list[MeetingEntry]) -> list[Problem]:
-    problems = []
-    for entry in entries:
-        if entry.unconfirmed is None:
-            continue
-        when = "all day" if entry.all_day else f"{entry.start:%H:%M}"
-        problems.append(
-            Problem(
-                ProblemKind.UNCONFIRMED,
-                f"{_short(entry.title)} ({when}): {entry.unconfirmed}",
-                (entry.ref,),
-                entry.start,
-            )
-        )
-    return problems
-
-
-def _back_to_back_runs(
-    busy: list[Occurrence], settings: BriefingSettings
-) -> list[list[Occurrence]]:
-    runs: list[list[Occurrence]] = []
-    current: list[Occurrence] = []
-    current_end: datetime | None = None
-    for occurrence in sorted(busy, key=lambda o: (o.start, o.end)):
-        if current_end is not None and occurrence.start - current_end < settings.back_to_back_gap:
-            current.append(occurrence)
-            current_end = max(current_end, occurrence.end)
-            continue
-        if current:
-            runs.append(current)
-        current, current_end = [occurrence], occurrence.end
-    if current:
-        runs.append(current)
-
-    def qualifies(run: list[Occurrence]) -> bool:
-        if len(run) >= settings.back_to_back_meetings:
-            return True
-        span = max(o.end for o in run) - run[0].start
-        return len(run) >= 2 and span >= settings.back_to_back_span
-
-    return [run for run in runs if qualifies(run)]
+def day_load(
+    day: date, occurrences: Iterable[Occurrence], zone: tzinfo, me: frozenset[str]
+) -> DayLoad:
+    busy = [o for o in occurrences if on_day(o, day, zone) and is_busy(o, me)]
+    window_start, window_end = day_window(day, zone)
+    booked = _union_length([(o.start, o.end) for o in busy], window_start, window_end)
+    first = min((o.start for o in busy), default=None)
+    return DayLoad(len(busy), booked, first.astimezone(zone) if first is not None else None)
 
 
 def _union_length(
@@ -858,18 +676,29 @@ def _free_gaps(
     return gaps
 
 
+def _unfinished(user: UserInputs) -> tuple[str, ...]:
+    chosen = {goal.text.casefold() for goal in user.goals}
+    return tuple(
+        goal.text
+        for goal in user.previous_goals
+        if not goal.done and goal.text.casefold() not in chosen
+    )
+
+
 def suggest_goals(briefing: Briefing, limit: int = 5) -> list[str]:
     """A handful of candidates for the day's goals (issue 6, "pick today's goals").
 
-    Most pressing first: overdue follow-ups (oldest first), then required checklist items
-    still open (in meeting order), then follow-ups due on the day. Texts already chosen as
+    Most pressing first: the last earlier day's unfinished goals, overdue follow-ups (oldest
+    first), then required checklist items still open (in meeting order), then follow-ups due
+    on the day. Texts already chosen as
     goals are left out.
     """
     chosen = {goal.text.casefold() for goal in briefing.goals}
     lines = [line for group in briefing.follow_ups for line in group.items]
     overdue = sorted((x for x in lines if x.overdue_days), key=lambda x: -x.overdue_days)
     due = [x for x in lines if not x.overdue_days]
-    candidates = [x.entry.text for x in overdue]
+    candidates = list(briefing.unfinished_goals)
+    candidates += [x.entry.text for x in overdue]
     candidates += [
         f"{item.text} ({_short(entry.title, 60)})"
         for entry in briefing.meetings

@@ -11,6 +11,7 @@ from typing import Any
 from daybrief.core.confirmation import Unconfirmed, unconfirmed_reason, user_partstat
 from daybrief.core.conflicts import Conflict
 from daybrief.core.model import Occurrence, format_utc, recurrence_key
+from daybrief.core.review import Draft, Problem
 
 
 def occurrence_to_dict(occurrence: Occurrence, me: Collection[str] = ()) -> dict[str, Any]:
@@ -91,3 +92,38 @@ def unconfirmed_to_dict(item: Unconfirmed, me: Collection[str] = ()) -> dict[str
     data["reason"] = item.reason
     data["waiting_on"] = list(item.waiting_on)
     return data
+
+
+def problem_to_dict(problem: Problem) -> dict[str, Any]:
+    """One problem of the review (``daybrief problems --json``, ``brief --format json``)."""
+    return {
+        "id": problem.id,
+        "kind": problem.kind.value,
+        "state": problem.state.value,
+        "day": problem.day.isoformat(),
+        "meetings": [
+            {
+                "uid": m.uid,
+                "recurrence_id": m.recurrence_id,
+                "start_utc": format_utc(m.start),
+                "end_utc": format_utc(m.end),
+                "summary": m.summary,
+                "calendar": m.calendar,
+            }
+            for m in problem.meetings
+        ],
+        "reason": problem.reason,
+        "people": [
+            {"email": p.email, "name": p.name, "role": p.role.value} for p in problem.people
+        ],
+    }
+
+
+def draft_to_dict(draft: Draft) -> dict[str, Any]:
+    return {
+        "problem": draft.problem,
+        "to": list(draft.to),
+        "cc": list(draft.cc),
+        "subject": draft.subject,
+        "body": draft.body,
+    }

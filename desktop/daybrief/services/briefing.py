@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 
 from daybrief.core.briefing import (
@@ -21,7 +21,6 @@ from daybrief.core.briefing import (
     UserInputs,
     build_briefing,
     day_window,
-    meeting_ref,
     zone_name,
 )
 from daybrief.core.clients import ClientDirectory
@@ -32,28 +31,42 @@ from daybrief.core.events import ParsedCalendar, read_calendar
 from daybrief.core.model import Occurrence
 from daybrief.paths import resource_path
 from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.review import problem_inputs
+from daybrief.services.working import (
+    BACK_TO_BACK_GAP,
+    BACK_TO_BACK_HOURS,
+    BACK_TO_BACK_MEETINGS,
+    DAY_END,
+    DAY_START,
+    OWN_DOMAINS,
+    PREP_MINUTES,
+    TIME_OFF_UIDS,
+    WORKING_DAYS,
+    briefing_settings,
+    settings_of,
+)
 from daybrief.store.briefings import BriefingLooks
 from daybrief.store.db import Store
 from daybrief.store.meetings import split_meeting_key
-from daybrief.store.settings import Settings
 from daybrief.store.userdata import UserData
 
-# Setting keys (JSON values in the store's settings table).
-WORKING_DAYS = "work/days"
-"""List of weekday numbers, Monday = 0."""
-DAY_START = "work/day_start"
-"""'HH:MM'."""
-DAY_END = "work/day_end"
-BACK_TO_BACK_GAP = "briefing/back_to_back_gap_minutes"
-BACK_TO_BACK_MEETINGS = "briefing/back_to_back_meetings"
-BACK_TO_BACK_HOURS = "briefing/back_to_back_hours"
-PREP_MINUTES = "briefing/prep_minutes"
-OWN_DOMAINS = "clients/own_domains"
-"""Extra domains of the user's own organisation (besides those of their addresses)."""
-TIME_OFF_UIDS = "calendar/time_off_uids"
-"""UIDs of all-day events the user marked as time off."""
+__all__ = [
+    "BACK_TO_BACK_GAP",
+    "BACK_TO_BACK_HOURS",
+    "BACK_TO_BACK_MEETINGS",
+    "DAY_END",
+    "DAY_START",
+    "FORMATS",
+    "OWN_DOMAINS",
+    "PREP_MINUTES",
+    "TIME_OFF_UIDS",
+    "WORKING_DAYS",
+    "briefing_from_store",
+    "briefing_settings",
+    "settings_of",
+]
 
-FORMATS = ("txt", "md", "html", "eml", "pdf", "followups-ics", "prep-ics")
+FORMATS = ("txt", "md", "html", "json", "eml", "pdf", "followups-ics", "prep-ics")
 
 
 def registrable(domain: str) -> str:
@@ -71,44 +84,6 @@ def load_freemail_domains() -> frozenset[str]:
         for line in text.splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     )
-
-
-def _clock_time(value: object, default: time) -> time:
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            return default
-    return default
-
-
-def briefing_settings(settings: Settings) -> BriefingSettings:
-    """The user's settings, each falling back to its default when unset or malformed."""
-    base = BriefingSettings()
-    days = settings.get(WORKING_DAYS)
-    working = base.working_days
-    if isinstance(days, list) and all(
-        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
-    ):
-        working = frozenset(d for d in days if isinstance(d, int))
-    gap = settings.get_as(BACK_TO_BACK_GAP, int, 5)
-    count = settings.get_as(BACK_TO_BACK_MEETINGS, int, base.back_to_back_meetings)
-    hours = settings.get_as(BACK_TO_BACK_HOURS, float, 3.0)
-    prep = settings.get_as(PREP_MINUTES, int, base.prep_minutes)
-    return BriefingSettings(
-        working_days=working,
-        day_start=_clock_time(settings.get(DAY_START), base.day_start),
-        day_end=_clock_time(settings.get(DAY_END), base.day_end),
-        back_to_back_gap=timedelta(minutes=max(0, gap)),
-        back_to_back_meetings=max(2, count),
-        back_to_back_span=timedelta(hours=max(0.5, hours)),
-        prep_minutes=max(5, prep),
-    )
-
-
-def settings_of(store: Store) -> BriefingSettings:
-    """The briefing settings kept in ``store``."""
-    return briefing_settings(Settings(store))
 
 
 def default_day(now: datetime, settings: BriefingSettings) -> date:
@@ -147,24 +122,6 @@ class Gathered:
     warnings: tuple[str, ...] = ()
 
 
-def _checklists(ud: UserData, occurrences: Iterable[Occurrence]) -> dict[str, list[ChecklistEntry]]:
-    found: dict[str, list[ChecklistEntry]] = {}
-    for occurrence in occurrences:
-        if not occurrence.uid:
-            continue
-        ref = meeting_ref(occurrence)
-        # A series carries items for every instance; an instance may add its own.
-        keys = [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref]
-        items = [
-            ChecklistEntry(item.text, item.required, item.done)
-            for key in keys
-            for item in ud.checklists.items(key)
-        ]
-        if items:
-            found[ref] = items
-    return found
-
-
 def user_inputs_from_store(
     store: Store, day: date, occurrences: Sequence[Occurrence], me: frozenset[str]
 ) -> UserInputs:
@@ -188,9 +145,9 @@ def user_inputs_from_store(
             for f in ud.follow_ups.query(include_done=True, include_undated=True)
         ]
         goals = [GoalEntry(g.text, g.done) for g in ud.goals.for_day(day)]
-        checklists = _checklists(ud, occurrences)
+        previous = [GoalEntry(g.text, g.done) for g in ud.goals.last_day_before(day)]
+        inputs = problem_inputs(store, occurrences, me)
         own = ud.settings.get(OWN_DOMAINS, [])
-        time_off = ud.settings.get(TIME_OFF_UIDS, [])
     return UserInputs(
         me=me,
         clients=ClientDirectory.for_user(
@@ -200,11 +157,14 @@ def user_inputs_from_store(
             [str(d) for d in own] if isinstance(own, list) else [],
             registrable=registrable,
         ),
-        checklists=checklists,
+        checklists=inputs.checklists,
         follow_ups=tuple(follow_ups),
         goals=tuple(goals),
-        time_off_uids=frozenset(str(u) for u in (time_off if isinstance(time_off, list) else [])),
+        time_off_uids=inputs.time_off_uids,
         last_look=BriefingLooks(store).last(day),
+        problem_states=inputs.states,
+        answered=inputs.answered,
+        previous_goals=tuple(previous),
     )
 
 
@@ -305,6 +265,10 @@ def render(briefing: Briefing, fmt: str) -> bytes:
         from daybrief.services.export.html import render_html
 
         return render_html(briefing).encode("utf-8")
+    if fmt == "json":
+        from daybrief.services.export.json import render_json
+
+        return render_json(briefing).encode("utf-8")
     if fmt == "eml":
         from daybrief.services.export.eml import render_eml
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 
@@ -15,9 +16,18 @@ def _ack(row: sqlite3.Row) -> ProblemAck:
     return ProblemAck(
         problem_key=row["problem_key"],
         state=AckState(row["state"]),
+        facts=_facts(row["facts"]),
         created_at=ts(row["created_at"]),
         updated_at=ts(row["updated_at"]),
     )
+
+
+def _facts(text: str) -> frozenset[str]:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return frozenset()
+    return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
 
 
 class ProblemAcks:
@@ -26,18 +36,21 @@ class ProblemAcks:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def set(self, problem_key: str, state: AckState | str) -> ProblemAck:
+    def set(self, problem_key: str, state: AckState | str, facts: Iterable[str] = ()) -> ProblemAck:
+        """Remember the state, and the facts the problem was about when it was set."""
         state = AckState(state)
         if not problem_key:
             raise StoreError("a problem acknowledgement needs a problem key")
+        facts_text = json.dumps(sorted(set(facts)), ensure_ascii=False)
         with self._store.transaction():
             now = self._store.now()
             self._store.execute(
-                "INSERT INTO problem_acks (problem_key, state, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (problem_key) DO UPDATE SET"
-                " state = excluded.state, updated_at = excluded.updated_at"
-                " WHERE state <> excluded.state",
-                (problem_key, state.value, now, now),
+                "INSERT INTO problem_acks (problem_key, state, facts, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (problem_key) DO UPDATE SET"
+                " state = excluded.state, facts = excluded.facts,"
+                " updated_at = excluded.updated_at"
+                " WHERE state <> excluded.state OR facts <> excluded.facts",
+                (problem_key, state.value, facts_text, now, now),
             )
             return _ack(
                 need(

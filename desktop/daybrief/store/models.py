@@ -162,9 +162,11 @@ class AckState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ProblemAck:
-    """The user's word on one hygiene problem (see ``daybrief.core.hygiene`` for keys)."""
+    """The user's word on one problem, by its id (``daybrief.core.review``)."""
 
     problem_key: str
     state: AckState
     created_at: datetime
     updated_at: datetime
+    facts: frozenset[str] = frozenset()
+    """What the problem was about when the state was set; something new reopens it."""

@@ -74,6 +74,15 @@ class Goals:
         )
         return [_goal(row) for row in rows]
 
+    def last_day_before(self, day: date) -> list[Goal]:
+        """The goals of the latest earlier day that has any (yesterday's, or Friday's)."""
+        row = self._store.query_one(
+            "SELECT MAX(day) AS day FROM goals WHERE day < ?", (day_text(day),)
+        )
+        if row is None or row["day"] is None:
+            return []
+        return self.for_day(date.fromisoformat(row["day"]))
+
     def get(self, goal_id: int) -> Goal:
         return _goal(
             need(

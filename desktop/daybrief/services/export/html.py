@@ -116,6 +116,15 @@ def render_html(briefing: Briefing) -> str:
             label = esc(PROBLEM_TITLES[problem.kind])
             parts.append(f'<li><span class="tag">{label}:</span> {text}</li>')
         parts.append("</ul>")
+    if briefing.handled:
+        # Collapsed: done with, but still there to look back at.
+        parts.append(
+            f'<details class="handled"><summary>Handled ({len(briefing.handled)})</summary><ul>'
+        )
+        for problem in briefing.handled:
+            label = esc(f"{PROBLEM_TITLES[problem.kind]} ({problem.state.value})")
+            parts.append(f"<li>{label}: {esc(one_line(problem.text, 300))}</li>")
+        parts.append("</ul></details>")
 
     parts.append("<h2>Meetings</h2>")
     if not briefing.meetings and not briefing.gone:

@@ -54,6 +54,12 @@ def render_markdown(briefing: Briefing) -> str:
         for problem in briefing.problems:
             out.append(f"- **{PROBLEM_TITLES[problem.kind]}:** {md(one_line(problem.text, 600))}")
         out.append("")
+    if briefing.handled:
+        out += [f"## Handled ({len(briefing.handled)})", ""]
+        for problem in briefing.handled:
+            title = PROBLEM_TITLES[problem.kind]
+            out.append(f"- {title} ({problem.state.value}): {md(one_line(problem.text, 300))}")
+        out.append("")
 
     out += ["## Meetings", ""]
     if not briefing.meetings:

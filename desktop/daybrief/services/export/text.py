@@ -42,6 +42,14 @@ def render_text(briefing: Briefing) -> str:
             for problem in briefing.problems
         ]
         out.append("")
+    if briefing.handled:
+        out += [f"HANDLED ({len(briefing.handled)})", ""]
+        out += [
+            f"  - {PROBLEM_TITLES[problem.kind]} ({problem.state.value}): "
+            f"{one_line(problem.text, 300)}"
+            for problem in briefing.handled
+        ]
+        out.append("")
 
     out += ["MEETINGS", ""]
     if not briefing.meetings:
