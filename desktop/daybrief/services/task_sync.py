@@ -179,20 +179,30 @@ def pending_changes(store: Store) -> int:
     """How many follow-ups (added, changed or deleted here) wait for the server."""
     if TaskSync(store).task_list() is None:
         return 0
-    return len(_pending(store, TaskSync(store).links()))
+    return len(_pending(store, TaskSync(store).links(with_data=False)))
 
 
-def _pending(
-    store: Store, links: dict[str, TaskLink]
-) -> list[tuple[FollowUp | None, TaskLink | None]]:
+def _pending(store: Store, links: dict[str, TaskLink]) -> list[tuple[int | None, TaskLink | None]]:
+    """(follow-up id, its link) of each change waiting; (None, link) for a deletion.
+
+    Compared as the JSON text kept as base, so the window can count it on every reload.
+    """
     clients = _clients(store)
     by_id = {link.follow_up_id: link for link in links.values() if link.follow_up_id is not None}
-    waiting: list[tuple[FollowUp | None, TaskLink | None]] = []
-    for item in FollowUps(store).all():
-        link = by_id.get(item.id)
-        unsent = link is None or link.base is None or link.href is None
-        if unsent or _base(link) != local_fields(item, clients):  # type: ignore[arg-type]
-            waiting.append((item, link))
+    waiting: list[tuple[int | None, TaskLink | None]] = []
+    for row in FollowUps(store).field_rows():
+        link = by_id.get(row["id"])
+        if link is None or link.base is None or link.href is None:
+            waiting.append((row["id"], link))
+            continue
+        fields = TaskFields(
+            text=row["text"], notes=row["notes"], due=row["due_date"],
+            due_before=row["due_before"],
+            client=clients.get(row["client_id"]) if row["client_id"] is not None else None,
+            done=bool(row["done"]), meeting=row["meeting_key"],
+        )  # fmt: skip
+        if _base_text(fields) != link.base:
+            waiting.append((row["id"], link))
     waiting += [(None, link) for link in links.values() if link.follow_up_id is None and link.href]
     return waiting
 
@@ -512,7 +522,7 @@ class _Sync:
     # ------------------------------------------------------------------ receive
 
     def receive(self, token: str | None) -> None:
-        links = self.tasks.links()
+        links = self.tasks.links(with_data=False)
         by_path = {link.href: link for link in links.values() if link.href}
         listing = self.server.changes(token, by_path)
         wanted = [
@@ -573,8 +583,7 @@ class _Sync:
             return None
         if follow_up_uid(self.store, candidate) != uid:
             return None
-        linked = {link.follow_up_id for link in self.tasks.links().values()}
-        return None if candidate.id in linked else candidate
+        return None if self.tasks.is_linked(candidate.id) else candidate
 
     def create(self, uid: str, fields: TaskFields, todo: Any) -> FollowUp:
         item = self.follow_ups.add(
@@ -616,11 +625,14 @@ class _Sync:
     # ------------------------------------------------------------------ send
 
     def send(self) -> None:
-        for item, link in _pending(self.store, self.tasks.links()):
-            if item is None:
+        for follow_up_id, light in _pending(self.store, self.tasks.links(with_data=False)):
+            link = self.tasks.link(light.uid) if light is not None else None
+            if follow_up_id is None:
                 assert link is not None
                 self.send_deletion(link)
-            else:
+                continue
+            item = self.follow_ups.by_id(follow_up_id)
+            if item is not None:  # else deleted meanwhile: a deletion next time
                 self.send_follow_up(item, link)
 
     def send_follow_up(self, item: FollowUp, link: TaskLink | None) -> None:

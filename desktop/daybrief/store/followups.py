@@ -74,6 +74,13 @@ class FollowUps:
             )  # fmt: skip
             return self.get(int(cursor.lastrowid or 0))
 
+    def field_rows(self) -> list[sqlite3.Row]:
+        """Every follow-up's own fields, without timestamps (cheap: the sync's queue)."""
+        return self._store.query(
+            "SELECT id, text, notes, due_date, due_before, client_id, done, meeting_key"
+            " FROM follow_ups ORDER BY id"
+        )
+
     def by_id(self, follow_up_id: int) -> FollowUp | None:
         row = self._store.query_one("SELECT * FROM follow_ups WHERE id = ?", (follow_up_id,))
         return None if row is None else _follow_up(row)

@@ -123,15 +123,26 @@ class TaskSync:
 
     # ------------------------------------------------------------------ tasks
 
-    def links(self) -> dict[str, TaskLink]:
+    def links(self, *, with_data: bool = True) -> dict[str, TaskLink]:
+        """Every task by UID; without ``with_data`` the tasks' text is left out (None)."""
+        data = "data" if with_data else "NULL AS data"
         return {
             row["uid"]: _link(row)
-            for row in self.store.query("SELECT * FROM follow_up_tasks ORDER BY uid")
+            for row in self.store.query(
+                f"SELECT uid, follow_up_id, href, etag, base, {data} FROM follow_up_tasks"
+                " ORDER BY uid"
+            )
         }
 
     def link(self, uid: str) -> TaskLink | None:
         row = self.store.query_one("SELECT * FROM follow_up_tasks WHERE uid = ?", (uid,))
         return _link(row) if row else None
+
+    def is_linked(self, follow_up_id: int) -> bool:
+        row = self.store.query_one(
+            "SELECT 1 FROM follow_up_tasks WHERE follow_up_id = ?", (follow_up_id,)
+        )
+        return row is not None
 
     def save(self, link: TaskLink) -> None:
         with self.store.transaction():
