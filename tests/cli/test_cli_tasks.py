@@ -171,6 +171,11 @@ def test_tasks_connect_refuses_a_wrong_password_and_stores_nothing(
         "--password-command", "exit 1", *data,
     )  # fmt: skip
     assert code == 2 and "--password-command: failed (exit status 1)" in err
+    code, _, err = run(
+        capsys, monkeypatch, "tasks", "connect", "ftp://files.example/tasks", "--user", "u",
+        "--password-stdin", *data, stdin="pw\n",
+    )  # fmt: skip
+    assert code == 2 and "nothing connected" in err and len(err.strip().splitlines()) == 1
     with pytest.raises(SystemExit) as usage:  # argparse: --user and a password are required
         run(capsys, monkeypatch, "tasks", "connect", running_radicale.url, *data)
     assert usage.value.code == 2

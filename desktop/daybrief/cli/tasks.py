@@ -99,6 +99,8 @@ def _cmd_connect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except CredentialsUnavailable as error:
             raise UsageError(f"{error} (nothing connected)") from None
         except FetchError as error:
+            if error.kind == "address":  # not an address at all: bad input, not a failure
+                raise UsageError(f"{error.reason} (nothing connected)") from None
             print(f"daybrief: {error.reason} (nothing connected)", file=err)
             return EXIT_SOURCE_FAILED
         if result.choices:
