@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from daybrief.services.credentials import SessionCredentials
 from daybrief.services.preferences import Preferences, save_preferences
@@ -88,3 +89,46 @@ def test_a_value_kept_from_a_conflict_is_marked_on_the_page(qtbot, store: Store)
     assert page.model.data(cell) == "Send pricing v2  ⚠ also edited elsewhere"
     assert "Send pricing and terms" in page.model.data(cell, Qt.ItemDataRole.ToolTipRole)
     assert page.sync_state.isHidden()  # no task list: no sync line
+
+
+def test_connecting_a_task_list_from_the_window(
+    qtbot, store: Store, running_radicale: Radicale, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    server = running_radicale
+    credentials = SessionCredentials()
+    FollowUps(store).add("Send the minutes")
+    window = MainWindow(store, store.path, clock=lambda: EVENING, credentials=credentials)
+    qtbot.addWidget(window)
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "daybrief.ui.main_window.QMessageBox.warning", lambda _w, _t, text: warnings.append(text)
+    )
+    values = {"url": server.url, "username": server.user, "password": "wrong", "list_name": None}
+    window.task_connector.connect_with(values)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=15000)
+    assert "refused the user name or password" in warnings[0]
+    assert not task_list_status(store).connected
+    # The account has several lists (the calendars take tasks too): the user makes a new one.
+    name = f"From the window {secrets.token_hex(3)}"
+    monkeypatch.setattr(
+        "daybrief.ui.task_sync.QInputDialog.getItem",
+        lambda _w, _t, _l, items, *_a: (items[-1], True),
+    )
+    monkeypatch.setattr(
+        "daybrief.ui.task_sync.QInputDialog.getText", lambda *_a, **_k: (name, True)
+    )
+    window.task_connector.connect_with({**values, "password": server.password})
+    label = window.follow_ups_page.sync_state
+    qtbot.waitUntil(lambda: label.text().startswith("In step"), timeout=20000)
+    assert name in label.text()
+    assert task_list_status(store).list_name == name and task_list_status(store).pending == 0
+    # Disconnecting keeps the follow-ups.
+    monkeypatch.setattr(
+        "daybrief.ui.main_window.QMessageBox.question",
+        lambda *_a, **_k: QMessageBox.StandardButton.Yes,
+    )
+    window.follow_ups_page.task_list_action.emit("disconnect")
+    assert not task_list_status(store).connected
+    assert [f.text for f in FollowUps(store).all()] == ["Send the minutes"]
+    assert label.isHidden()
+    window.task_sync.stop()

@@ -848,3 +848,22 @@ def sync_store_file(path: Path, *, credentials: CredentialStore, now: datetime) 
         except CredentialsUnavailable as error:
             problem = str(error)
         return SyncOutcome(task_list_status(store), report, problem)
+
+
+def connect_store_file(
+    path: Path,
+    url: str,
+    *,
+    username: str | None,
+    password: str | None,
+    credentials: CredentialStore,
+    list_name: str | None = None,
+) -> ConnectResult:
+    """:func:`connect_task_list` on a store of its own (for a worker thread); raises the same."""
+    from daybrief.store import open_store
+
+    with open_store(path) as store:
+        return connect_task_list(
+            store, url, username=username, password=password, credentials=credentials,
+            list_name=list_name,
+        )  # fmt: skip

@@ -67,7 +67,12 @@ from daybrief.services.preferences import load_preferences, save_preferences, zo
 from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
-from daybrief.services.task_sync import SyncOutcome, is_connected, task_list_status
+from daybrief.services.task_sync import (
+    SyncOutcome,
+    disconnect_task_list,
+    is_connected,
+    task_list_status,
+)
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
@@ -83,7 +88,7 @@ from daybrief.ui.dialogs import (
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
-from daybrief.ui.task_sync import TaskSyncRunner
+from daybrief.ui.task_sync import TaskListConnector, TaskSyncRunner
 from daybrief.ui.tasks import Job, start
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
@@ -263,6 +268,12 @@ class MainWindow(QMainWindow):
             lambda: is_connected(self.store), self,
         )  # fmt: skip
         self.task_sync.synced.connect(self._tasks_synced)
+        self.task_connector = TaskListConnector(store_file, lambda: self.credentials, self)
+        self.task_connector.connected.connect(self._task_list_connected)
+        self.task_connector.failed.connect(
+            lambda message: QMessageBox.warning(self, "Connect a task list", message)
+        )
+        self.follow_ups_page.task_list_action.connect(self._task_list_action)
         self.follow_ups_page.changed.connect(self._follow_ups_edited)
         self.detail.changed.connect(self._follow_ups_edited)
         QTimer.singleShot(0, self.task_sync.start)
@@ -509,6 +520,25 @@ class MainWindow(QMainWindow):
         if is_connected(self.store):
             self.follow_ups_page.show_sync(task_list_status(self.store))
             self.task_sync.soon()
+
+    def _task_list_action(self, action: str) -> None:
+        if action == "connect":
+            self.task_connector.ask()
+        elif action == "sync":
+            self.task_sync.sync_now()
+        elif action == "disconnect" and is_connected(self.store):
+            answer = QMessageBox.question(
+                self, "Disconnect the task list",
+                "Stop syncing follow-ups? They stay here, and the tasks stay in the list.",
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Yes:
+                disconnect_task_list(self.store, self.credentials)
+                self.follow_ups_page.show_sync(task_list_status(self.store))
+
+    def _task_list_connected(self, name: str) -> None:
+        self.statusBar().showMessage(f"Connected to the task list “{name}”", 5000)
+        self.follow_ups_page.show_sync(task_list_status(self.store))
+        self.task_sync.start()
 
     def _tasks_synced(self, outcome: SyncOutcome) -> None:
         if outcome.changed_here:

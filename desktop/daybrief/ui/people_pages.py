@@ -394,6 +394,8 @@ class FollowUpsPage(QWidget):
     """Every follow-up, by due date or by client; tick, re-date, export and import."""
 
     changed = Signal()
+    task_list_action = Signal(str)
+    """"connect", "sync" or "disconnect": the window does it (it owns the workers)."""
 
     def __init__(
         self, store: Store, today: Callable[[], date], parent: QWidget | None = None
@@ -427,12 +429,19 @@ class FollowUpsPage(QWidget):
         import_button.clicked.connect(self.import_tasks)
         delete = QPushButton("Delete")
         delete.clicked.connect(self.delete)
+        self.task_list_button = QToolButton(text="Task list")
+        self.task_list_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        task_menu = QMenu(self.task_list_button)
+        for label, action in (("Connect a task list…", "connect"), ("Sync now", "sync"),
+                              ("Disconnect", "disconnect")):  # fmt: skip
+            task_menu.addAction(label, lambda a=action: self.task_list_action.emit(a))
+        self.task_list_button.setMenu(task_menu)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Group:"))
         bar.addWidget(self.grouping)
         bar.addWidget(self.show_done)
         bar.addStretch(1)
-        for widget in (self.due_button, delete, export, import_button):
+        for widget in (self.due_button, delete, export, import_button, self.task_list_button):
             bar.addWidget(widget)
         self.sync_state = QLabel()
         self.sync_state.setTextFormat(Qt.TextFormat.PlainText)

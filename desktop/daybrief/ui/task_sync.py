@@ -1,5 +1,5 @@
-"""When the window syncs follow-ups with the task list: at start, shortly after each edit,
-and every N minutes; always on a worker, one sync at a time."""
+"""The window and the task list: connecting one (on a worker), and when follow-ups sync:
+at start, shortly after each edit and every N minutes; always on a worker, one at a time."""
 
 from __future__ import annotations
 
@@ -8,9 +8,26 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from daybrief.services.credentials import CredentialStore
-from daybrief.services.task_sync import SyncOutcome, sync_store_file
+from daybrief.services.credentials import CredentialStore, CredentialsUnavailable
+from daybrief.services.fetch import FetchError
+from daybrief.services.task_sync import (
+    ConnectResult,
+    SyncOutcome,
+    connect_store_file,
+    sync_store_file,
+)
 from daybrief.ui.tasks import Job, start
 
 EDIT_DELAY_MS = 5_000
@@ -93,3 +110,120 @@ class TaskSyncRunner(QObject):
         self.job = None
         if not self.stopped:
             self.synced.emit(SyncOutcome(TaskListStatus(True), None, message))
+
+
+class TaskListDialog(QDialog):
+    """Connect a task list: an account (a list picked or made) or a list's own address."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Connect a task list")
+        self.url = QLineEdit(placeholderText="https://… a CalDAV account, or a task list's address")
+        self.user = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.list_name = QLineEdit(placeholderText="optional: a list of the account (made if new)")
+        note = QLabel(
+            "Follow-ups are kept in step with this list, so your phone's task app, another "
+            "computer or a colleague sees them. The address and the password are kept in your "
+            "system's keyring, never in Daybrief's files."
+        )
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Address", self.url)
+        form.addRow("User", self.user)
+        form.addRow("Password", self.password)
+        form.addRow("Task list", self.list_name)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Connect")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(560, 240)
+
+    def _accept(self) -> None:
+        if not self.url.text().strip():
+            QMessageBox.information(self, "Connect a task list", "Paste the address first.")
+            return
+        self.accept()
+
+    def values(self) -> dict[str, str | None]:
+        return {
+            "url": self.url.text().strip(),
+            "username": self.user.text().strip() or None,
+            "password": self.password.text() or None,
+            "list_name": self.list_name.text().strip() or None,
+        }
+
+
+class TaskListConnector(QObject):
+    """Connects on a worker; asks which list when the account has several."""
+
+    connected = Signal(str)
+    """The list's name, once connected (the first sync is the runner's)."""
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        store_file: Path,
+        credentials: Callable[[], CredentialStore],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.store_file = store_file
+        self.credentials = credentials
+        self.window = parent
+        self.job: Job | None = None
+
+    def ask(self) -> None:
+        dialog = TaskListDialog(self.window)
+        if dialog.exec():
+            self.connect_with(dialog.values())
+
+    def connect_with(self, values: dict[str, str | None]) -> Job | None:
+        if self.job is not None:
+            return None
+        path, credentials = self.store_file, self.credentials()
+        url = values["url"] or ""
+
+        def work(_progress: object) -> ConnectResult | str:
+            try:
+                return connect_store_file(
+                    path, url, username=values["username"], password=values["password"],
+                    credentials=credentials, list_name=values["list_name"],
+                )  # fmt: skip
+            except (FetchError, CredentialsUnavailable) as error:
+                return str(error)  # expected: said to the user, not a crash
+
+        job = Job(work)
+        job.signals.finished.connect(lambda result: self._finished(values, result))
+        job.signals.failed.connect(self._failed)
+        self.job = job
+        return start(job)
+
+    def _finished(self, values: dict[str, str | None], result: ConnectResult | str) -> None:
+        self.job = None
+        if isinstance(result, str):
+            self.failed.emit(result)
+            return
+        if result.choices:
+            new = "A new list…"
+            chosen, ok = QInputDialog.getItem(
+                self.window, "Which task list?", "This account has several task lists:",
+                [*result.choices, new], 0, False,
+            )  # fmt: skip
+            if ok and chosen == new:
+                chosen, ok = QInputDialog.getText(self.window, "New task list", "Name:")
+            if ok and chosen.strip():
+                self.connect_with({**values, "list_name": chosen.strip()})
+            return
+        self.connected.emit(result.list_name)
+
+    def _failed(self, message: str) -> None:
+        self.job = None
+        self.failed.emit(message)
