@@ -442,3 +442,23 @@ def test_a_list_deleted_on_the_server_is_a_clear_failure(shared: Shared) -> None
     assert "no task list at this address" in failed.value.reason
     assert shared.only(shared.a).text == "Keep me, really"
     assert pending_changes(shared.a) == 1
+
+
+def test_connecting_the_same_list_again_keeps_the_sync_going(shared: Shared) -> None:
+    item = add_follow_up(shared.a, "Renew the domain")
+    shared.sync(shared.a)
+    edit_follow_up(shared.a, item.id, text="Renew the domain for 2 years")
+    user, password = (
+        (shared.server.user, shared.server.password)
+        if isinstance(shared.server, Radicale)
+        else ("alice", "unused")
+    )
+    again = connect_task_list(
+        shared.a, shared.server.url, username=user, password=password,
+        credentials=shared.credentials, list_name=shared.name,
+    )  # fmt: skip
+    assert not again.created
+    assert pending_changes(shared.a) == 1  # the edit still waits, as an edit
+    report = shared.sync(shared.a)
+    assert (report.sent, report.conflicts) == (1, 0)
+    assert shared.only(shared.a).notes == ""

@@ -132,3 +132,21 @@ def test_connecting_a_task_list_from_the_window(
     assert [f.text for f in FollowUps(store).all()] == ["Send the minutes"]
     assert label.isHidden()
     window.task_sync.stop()
+
+
+def test_how_often_follow_ups_sync_is_a_setting(qtbot, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from daybrief.services.preferences import load_preferences
+
+    window = MainWindow(store, store.path, clock=lambda: EVENING)
+    qtbot.addWidget(window)
+    assert window.task_sync.periodic.interval() == 15 * 60_000  # the default
+    dialog = SettingsDialog(window.preferences, [], window)
+    assert dialog.task_list.text().startswith("No task list connected")
+    dialog.task_sync.setValue(7)
+    dialog._accept()
+    assert dialog.result_preferences is not None
+    save_preferences(store, dialog.result_preferences)
+    assert load_preferences(store).task_sync_minutes == 7
+    window.task_sync.set_minutes(load_preferences(store).task_sync_minutes)
+    assert window.task_sync.periodic.interval() == 7 * 60_000
+    window.task_sync.stop()

@@ -429,6 +429,11 @@ def connect_task_list(
             return ConnectResult(choices=tuple(t.name for t in lists))
     sync = TaskSync(store)
     previous = sync.task_list()
+    same_list = False
+    if previous is not None:
+        with contextlib.suppress(CredentialsUnavailable):
+            known = credentials.get(previous.secret_ref)
+            same_list = known is not None and known.url.rstrip("/") == chosen.url.rstrip("/")
     ref = SECRET_PREFIX + secrets.token_hex(6)
     # With a password command only the address and user name are kept; the command is
     # run again at every sync.
@@ -437,7 +442,7 @@ def connect_task_list(
     try:
         sync.connect(
             secret_ref=ref, display_url=redact_url(chosen.url), list_name=chosen.name,
-            password_command=password_command,
+            password_command=password_command, same_list=same_list,
         )  # fmt: skip
     except BaseException:
         credentials.delete(ref)

@@ -82,9 +82,18 @@ class TaskSync:
         display_url: str,
         list_name: str,
         password_command: str | None = None,
+        same_list: bool = False,
     ) -> None:
-        """Connect to a list; tasks of a list connected before are forgotten (not deleted)."""
+        """Connect to a list; tasks of a list connected before are forgotten (not deleted),
+        unless it is ``same_list`` again (new credentials): then the sync goes on."""
         with self.store.transaction():
+            if same_list and self.task_list() is not None:
+                self.store.execute(
+                    "UPDATE task_list SET secret_ref = ?, display_url = ?, list_name = ?,"
+                    " password_command = ? WHERE id = 1",
+                    (secret_ref, display_url, list_name, password_command),
+                )
+                return
             self.store.execute("DELETE FROM follow_up_tasks")
             self.store.execute("DELETE FROM task_list")
             self.store.execute(
