@@ -12,11 +12,10 @@ import pytest
 
 from daybrief.services.agenda import AgendaService, key_of, meeting_link
 from daybrief.services.demo import load_demo
-from daybrief.services.drafts import draft_for
-from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.importer import import_file
 from daybrief.services.jobs import import_paths
 from daybrief.services.preferences import Preferences, load_preferences, save_preferences
+from daybrief.services.review import ProblemKind, draft_mailto, drafts, set_problem_state
 from daybrief.store import Store, UserData, open_store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,7 +82,11 @@ def _import(store: Store, tmp_path: Path, text: str = DAY, name: str = "work.ics
 def _service(store: Store) -> AgendaService:
     preferences = Preferences(addresses=(ME,), zone_name="Europe/Berlin")
     save_preferences(store, preferences)
-    return AgendaService(store, load_preferences(store))
+    return AgendaService(store, load_preferences(store), lambda: NOW)
+
+
+def problem_states(store: Store) -> dict[str, str]:
+    return {ack.problem_key: ack.state.value for ack in UserData.of(store).acks.all()}
 
 
 def test_day_marks_double_bookings_unconfirmed_and_outside_hours(
@@ -112,7 +115,7 @@ def test_day_marks_double_bookings_unconfirmed_and_outside_hours(
     assert rows["ny@test"].organiser_time == "13:00–14:00 America/New_York"
     assert rows["qbr@test"].organiser_time is None
     assert not rows["qbr@test"].outside_hours
-    assert agenda.problem_count == 2
+    assert agenda.problem_count == 3  # the clash, the unanswered one, the evening call
 
 
 def test_day_names_clients_from_attendee_domains_not_mine(store: Store, tmp_path: Path) -> None:
@@ -144,8 +147,11 @@ def test_week_summarises_each_day(store: Store, tmp_path: Path) -> None:
     week = _service(store).week(date(2026, 3, 9))
     assert [d.day.day for d in week] == [9, 10, 11, 12, 13, 14, 15]
     tuesday = week[1]
-    assert (tuesday.meetings, tuesday.conflicts, tuesday.unconfirmed) == (4, 1, 1)
-    assert tuesday.booked.total_seconds() == 3.5 * 3600  # the declined one is not booked
+    # Busy meetings, as the briefing's headline counts them: the declined one is not.
+    assert (tuesday.meetings, tuesday.conflicts, tuesday.unconfirmed) == (3, 1, 1)
+    # 10:00–12:00 (the clash's half hour counted once, as the briefing does) and 18:00–19:00;
+    # the declined one is not booked.
+    assert tuesday.booked.total_seconds() == 3 * 3600
     assert [d.working_day for d in week] == [True] * 5 + [False] * 2
     assert week[0].meetings == 0
 
@@ -155,8 +161,9 @@ def test_hygiene_lists_problems_and_vanished_meetings(store: Store, tmp_path: Pa
     service = _service(store)
     items = service.hygiene(date(2026, 3, 9))
     assert [(i.kind, i.title) for i in items] == [
-        ("conflict", "Acme QBR × Globex renewal\nBcc: evil@example.com"),
+        ("double-booking", "Acme QBR × Globex renewal\nBcc: evil@example.com"),
         ("unconfirmed", "Globex renewal\nBcc: evil@example.com"),
+        ("outside-hours", "Initech sync"),  # 13:00 in New York is 18:00 in Berlin
     ]
     # The user's note on a meeting that then leaves the calendar: kept, listed as gone.
     UserData.of(store).notes.set("ny@test", "ask about the budget")
@@ -171,33 +178,42 @@ def test_hygiene_lists_problems_and_vanished_meetings(store: Store, tmp_path: Pa
 def test_hygiene_keys_are_stable_and_states_remembered(store: Store, tmp_path: Path) -> None:
     _import(store, tmp_path)
     service = _service(store)
-    first = [i.problem_key for i in service.hygiene(date(2026, 3, 9))]
+    items = service.hygiene(date(2026, 3, 9))
+    first = [i.problem_key for i in items]
     _import(store, tmp_path, DAY.replace("SUMMARY:Initech sync", "SUMMARY:Initech"))
     assert [i.problem_key for i in service.hygiene(date(2026, 3, 9))] == first
-    set_problem_state(store, first[0], "handled")
-    set_problem_state(store, first[1], "ignored")
+    assert items[0].problem is not None and items[1].problem is not None
+    set_problem_state(store, items[0].problem, "handled")
+    set_problem_state(store, items[1].problem, "ignored")
     assert problem_states(store) == {first[0]: "handled", first[1]: "ignored"}
-    set_problem_state(store, first[1], "")
+    states = {i.problem_key: i.state for i in service.hygiene(date(2026, 3, 9))}
+    assert (states[first[0]], states[first[1]]) == ("handled", "ignored")
+    set_problem_state(store, items[1].problem, "open")
     assert problem_states(store) == {first[0]: "handled"}
     with pytest.raises(ValueError):
-        set_problem_state(store, first[0], "deleted")
+        set_problem_state(store, items[0].problem, "deleted")
 
 
 def test_drafts_cannot_inject_mail_headers(store: Store, tmp_path: Path) -> None:
     _import(store, tmp_path)
     service = _service(store)
-    conflict, unconfirmed = service.hygiene(date(2026, 3, 9))
+    conflict, unconfirmed = service.hygiene(date(2026, 3, 9))[:2]
+    assert conflict.problem is not None and unconfirmed.problem is not None
     for item in (conflict, unconfirmed):
-        draft = draft_for(item, BERLIN, sender_name="Sam")
-        assert "\r" not in draft.subject and "\n" not in draft.subject
-        link = draft.mailto()
-        assert "\n" not in link and "\r" not in link and " " not in link
-        query = link.split("?", 1)[1]
-        assert sorted(part.split("=", 1)[0] for part in query.split("&")) == ["body", "subject"]
-        assert "Sam" in unquote(link)
-    assert draft_for(conflict, BERLIN).to == ("pat@globex.co.uk",)
-    assert "10:00" not in draft_for(conflict, BERLIN).body  # asks to move the later one
-    assert "11:00" in draft_for(conflict, BERLIN).body
+        for draft in drafts(item.problem, [ME], BERLIN, sender_name="Sam"):  # type: ignore[arg-type]
+            assert "\r" not in draft.subject and "\n" not in draft.subject
+            link = draft_mailto(draft)
+            assert "\n" not in link and "\r" not in link and " " not in link
+            query = link.split("?", 1)[1]
+            assert sorted(part.split("=", 1)[0] for part in query.split("&")) == ["body", "subject"]
+            assert "Sam" in unquote(link)
+    # One draft per meeting that could move: the renewal's organiser, and the QBR's
+    # attendees (the user organises it); neither names the other meeting.
+    by_to = {d.to: d for d in drafts(conflict.problem, [ME], BERLIN)}
+    assert set(by_to) == {("pat@globex.co.uk",), ("jo@acme.com",)}
+    assert "11:00" in by_to[("pat@globex.co.uk",)].body
+    assert "Acme" not in by_to[("pat@globex.co.uk",)].body
+    assert "Globex" not in by_to[("jo@acme.com",)].body + by_to[("jo@acme.com",)].subject
 
 
 def test_meeting_link_offers_only_web_addresses(store: Store, tmp_path: Path) -> None:
@@ -281,9 +297,9 @@ def test_demo_gives_tomorrow_problems_clients_and_open_items(store: Store, tmp_p
     today = date(2026, 3, 9)
     load_demo(store, tmp_path, today=today, zone=BERLIN, now=NOW)
     load_demo(store, tmp_path, today=today, zone=BERLIN, now=NOW)  # seeding happens once
-    service = AgendaService(store, load_preferences(store))
+    service = AgendaService(store, load_preferences(store), lambda: NOW)
     agenda = service.day(date(2026, 3, 10))
-    assert agenda.conflicts and agenda.unconfirmed
+    assert agenda.count(ProblemKind.DOUBLE_BOOKING) and agenda.count(ProblemKind.UNCONFIRMED)
     assert len({c for row in agenda.rows for c in row.clients}) >= 4
     open_required = sum(row.checklist.required_open for row in agenda.rows)
     assert open_required >= 2
@@ -339,10 +355,12 @@ def test_a_pile_up_of_three_meetings_says_so(store: Store, tmp_path: Path) -> No
         "ATTENDEE;PARTSTAT=DECLINED", "ATTENDEE;PARTSTAT=ACCEPTED"
     )
     _import(store, tmp_path, third)
-    conflicts = [i for i in _service(store).hygiene(date(2026, 3, 9)) if i.kind == "conflict"]
-    # QBR × workshop and QBR × renewal (the workshop ends as the renewal starts): one pile.
-    assert len(conflicts) == 2
-    assert all("one of 3 overlapping meetings from 10:00" in i.detail for i in conflicts)
+    doubles = [i for i in _service(store).hygiene(date(2026, 3, 9)) if i.kind == "double-booking"]
+    # QBR × workshop and QBR × renewal (the workshop ends as the renewal starts): one pile,
+    # one problem listing all three.
+    assert len(doubles) == 1
+    assert doubles[0].detail.startswith("3 meetings overlap between 10:00 and 12:00")
+    assert doubles[0].problem is not None and len(doubles[0].problem.meetings) == 3
 
 
 def test_days_outside_the_window_read_the_calendars_once_per_content(

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from daybrief.core.hygiene import unconfirmed_key
+from daybrief.core.review import ProblemKind, problem_id
 from daybrief.store import StoreError, UserData, open_store
 from daybrief.store.models import AckState
 
-KEY = unconfirmed_key("qbr@acme.example", "needs-action")
-OTHER = unconfirmed_key("lunch@globex.example", "tentative")
+KEY = problem_id(ProblemKind.UNCONFIRMED, ["qbr@acme.example"])
+OTHER = problem_id(ProblemKind.UNCONFIRMED, ["lunch@globex.example"])
 
 
 def test_set_change_and_clear(ud: UserData) -> None:
@@ -29,6 +29,15 @@ def test_set_change_and_clear(ud: UserData) -> None:
     ud.acks.clear(KEY)  # clearing twice is fine
     assert ud.acks.get(KEY) is None
     assert [a.problem_key for a in ud.acks.all()] == [OTHER]
+
+
+def test_facts_are_kept_and_changing_them_updates_the_row(ud: UserData) -> None:
+    first = ud.acks.set(KEY, AckState.HANDLED, ["b", "a", "a"])
+    assert first.facts == frozenset({"a", "b"})
+    again = ud.acks.set(KEY, AckState.HANDLED, ["a", "b"])
+    assert again == first
+    moved = ud.acks.set(KEY, AckState.HANDLED, ["a", "c"])
+    assert moved.facts == frozenset({"a", "c"}) and moved.updated_at > first.updated_at
 
 
 def test_bad_state_or_key_is_refused(ud: UserData) -> None:

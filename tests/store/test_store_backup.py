@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from daybrief.core.hygiene import conflict_key, unconfirmed_key
+from daybrief.core.review import ProblemKind, problem_id
 from daybrief.store import (
     BackupError,
     Store,
@@ -79,9 +79,8 @@ def fill(ud: UserData) -> None:
     ud.reminders.mark_shown("before:qbr")
     ud.reminders.snooze("after:qbr", datetime(2026, 3, 5, 12, tzinfo=UTC))
     ud.meetings.dismiss(meeting_key("gone@acme.example"))
-    clash = (datetime(2026, 3, 5, 10, tzinfo=UTC), datetime(2026, 3, 5, 10, 30, tzinfo=UTC))
-    ud.acks.set(conflict_key(QBR, SERIES, *clash), AckState.IGNORED)
-    ud.acks.set(unconfirmed_key(QBR, "waiting-on"), "handled")
+    ud.acks.set(problem_id(ProblemKind.DOUBLE_BOOKING, [QBR, SERIES]), AckState.IGNORED, ["x"])
+    ud.acks.set(problem_id(ProblemKind.UNCONFIRMED, [QBR]), "handled")
 
 
 @pytest.fixture

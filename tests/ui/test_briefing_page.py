@@ -75,6 +75,25 @@ def test_goals_are_picked_from_what_is_open_at_most_five(
     assert all(text in shown for text in picked)
 
 
+def test_a_typed_goal_is_kept_ticked_done_and_shown(
+    qtbot, window: MainWindow, store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    page = window.briefing
+    qtbot.keyClicks(page.goal_entry, "Send Acme the recap")
+    qtbot.keyClick(page.goal_entry, Qt.Key.Key_Return)
+    texts = [page.goal_list.item(r).text() for r in range(page.goal_list.count())]
+    assert "Send Acme the recap" in texts and page.goal_entry.text() == ""
+    row = texts.index("Send Acme the recap")
+    page.goal_list.item(row).setCheckState(Qt.CheckState.Checked)
+    done = {g.text: g.done for g in UserData.of(store).goals.for_day(date(2026, 3, 10))}
+    assert done["Send Acme the recap"] is True
+    assert "Send Acme the recap" in page.view.toPlainText()
+    page.goal_list.setCurrentRow(row)
+    qtbot.keyClick(page.goal_list, Qt.Key.Key_Delete)
+    left = [g.text for g in UserData.of(store).goals.for_day(date(2026, 3, 10))]
+    assert "Send Acme the recap" not in left
+
+
 def test_exports_write_every_format_and_mark_the_briefing_seen(
     window: MainWindow, store: Store, tmp_path: Path
 ) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from daybrief.services.hygiene import problem_states
 from daybrief.services.preferences import Preferences, save_preferences
 from daybrief.services.rules import FIRST_RUN_SETTING
 from daybrief.store import Store, UserData, open_store
@@ -76,6 +75,10 @@ def _import(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[
     # Waiting on the job's signal could miss one sent before the wait began.
     qtbot.waitUntil(lambda: window.job is None, timeout=20000)
     assert window.last_outcome is not None
+
+
+def problem_states(store: Store) -> dict[str, str]:
+    return {ack.problem_key: ack.state.value for ack in UserData.of(store).acks.all()}
 
 
 def _row_titles(window: MainWindow) -> list[str]:
@@ -190,19 +193,26 @@ def test_hygiene_actions_are_remembered(
 ) -> None:  # type: ignore[no-untyped-def]
     _import(qtbot, window, tmp_path)
     model = window.hygiene_model
-    assert model.rowCount() == 2 and model.open_count() == 2
-    assert window.tabs.tabText(3) == "Hygiene (2)"
-    window.hygiene.selectRow(0)
-    first = model.item_at(0)
+    kinds = [model.item_at(r).kind for r in range(model.rowCount())]
+    # The review model's problems: the clash, the unanswered invitation and the two
+    # meetings whose starter-template items are open.
+    assert sorted(kinds) == ["double-booking", "open-items", "open-items", "unconfirmed"]
+    assert model.open_count() == 4 and window.tabs.tabText(3) == "Hygiene (4)"
+    clash, unanswered = kinds.index("double-booking"), kinds.index("unconfirmed")
+    window.hygiene.selectRow(clash)
+    first = model.item_at(clash)
     window.handled.click()
     assert problem_states(store) == {first.problem_key: "handled"}
-    assert window.tabs.tabText(3) == "Hygiene (1)"
-    assert model.index(0, 4).data() == "Handled"
-    window.hygiene.selectRow(0)
+    assert window.tabs.tabText(3) == "Hygiene (3)"
+    handled_row = next(r for r in range(model.rowCount()) if model.item_at(r).state == "handled")
+    assert model.index(handled_row, 4).data() == "Handled"
+    window.hygiene.selectRow(handled_row)
     window.reopen.click()
     assert problem_states(store) == {}
 
-    window.hygiene.selectRow(1)
+    kinds = [model.item_at(r).kind for r in range(model.rowCount())]
+    clash, unanswered = kinds.index("double-booking"), kinds.index("unconfirmed")
+    window.hygiene.selectRow(unanswered)
     window._draft_copy()
     text = QGuiApplication.clipboard().text()
     assert "To: pat@globex.com" in text and "Globex renewal" in text
@@ -211,9 +221,9 @@ def test_hygiene_actions_are_remembered(
     window._draft_mail()
     assert opened and opened[0].scheme() == "mailto"
 
-    window.hygiene.selectRow(0)
+    window.hygiene.selectRow(clash)
     assert window.detail.row is not None and window.detail.row.key == "qbr@test"
-    window.hygiene.selectRow(1)
+    window.hygiene.selectRow(unanswered)
     assert window.detail.row is not None and window.detail.row.key == "renewal@test"
     window._hygiene_open()
     assert window.tabs.currentIndex() == 1  # the Day tab
@@ -446,7 +456,7 @@ def test_a_calendar_change_reaches_the_hygiene_panel_and_the_week(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     _import(qtbot, window, tmp_path)
-    assert window.hygiene_model.open_count() == 2
+    assert window.hygiene_model.open_count() == 4
     window.tabs.setTabText(3, "stale")  # recomputed below, or the test fails
     moved = CALENDAR.replace(
         "DTSTART;TZID=Europe/Berlin:20260310T110000", "DTSTART;TZID=Europe/Berlin:20260310T130000"
@@ -457,6 +467,6 @@ def test_a_calendar_change_reaches_the_hygiene_panel_and_the_week(
     (tmp_path / "work.ics").write_text(moved, encoding="utf-8")
     window.import_files([str(tmp_path / "work.ics")])
     qtbot.waitUntil(lambda: window.job is None, timeout=20000)
-    assert window.hygiene_model.open_count() == 1  # no double-booking any more
-    assert window.tabs.tabText(3) == "Hygiene (1)"
+    assert window.hygiene_model.open_count() == 3  # no double-booking any more
+    assert window.tabs.tabText(3) == "Hygiene (3)"
     assert window.week_model.index(1, 4).data() == ""

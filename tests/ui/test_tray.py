@@ -14,7 +14,7 @@ from daybrief.services.preferences import Preferences, resolve_zone, save_prefer
 from daybrief.services.reminders import Kind, ReminderService
 from daybrief.store import Store, UserData, open_store
 from daybrief.ui.application import connect_tray, problems_next_working_day
-from daybrief.ui.main_window import MainWindow
+from daybrief.ui.main_window import TAB_BRIEFING, TAB_REVIEW, MainWindow
 from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
 from daybrief.ui.tray import tray_icon
 
@@ -90,7 +90,9 @@ def test_without_a_tray_reminders_show_in_the_window(
 ) -> None:  # type: ignore[no-untyped-def]
     tray = connect_tray(window, use_tray=False)
     assert tray.icon is None and not window.keep_in_tray
-    assert tray.current_problems == 0  # the next working day (Wednesday) has nothing
+    # The review at 09:25 on a working day is the rest of today: the clash, the unanswered
+    # invitation and the QBR's open item, as `daybrief problems` counts them.
+    assert tray.current_problems == 3
     clock.now = datetime(2026, 3, 10, 8, 30, tzinfo=UTC)  # 09:30: deck reminder is due
     tray.check()
     assert window.reminder_bar.isVisible()
@@ -110,8 +112,12 @@ def test_clicking_reminders_opens_the_right_place(qtbot, window: MainWindow, clo
     tray.open_reminder(planned["after|qbr@test|2026-03-10T10:00:00Z"])
     assert window.detail.row is not None and window.detail.row.key == "qbr@test"
     assert window.detail.new_follow_up.hasFocus() or window.focusWidget() is None
+    # The evening nudge opens the review page, on the review period's problems.
     tray.open_reminder(planned["evening|2026-03-10"])
-    assert window.day == date(2026, 3, 11)
+    assert window.tabs.currentIndex() == TAB_REVIEW
+    assert window.review_page.review is not None
+    tray.open_reminder(planned["morning|2026-03-10"])
+    assert window.day == date(2026, 3, 10) and window.tabs.currentIndex() == TAB_BRIEFING
 
 
 def test_menu_pause_resume_snooze_and_quit(qtbot, window: MainWindow, clock: Clock) -> None:  # type: ignore[no-untyped-def]
@@ -152,12 +158,14 @@ def test_with_a_tray_the_icon_carries_the_count_and_closing_hides(
     assert "3 problem(s)" in tray.icon.toolTip()
     tray.check()
     assert messages == [
-        "Prepare for tomorrow: 2 meetings; 1 double-booking, 1 unconfirmed, 1 item open"
+        "Prepare for tomorrow: 2 meetings; "
+        "1 double-booking, 1 unconfirmed, 1 meeting with open items"
     ]
     window.close()
     assert not window.isVisible()  # still running in the tray
     tray.icon.messageClicked.emit()
     assert window.isVisible() and window.day == date(2026, 3, 10)
+    assert window.tabs.currentIndex() == TAB_REVIEW
 
 
 def test_a_second_launch_hands_its_files_to_the_first(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

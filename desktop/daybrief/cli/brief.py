@@ -16,8 +16,8 @@ from daybrief.cli.common import (
     add_data_dir,
     clock_of,
     open_store_for,
-    user_zone,
     write_output,
+    zone_of,
 )
 from daybrief.core.errors import InvalidCalendar
 from daybrief.core.events import read_file
@@ -82,7 +82,7 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.queries import has_calendars
     from daybrief.services.storage import StoreError
 
-    zone = user_zone(args.tz)
+    zone = zone_of(args)
     clock = clock_of(args)
     now = clock.now().astimezone(zone)
     store = None

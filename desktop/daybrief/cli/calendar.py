@@ -18,8 +18,8 @@ from daybrief.cli.common import (
     open_store_for,
     read_inputs,
     span,
-    user_zone,
     zone_name,
+    zone_of,
 )
 from daybrief.core.confirmation import find_unconfirmed, identity
 from daybrief.core.conflicts import MAX_CONFLICTS, clusters, find_double_bookings
@@ -199,7 +199,7 @@ def overview(args: argparse.Namespace, out: TextIO) -> int:
     """``daybrief`` alone: the next working day at a glance, from the store or the demo."""
     from daybrief.core.demo import DEMO_USER, demo_calendar, next_working_day
 
-    zone = user_zone(getattr(args, "tz", None))
+    zone = zone_of(args)
     today = now_of(args).astimezone(zone).date()
     day = next_working_day(today)
     start = datetime.combine(day, time(), zone).astimezone(UTC)

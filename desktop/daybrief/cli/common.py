@@ -66,13 +66,37 @@ def clock_of(args: argparse.Namespace) -> Clock:
             f"{source}: not an ISO 8601 moment: {text!r} (e.g. 2026-03-16T17:30:00+01:00)"
         ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=user_zone(getattr(args, "tz", None)))
+        moment = moment.replace(tzinfo=zone_of(args))
     return FixedClock(moment)
 
 
 def now_of(args: argparse.Namespace) -> datetime:
     """This run's "now", aware, UTC."""
     return clock_of(args).now()
+
+
+def zone_of(args: argparse.Namespace) -> tzinfo:
+    """``--tz``, else the zone saved in the store's settings, else the system's.
+
+    The window uses the saved zone, so the command line does too: the same day, the same
+    problems.
+    """
+    name = getattr(args, "tz", None)
+    if name:
+        return user_zone(name)
+    from daybrief.services.preferences import saved_zone_name
+    from daybrief.services.storage import StoreError, open_store, store_path
+
+    path = store_path(getattr(args, "data_dir", None))
+    if path.exists():
+        try:
+            with open_store(path) as store:
+                saved = saved_zone_name(store)
+        except (OSError, StoreError):
+            saved = ""  # the command itself reports a store it cannot open
+        if saved and zone_by_name(saved) is not None:
+            return user_zone(saved)
+    return user_zone(None)
 
 
 def user_zone(name: str | None) -> tzinfo:
@@ -94,7 +118,7 @@ def read_inputs(args: argparse.Namespace) -> list[ParsedCalendar]:
     if args.demo:
         from daybrief.core.demo import demo_calendar
 
-        today = now_of(args).astimezone(user_zone(getattr(args, "tz", None))).date()
+        today = now_of(args).astimezone(zone_of(args)).date()
         calendars.append(read_calendar(demo_calendar(today), "demo.ics", "Demo"))
     for path in args.files:
         try:
@@ -148,7 +172,7 @@ def window_of(args: argparse.Namespace, zone: tzinfo) -> tuple[datetime, datetim
 def load(
     args: argparse.Namespace, out_err: TextIO
 ) -> tuple[list[Occurrence], frozenset[str], tzinfo]:
-    zone = user_zone(args.tz)
+    zone = zone_of(args) if not args.files and not args.demo else user_zone(args.tz)
     start, end = window_of(args, zone)
     if not args.files and not args.demo:
         return load_from_store(args, zone, start, end)

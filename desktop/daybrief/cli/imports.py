@@ -15,8 +15,8 @@ from daybrief.cli.common import (
     now_of,
     open_store_for,
     span,
-    user_zone,
     zone_name,
+    zone_of,
 )
 from daybrief.core.errors import InvalidCalendar
 
@@ -50,7 +50,7 @@ def register(commands: Any) -> None:
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.rules import import_and_apply
 
-    zone = user_zone(args.tz)
+    zone = zone_of(args)
     failures = 0
     imported = 0
     items_added = meetings_touched = 0

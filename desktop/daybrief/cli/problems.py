@@ -12,7 +12,7 @@ from daybrief.cli.common import (
     clock_of,
     json_lines,
     open_store_for,
-    user_zone,
+    zone_of,
 )
 from daybrief.core.serialize import draft_to_dict, problem_to_dict
 
@@ -78,11 +78,7 @@ def register(commands: Any) -> None:
 
 
 def _zone(args: argparse.Namespace, store: Any) -> tzinfo:
-    if getattr(args, "tz", None):
-        return user_zone(args.tz)
-    from daybrief.services.preferences import load_preferences
-
-    return load_preferences(store).zone()
+    return zone_of(args)
 
 
 def _first_day(args: argparse.Namespace, store: Any, zone: tzinfo) -> tuple[date | None, int]:

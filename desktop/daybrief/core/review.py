@@ -583,6 +583,18 @@ def _time_off(
     return problems
 
 
+def outside_hours(occurrence: Occurrence, day: date, zone: tzinfo, pattern: WorkingPattern) -> str:
+    """Why a busy meeting is outside the user's hours ("" when it is not)."""
+    start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+    if not pattern.is_working_day(day):
+        return "on a day you do not work"
+    if start < datetime.combine(day, pattern.day_start, zone) or end > datetime.combine(
+        day, pattern.day_end, zone
+    ):
+        return f"outside your working hours ({pattern.day_start:%H:%M}–{pattern.day_end:%H:%M})"
+    return ""
+
+
 def _outside_hours(
     day: date,
     busy: list[Occurrence],
@@ -590,18 +602,12 @@ def _outside_hours(
     pattern: WorkingPattern,
     me: frozenset[str],
 ) -> list[Problem]:
-    hours = f"{pattern.day_start:%H:%M}–{pattern.day_end:%H:%M}"
     problems = []
     for occurrence in busy:
-        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
-        if not pattern.is_working_day(day):
-            reason = "on a day you do not work"
-        elif start < datetime.combine(day, pattern.day_start, zone) or end > datetime.combine(
-            day, pattern.day_end, zone
-        ):
-            reason = f"outside your working hours ({hours})"
-        else:
+        reason = outside_hours(occurrence, day, zone, pattern)
+        if not reason:
             continue
+        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
         key = meeting_ref(occurrence)
         problems.append(
             Problem(
@@ -818,3 +824,27 @@ def drafts_for(
         subject = f"Confirming “{title}”"
         body = f"Hi,\n\nConfirming that I will join “{title}” on {when}. See you there."
     return [Draft(problem.id, organiser, (), subject, body + sign, meeting.key)]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingProblems:
+    """One meeting of the review and its problems: the review page's card."""
+
+    meeting: ProblemMeeting
+    problems: tuple[Problem, ...]
+
+
+def by_meeting(problems: Iterable[Problem]) -> list[MeetingProblems]:
+    """Problems grouped under their meetings, in meeting order.
+
+    A problem about several meetings (a double-booking, a back-to-back run) is under each of
+    them: it can be dealt with from either, and closing it anywhere closes it.
+    """
+    meetings: dict[str, ProblemMeeting] = {}
+    grouped: dict[str, list[Problem]] = {}
+    for problem in problems:
+        for meeting in problem.meetings:
+            meetings.setdefault(meeting.key, meeting)
+            grouped.setdefault(meeting.key, []).append(problem)
+    order = sorted(meetings, key=lambda key: (meetings[key].start, meetings[key].title, key))
+    return [MeetingProblems(meetings[key], tuple(grouped[key])) for key in order]

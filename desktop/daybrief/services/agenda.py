@@ -7,19 +7,34 @@ Qt models and never computes meaning itself.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from daybrief.core.briefing import day_load
 from daybrief.core.clients import ClientDirectory
-from daybrief.core.confirmation import Unconfirmed, find_unconfirmed, identity
-from daybrief.core.conflicts import Conflict, clusters, find_double_bookings, is_busy
+from daybrief.core.clock import SystemClock
+from daybrief.core.confirmation import Unconfirmed, identity
+from daybrief.core.conflicts import is_busy
 from daybrief.core.model import Occurrence
+from daybrief.core.review import (
+    Problem,
+    ProblemKind,
+    ProblemState,
+    Review,
+    build_review,
+    days_period,
+    meeting_ref,
+    on_day,
+    outside_hours,
+    unconfirmed_by_key,
+)
 from daybrief.services.clients import client_directory
-from daybrief.services.hygiene import conflict_problem_key, unconfirmed_problem_key
 from daybrief.services.preferences import Preferences, zone_label
-from daybrief.services.queries import occurrences_in_store, orphaned_meetings
+from daybrief.services.queries import calendars_token, occurrences_in_store, orphaned_meetings
+from daybrief.services.review import problem_inputs
 from daybrief.services.rules import instance_key
+from daybrief.services.working import settings_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
 from daybrief.store.models import MeetingSnapshot
@@ -57,10 +72,15 @@ class AgendaRow:
     """The domain each client was recognised by, in the order of ``clients``."""
     link: str | None
     conflicts_with: tuple[Occurrence, ...]
+    """The other meetings of an open double-booking it is part of."""
     unconfirmed: Unconfirmed | None
+    """Why it is not confirmed, while that is an open problem."""
     checklist: ChecklistProgress
     outside_hours: bool
+    """A busy meeting outside the working hours (a fact, whatever the problem's state)."""
     busy: bool
+    problems: tuple[Problem, ...] = ()
+    """The open problems it is part of (the review model's)."""
 
     @property
     def summary(self) -> str:
@@ -77,12 +97,19 @@ class DayAgenda:
     day: date
     zone: tzinfo
     rows: list[AgendaRow]
-    conflicts: list[Conflict]
-    unconfirmed: list[Unconfirmed]
+    problems: tuple[Problem, ...]
+    """The day's problems, every state (the review model's)."""
+
+    @property
+    def open_problems(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_open)
 
     @property
     def problem_count(self) -> int:
-        return len(self.conflicts) + len(self.unconfirmed)
+        return len(self.open_problems)
+
+    def count(self, kind: ProblemKind) -> int:
+        return sum(1 for p in self.open_problems if p.kind is kind)
 
     @property
     def open_required_items(self) -> int:
@@ -93,28 +120,41 @@ class DayAgenda:
 class DaySummary:
     day: date
     meetings: int
+    """Busy meetings, as the briefing's headline counts them."""
     first_start: datetime | None
     booked: timedelta
     conflicts: int
+    """Open double-booking problems (a pile-up is one)."""
     unconfirmed: int
     working_day: bool
+    problems: int = 0
+    """Every open problem of the day."""
 
 
 @dataclass(frozen=True)
 class HygieneItem:
-    """One problem to clean up: a double-booking, an unconfirmed meeting, a vanished one."""
+    """One row of the Hygiene page: a problem of the review model, or a vanished meeting."""
 
     kind: str
-    """``conflict``, ``unconfirmed`` or ``gone``."""
+    """A problem kind (``double-booking``, ``unconfirmed``, ...) or ``gone``."""
     problem_key: str
-    """Stable across refreshes, for remembering "handled" and "ignore this one"."""
+    """The problem's stable id (``gone:<meeting key>`` for a vanished meeting)."""
     when: datetime | None
     title: str
     detail: str
-    occurrences: tuple[Occurrence, ...] = ()
-    unconfirmed: Unconfirmed | None = None
+    state: str = ProblemState.OPEN.value
+    problem: Problem | None = None
     snapshot: MeetingSnapshot | None = None
-    mail_to: tuple[str, ...] = field(default=())
+
+    @property
+    def day(self) -> date | None:
+        return self.problem.day if self.problem is not None else None
+
+    @property
+    def meeting_key(self) -> str | None:
+        if self.problem is not None and self.problem.meetings:
+            return self.problem.meetings[0].key
+        return self.snapshot.meeting_key if self.snapshot is not None else None
 
 
 def key_of(occurrence: Occurrence) -> str | None:
@@ -172,27 +212,50 @@ def _outside_hours(start: datetime, end: datetime, preferences: Preferences) -> 
 
 
 class AgendaService:
-    """Builds the window's views from one store; cheap enough to call on every navigation."""
+    """Builds the window's views from one store; cheap enough to call on every navigation.
 
-    def __init__(self, store: Store, preferences: Preferences) -> None:
+    Problems come from the review model (:mod:`daybrief.core.review`) with the same inputs
+    the briefing uses, so the Day, Week and Hygiene pages, the tray and the briefing agree.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        preferences: Preferences,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``clock``: the window's (a callable giving now); None: the system's."""
         self.store = store
         self.preferences = preferences
+        self._now: Callable[[], datetime] = clock or SystemClock().now
         # What depends on the calendars alone, kept for this service's life: the window
         # makes a new service whenever calendars or preferences change, and a ticked
-        # checklist item then costs one day's query, not the whole horizon again.
-        self._week_cache: dict[tuple[date, int], list[DaySummary]] = {}
-        self._hygiene_cache: dict[date, list[HygieneItem]] = {}
+        # checklist item then costs the problems, not the calendars' expansion again.
+        self._occurrence_cache: dict[tuple[date, int], list[Occurrence]] = {}
+        self._cached_for: tuple[object, ...] | None = None
 
     @property
     def zone(self) -> tzinfo:
         return self.preferences.zone()
 
+    def now(self) -> datetime:
+        """Also makes the service a :class:`~daybrief.core.clock.Clock`."""
+        return self._now()
+
     def occurrences(self, first: date, days: int) -> list[Occurrence]:
-        zone = self.zone
-        start, _ = day_bounds(first, zone)
-        _, end = day_bounds(first + timedelta(days=days - 1), zone)
-        found = occurrences_in_store(self.store, start, end, zone, zone_label(zone))
-        return [o for o in found if o.event.status != "CANCELLED"]
+        token = calendars_token(self.store)
+        if token != self._cached_for:  # a re-import or refresh by anyone: read them again
+            self._occurrence_cache.clear()
+            self._cached_for = token
+        cached = self._occurrence_cache.get((first, days))
+        if cached is None:
+            zone = self.zone
+            start, _ = day_bounds(first, zone)
+            _, end = day_bounds(first + timedelta(days=days - 1), zone)
+            found = occurrences_in_store(self.store, start, end, zone, zone_label(zone))
+            cached = [o for o in found if o.event.status != "CANCELLED"]
+            self._occurrence_cache[(first, days)] = cached
+        return cached
 
     def _me(self) -> frozenset[str]:
         return identity(self.preferences.addresses)
@@ -200,22 +263,41 @@ class AgendaService:
     def directory(self) -> ClientDirectory:
         return client_directory(self.store, self.preferences.addresses)
 
+    def review(self, first: date, days: int = 1) -> Review:
+        """The problems of ``days`` days from ``first``, in every state, none of them over."""
+        occurrences = self.occurrences(first, days)
+        inputs = problem_inputs(self.store, occurrences, self._me())
+        period = days_period(first, first + timedelta(days=days - 1), self.zone)
+        pattern = settings_of(self.store)
+        return build_review(period, occurrences, self.zone, self.now(), pattern, inputs)
+
     def day(self, day: date) -> DayAgenda:
         zone = self.zone
         occurrences = self.occurrences(day, 1)
         me = self._me()
-        conflicts = find_double_bookings(occurrences, me)
-        unconfirmed = find_unconfirmed(occurrences, me)
-        partners: dict[int, list[Occurrence]] = defaultdict(list)
-        for conflict in conflicts:
-            partners[id(conflict.a)].append(conflict.b)
-            partners[id(conflict.b)].append(conflict.a)
-        reasons = {id(item.occurrence): item for item in unconfirmed}
+        review = self.review(day, 1)
+        open_problems = [p for p in review.problems if p.is_open]
+        by_key: dict[str, list[Problem]] = {}
+        for problem in open_problems:
+            for ref in problem.refs:
+                by_key.setdefault(ref, []).append(problem)
+        reasons = unconfirmed_by_key(occurrences, problem_inputs(self.store, [], me))
+        pattern = settings_of(self.store)
         directory = self.directory()
         checklists = Checklists(self.store)
         rows = []
         for occurrence in sorted(occurrences, key=lambda o: (not o.all_day, o.start, o.summary)):
             key = key_of(occurrence)
+            ref = meeting_ref(occurrence)
+            mine = by_key.get(ref, [])
+            kinds = {p.kind for p in mine}
+            partners = tuple(
+                other
+                for p in mine
+                if p.kind is ProblemKind.DOUBLE_BOOKING
+                for other in occurrences
+                if other is not occurrence and meeting_ref(other) in p.refs
+            )
             start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
             clients = meeting_clients(occurrence, directory)
             rows.append(
@@ -228,16 +310,17 @@ class AgendaService:
                     clients=tuple(clients),
                     client_domains=tuple(clients.values()),
                     link=meeting_link(occurrence),
-                    conflicts_with=tuple(partners.get(id(occurrence), ())),
-                    unconfirmed=reasons.get(id(occurrence)),
+                    conflicts_with=partners,
+                    unconfirmed=reasons.get(ref) if ProblemKind.UNCONFIRMED in kinds else None,
                     checklist=self._progress(checklists, key),
                     outside_hours=not occurrence.all_day
                     and is_busy(occurrence, me)
-                    and _outside_hours(start, end, self.preferences),
+                    and bool(outside_hours(occurrence, day, zone, pattern)),
                     busy=is_busy(occurrence, me),
+                    problems=tuple(mine),
                 )
             )
-        return DayAgenda(day, zone, rows, conflicts, unconfirmed)
+        return DayAgenda(day, zone, rows, review.problems)
 
     @staticmethod
     def _progress(checklists: Checklists, key: str | None) -> ChecklistProgress:
@@ -251,106 +334,55 @@ class AgendaService:
         )
 
     def week(self, first: date, days: int = 7) -> list[DaySummary]:
-        cached = self._week_cache.get((first, days))
-        if cached is None:
-            cached = self._week_cache[(first, days)] = self._week(first, days)
-        return cached
-
-    def _week(self, first: date, days: int) -> list[DaySummary]:
         zone = self.zone
         occurrences = self.occurrences(first, days)
+        review = self.review(first, days)
         me = self._me()
-        by_day: dict[date, list[Occurrence]] = defaultdict(list)
-        for occurrence in occurrences:
-            local = occurrence.start_date if occurrence.all_day else None
-            by_day[local or occurrence.start.astimezone(zone).date()].append(occurrence)
         summaries = []
         for offset in range(days):
             day = first + timedelta(days=offset)
-            meetings = by_day.get(day, [])
-            timed = [o for o in meetings if not o.all_day and is_busy(o, me)]
+            load = day_load(day, occurrences, zone, me)
+            problems = [p for p in review.open if p.day == day]
             summaries.append(
                 DaySummary(
                     day=day,
-                    meetings=len(meetings),
-                    first_start=min((o.start for o in timed), default=None),
-                    booked=sum((o.duration for o in timed), timedelta()),
-                    conflicts=len(find_double_bookings(meetings, me)),
-                    unconfirmed=len(find_unconfirmed(meetings, me)),
+                    meetings=load.meetings,
+                    first_start=load.first_start,
+                    booked=load.booked,
+                    conflicts=sum(1 for p in problems if p.kind is ProblemKind.DOUBLE_BOOKING),
+                    unconfirmed=sum(1 for p in problems if p.kind is ProblemKind.UNCONFIRMED),
                     working_day=self.preferences.is_working_day(day),
+                    problems=len(problems),
                 )
             )
         return summaries
 
     def hygiene(self, today: date) -> list[HygieneItem]:
-        """Every double-booking and unconfirmed meeting ahead, then meetings that vanished."""
-        problems = self._hygiene_cache.get(today)
-        if problems is None:
-            problems = self._hygiene_cache[today] = self._calendar_problems(today)
-        return [*problems, *self._gone()]
-
-    def _calendar_problems(self, today: date) -> list[HygieneItem]:
+        """Every problem of the days ahead (open first, by day), then meetings that vanished."""
+        review = self.review(today, self.preferences.hygiene_days)
         zone = self.zone
-        occurrences = [
-            o
-            for o in self.occurrences(today, self.preferences.hygiene_days)
-            if o.end.astimezone(zone).date() >= today
+        items = [
+            HygieneItem(
+                kind=problem.kind.value,
+                problem_key=problem.id,
+                when=problem.at,
+                title=" × ".join(m.title for m in problem.meetings) or problem.kind.value,
+                detail=problem.reason,
+                state=problem.state.value,
+                problem=problem,
+            )
+            for problem in review.problems
         ]
-        me = self._me()
-        items: list[HygieneItem] = []
-        conflicts = find_double_bookings(occurrences, me)
-        # Three or more meetings linked by overlaps: each pair says which pile-up it is in.
-        pile_of = {
-            id(member): group for group in clusters(conflicts) if len(group) > 2 for member in group
-        }
-        for conflict in conflicts:
-            pair = sorted((conflict.a, conflict.b), key=lambda o: (o.start, o.summary))
-            detail = f"double-booked, {conflict.overlap_minutes} min overlap"
-            pile = pile_of.get(id(conflict.a))
-            if pile is not None:
-                first = pile[0].start.astimezone(zone)
-                detail += f"; one of {len(pile)} overlapping meetings from {first:%H:%M}"
-            keys = sorted(str(key_of(o) or o.summary) for o in pair)
-            items.append(
-                HygieneItem(
-                    kind="conflict",
-                    problem_key=conflict_problem_key(conflict)
-                    or "conflict:" + "|".join(keys) + f"@{conflict.overlap_start:%Y%m%dT%H%M}",
-                    when=conflict.overlap_start.astimezone(zone),
-                    title=f"{pair[0].summary or '(no title)'} × {pair[1].summary or '(no title)'}",
-                    detail=detail,
-                    occurrences=tuple(pair),
-                    mail_to=tuple(
-                        o.event.organizer
-                        for o in pair
-                        if o.event.organizer and o.event.organizer not in me
-                    ),
-                )
+        items.sort(
+            key=lambda i: (
+                i.state != ProblemState.OPEN.value,
+                i.when or datetime.max.replace(tzinfo=UTC),
             )
-        for item in find_unconfirmed(occurrences, me):
-            occurrence = item.occurrence
-            waiting = tuple(item.waiting_on)
-            identity_text = key_of(occurrence) or occurrence.summary
-            items.append(
-                HygieneItem(
-                    kind="unconfirmed",
-                    problem_key=unconfirmed_problem_key(item)
-                    or f"unconfirmed:{identity_text}:{item.reason}",
-                    when=occurrence.start.astimezone(zone),
-                    title=occurrence.summary or "(no title)",
-                    detail=item.description,
-                    occurrences=(occurrence,),
-                    unconfirmed=item,
-                    mail_to=waiting
-                    or tuple(a for a in [occurrence.event.organizer] if a and a not in me),
-                )
-            )
-        items.sort(key=lambda i: (i.when or datetime.max.replace(tzinfo=UTC), i.kind))
-        return items
+        )
+        return [*items, *self._gone(zone)]
 
-    def _gone(self) -> list[HygieneItem]:
+    def _gone(self, zone: tzinfo) -> list[HygieneItem]:
         """Meetings with the user's data that left every calendar (user data: never cached)."""
-        zone = self.zone
         items = []
         for snapshot in orphaned_meetings(self.store):
             items.append(
@@ -364,3 +396,22 @@ class AgendaService:
                 )
             )
         return items
+
+
+def occurrence_day(occurrence: Occurrence, zone: tzinfo) -> date:
+    if occurrence.all_day and occurrence.start_date is not None:
+        return occurrence.start_date
+    return occurrence.start.astimezone(zone).date()
+
+
+__all__ = [
+    "AgendaRow",
+    "AgendaService",
+    "DayAgenda",
+    "DaySummary",
+    "HygieneItem",
+    "key_of",
+    "meeting_clients",
+    "meeting_link",
+    "on_day",
+]

@@ -16,12 +16,14 @@ from functools import cache, lru_cache
 from publicsuffixlist import PublicSuffixList
 
 from daybrief.core.clients import ClientDirectory, registrable_domain
-from daybrief.core.confirmation import find_unconfirmed, identity
-from daybrief.core.conflicts import find_double_bookings
+from daybrief.core.clock import FixedClock
+from daybrief.core.confirmation import identity
 from daybrief.core.model import Occurrence
+from daybrief.core.review import meeting_ref
 from daybrief.services.briefing import OWN_DOMAINS, load_freemail_domains
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.review import review
 from daybrief.services.rules import instance_key as key_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
@@ -93,7 +95,8 @@ class ClientSummary:
     past: tuple[ClientMeeting, ...]
     follow_ups: tuple[FollowUp, ...]
     problems: int
-    """Double-bookings and unconfirmed meetings among the upcoming ones (hygiene horizon)."""
+    """Open problems (the review model's) that involve its upcoming meetings, within the
+    hygiene horizon; a double-booking between two of its meetings counts once."""
 
     @property
     def next_meeting(self) -> ClientMeeting | None:
@@ -113,14 +116,12 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
     ]
     directory = client_directory(store, preferences.addresses)
     me = identity(preferences.addresses)
-    horizon = now + timedelta(days=preferences.hygiene_days)
-    ahead = [o for o in occurrences if now <= o.end and o.start < horizon]
-    troubled: dict[int, int] = {}
-    for conflict in find_double_bookings(ahead, me):
-        for occurrence in (conflict.a, conflict.b):
-            troubled[id(occurrence)] = troubled.get(id(occurrence), 0) + 1
-    for unconfirmed in find_unconfirmed(ahead, me):
-        troubled[id(unconfirmed.occurrence)] = troubled.get(id(unconfirmed.occurrence), 0) + 1
+    # The review model's open problems over the hygiene horizon, as the Hygiene page has them.
+    ahead = review(store, zone, FixedClock(now), first=today, days=preferences.hygiene_days, me=me)
+    problems_of: dict[str, set[str]] = {}
+    for problem in ahead.open:
+        for ref in problem.refs:
+            problems_of.setdefault(ref, set()).add(problem.id)
     stored = {client.name: client for client in Clients(store).all()}
     by_name: dict[str, list[Occurrence]] = {}
     counted: set[tuple[str, int]] = set()
@@ -178,7 +179,13 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
                 upcoming=tuple(upcoming),
                 past=tuple(reversed(past)),
                 follow_ups=tuple(open_by_client.get(client.id, [])) if client else (),
-                problems=sum(troubled.get(id(m.occurrence), 0) for m in upcoming),
+                problems=len(
+                    {
+                        problem
+                        for m in upcoming
+                        for problem in problems_of.get(meeting_ref(m.occurrence), ())
+                    }
+                ),
             )
         )
     summaries.sort(

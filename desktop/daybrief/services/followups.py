@@ -21,7 +21,7 @@ from daybrief.core.errors import InvalidCalendar
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import key_of
 from daybrief.services.export.ics import calendar, text_value
-from daybrief.services.preferences import Preferences
+from daybrief.services.preferences import Preferences, zone_label
 from daybrief.store._rows import UNCHANGED, Unchanged
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
@@ -323,6 +323,62 @@ def _due(todo: icalendar.cal.Component) -> date | None:
         return None
     moment = value.dt
     return moment.date() if isinstance(moment, datetime) else moment
+
+
+@dataclass(frozen=True)
+class QuickFollowUp:
+    item: FollowUp
+    client: str | None
+    anchor: NextMeeting | None
+    """The next meeting with the client it is due before, when there is one."""
+
+
+def follow_up_from_meeting(
+    store: Store,
+    preferences: Preferences,
+    meeting_key: str,
+    people: Sequence[str],
+    meeting_end: datetime,
+    text: str,
+) -> QuickFollowUp:
+    """A follow-up from a meeting in one step: its client when the meeting has exactly one,
+    due before the next meeting with that client (moving with it), else the next working day.
+
+    Raises:
+        ValueError: an empty text.
+    """
+    from daybrief.services.clients import client_directory
+    from daybrief.services.queries import occurrences_in_store
+
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise ValueError("a follow-up needs some text")
+    zone = preferences.zone()
+    directory = client_directory(store, preferences.addresses)
+    found: dict[str, str] = {}
+    for address in people:
+        name = directory.client_of(address)
+        domain = directory.domain_of_client(address)
+        if name is not None and domain is not None:
+            found.setdefault(name, domain)
+    client = next(iter(found)) if len(found) == 1 else None
+    anchor = None
+    if client is not None:
+        ahead = occurrences_in_store(
+            store, meeting_end, meeting_end + timedelta(days=60), zone, zone_label(zone)
+        )
+        anchor = next_meeting_with(client, ahead, directory, meeting_end, zone)
+    local_end = meeting_end.astimezone(zone).date()
+    due = anchor.day if anchor is not None else due_next_working_day(local_end, preferences)
+    client_id = Clients(store).ensure_for_domain(found[client], client).id if client else None
+    item = FollowUps(store).add(
+        cleaned,
+        due=due,
+        client_id=client_id,
+        meeting_key=meeting_key,
+        due_before=anchor.key if anchor is not None else None,
+    )
+    return QuickFollowUp(item, client, anchor)
 
 
 # --------------------------------------------------------------------------- entries

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 
 from daybrief.core.events import zone_by_name
 from daybrief.services.briefing import DAY_END, DAY_START, WORKING_DAYS
@@ -92,6 +93,26 @@ def _time(value: object, default: time) -> time:
         return time.fromisoformat(str(value))
     except ValueError:
         return default
+
+
+EXPORT_FOLDER = "export/folder"
+"""Where the last export went: the next one goes there too."""
+
+
+def export_folder(store: Store) -> Path:
+    """The folder exports go to: the last one used, else the home folder."""
+    saved = Settings(store).get_as(EXPORT_FOLDER, str, "")
+    folder = Path(saved) if saved else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def set_export_folder(store: Store, folder: Path) -> None:
+    Settings(store).set(EXPORT_FOLDER, str(folder))
+
+
+def saved_zone_name(store: Store) -> str:
+    """The zone the user chose ("" for the system's)."""
+    return Settings(store).get_as("zone", str, "")
 
 
 def load_preferences(store: Store) -> Preferences:

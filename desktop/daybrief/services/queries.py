@@ -80,6 +80,14 @@ def stored_calendars(store: Store) -> list[ParsedCalendar]:
     return list(parsed)
 
 
+def calendars_token(store: Store) -> tuple[object, ...]:
+    """Changes whenever what the calendars say may have changed (content, window, zone)."""
+    return tuple(
+        (s.id, s.enabled, s.content_hash, s.window_start, s.window_end, s.user_zone, s.name)
+        for s in Calendars(store).sources()
+    )
+
+
 def has_calendars(store: Store) -> bool:
     return any(source.enabled for source in Calendars(store).sources())
 

@@ -18,6 +18,7 @@ from daybrief.core.conflicts import is_busy
 from daybrief.core.model import Occurrence, format_utc
 from daybrief.services.agenda import AgendaService
 from daybrief.services.preferences import Preferences
+from daybrief.services.review import review_line
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
 from daybrief.store.settings import Reminders, Settings
@@ -71,7 +72,7 @@ class ReminderService:
         self.store = store
         self.preferences = preferences
         self.clock = clock
-        self.agenda = AgendaService(store, preferences)
+        self.agenda = AgendaService(store, preferences, clock)
         self.shown = Reminders(store)
         self.settings = Settings(store)
 
@@ -141,18 +142,20 @@ class ReminderService:
                         key=f"morning|{day.isoformat()}",
                         kind=Kind.MORNING,
                         due=self._local(day, self.preferences.work_start),
-                        title=f"Your day: {self._day_line(day)}",
+                        title=f"Your day: {self._days_line(day, 1)}",
                         message="Open today's briefing.",
                         day=day,
                     )
                 )
                 tomorrow = self.preferences.next_working_day(day)
+                ahead = (tomorrow - day).days
                 reminders.append(
                     Reminder(
                         key=f"evening|{day.isoformat()}",
                         kind=Kind.EVENING,
                         due=self._local(day, self.preferences.work_end),
-                        title=f"Prepare for {_day_name(tomorrow, day)}: {self._day_line(tomorrow)}",
+                        title=f"Prepare for {self._days_name(day, tomorrow)}: "
+                        f"{self._days_line(day + timedelta(days=1), ahead)}",
                         message="Open the briefing for the next working day.",
                         day=tomorrow,
                     )
@@ -162,15 +165,19 @@ class ReminderService:
         planned.sort(key=lambda r: (r.due, r.kind.value, r.key))
         return planned
 
-    def _day_line(self, day: date) -> str:
-        agenda = self.agenda.day(day)
-        items = sum(row.checklist.required_open for row in agenda.rows)
-        parts = [
-            _count(len(agenda.conflicts), "double-booking"),
-            f"{len(agenda.unconfirmed)} unconfirmed",
-            _count(items, "item") + " open",
-        ]
-        return f"{_count(len(agenda.rows), 'meeting')}; " + ", ".join(parts)
+    def _days_name(self, today: date, last: date) -> str:
+        """ "tomorrow", "Monday", or "Saturday to Monday" when days off before it have meetings."""
+        if last == today + timedelta(days=1):
+            return "tomorrow"
+        between = (last - today).days - 1
+        if any(s.meetings for s in self.agenda.week(today + timedelta(days=1), between)):
+            return f"{today + timedelta(days=1):%A} to {last:%A}"
+        return f"{last:%A}"
+
+    def _days_line(self, first: date, days: int) -> str:
+        """Meetings and open problems of the days, as the review model counts them."""
+        meetings = sum(s.meetings for s in self.agenda.week(first, days))
+        return f"{_count(meetings, 'meeting')}; {review_line(self.agenda.review(first, days))}"
 
     # --- what to show now ---
 
@@ -301,5 +308,10 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _day_name(day: date, today: date) -> str:
-    return "tomorrow" if day == today + timedelta(days=1) else f"{day:%A}"
+def _days_name(today: date, last: date) -> str:
+    """ "tomorrow", "Monday", or "Saturday to Monday" when the review spans days off."""
+    if last == today + timedelta(days=1):
+        return "tomorrow"
+    if last - today > timedelta(days=1):
+        return f"{today + timedelta(days=1):%A} to {last:%A}"
+    return f"{last:%A}"

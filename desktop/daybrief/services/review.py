@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta, tzinfo
+from urllib.parse import quote
 
 from daybrief.core.clock import Clock
 from daybrief.core.confirmation import identity
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
+    KEY_SEPARATOR,
     ChecklistEntry,
     Draft,
+    MeetingProblems,
     Problem,
     ProblemInputs,
+    ProblemKind,
     ProblemState,
     RememberedState,
     Review,
     ReviewPeriod,
     WorkingPattern,
     build_review,
+    by_meeting,
     days_period,
     drafts_for,
     meeting_ref,
@@ -40,22 +45,33 @@ from daybrief.store.userdata import UserData
 
 __all__ = [
     "Draft",
+    "MeetingProblems",
     "Problem",
+    "ProblemKind",
     "ProblemNotFound",
     "ProblemState",
     "Review",
     "ReviewPeriod",
     "add_goal",
+    "by_meeting",
     "checklist_entries",
+    "choose_goals",
+    "close_all",
+    "delete_goal",
+    "draft_mailto",
+    "draft_text",
     "drafts",
     "find_problem",
     "goal_suggestions_from_yesterday",
     "goals_of",
+    "open_required_items",
     "problem_inputs",
     "remembered_states",
     "review",
+    "review_line",
     "set_goal_done",
     "set_problem_state",
+    "tick_item",
 ]
 
 
@@ -243,3 +259,86 @@ def goal_suggestions_from_yesterday(store: Store, day: date) -> list[str]:
         for goal in Goals(store).last_day_before(day)
         if not goal.done and goal.text.casefold() not in chosen
     ]
+
+
+def draft_mailto(draft: Draft) -> str:
+    """A ``mailto:`` link for the user's mail program; every part percent-encoded, so a
+    calendar's text can never add a header."""
+    recipients = ",".join(quote(address, safe="@.+-_") for address in draft.to)
+    query = f"subject={quote(draft.subject)}&body={quote(draft.body)}"
+    if draft.cc:
+        query = f"cc={','.join(quote(a, safe='@.+-_') for a in draft.cc)}&" + query
+    return f"mailto:{recipients}?{query}"
+
+
+def draft_text(draft: Draft) -> str:
+    head = f"To: {', '.join(draft.to)}\n" if draft.to else ""
+    if draft.cc:
+        head += f"Cc: {', '.join(draft.cc)}\n"
+    return f"{head}Subject: {draft.subject}\n\n{draft.body}"
+
+
+def review_line(review: Review) -> str:
+    """The open problems in a few words, for the tray and the evening nudge."""
+    if not review.open:
+        return "no open problems"
+    parts = []
+    for kind, one, many in (
+        (ProblemKind.DOUBLE_BOOKING, "double-booking", "double-bookings"),
+        (ProblemKind.UNCONFIRMED, "unconfirmed", "unconfirmed"),
+        (ProblemKind.OPEN_ITEMS, "meeting with open items", "meetings with open items"),
+        (ProblemKind.TIME_OFF, "clash with time off", "clashes with time off"),
+        (ProblemKind.OUTSIDE_HOURS, "outside your hours", "outside your hours"),
+        (ProblemKind.BACK_TO_BACK, "back-to-back run", "back-to-back runs"),
+    ):
+        n = review.open_count(kind)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts)
+
+
+def delete_goal(store: Store, goal_id: int) -> None:
+    Goals(store).delete(goal_id)
+
+
+def choose_goals(store: Store, day: date, picked: Sequence[str]) -> list[Goal]:
+    """The day's goals become ``picked`` (in that order of adding); done goals are kept."""
+    goals = Goals(store)
+    with store.transaction():
+        current = goals.for_day(day)
+        chosen = {goal.text for goal in current}
+        for goal in current:
+            if goal.text not in picked and not goal.done:
+                goals.delete(goal.id)
+        for text in picked:
+            if text not in chosen:
+                goals.add(day, text)
+    return goals.for_day(day)
+
+
+def open_required_items(store: Store, meeting_key: str) -> list[tuple[int, str]]:
+    """(id, text) of the meeting's required checklist items not done (its series' too)."""
+    checklists = UserData.of(store).checklists
+    uid = meeting_key.split(KEY_SEPARATOR, 1)[0]
+    keys = [meeting_key] if uid == meeting_key else [uid, meeting_key]
+    return [
+        (item.id, item.text)
+        for key in keys
+        for item in checklists.items(key)
+        if item.required and not item.done
+    ]
+
+
+def tick_item(store: Store, item_id: int) -> None:
+    UserData.of(store).checklists.set_done(item_id, True)
+
+
+def close_all(store: Store, problems: Iterable[Problem], state: ProblemState | str) -> int:
+    """Handle (or ignore) every open one of ``problems``; how many were closed."""
+    closed = 0
+    with store.transaction():
+        for problem in problems:
+            if problem.is_open:
+                set_problem_state(store, problem, state)
+                closed += 1
+    return closed

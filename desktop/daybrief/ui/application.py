@@ -11,10 +11,10 @@ from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from daybrief.paths import app_icon_path
-from daybrief.services.agenda import AgendaService
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
 from daybrief.services.reminders import Reminder, ReminderService
+from daybrief.services.review import review
 from daybrief.store import StoreError, StoreLocked, open_store, store_path
 from daybrief.ui.main_window import MainWindow
 from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
@@ -91,10 +91,8 @@ def _handed(window: MainWindow, arguments: list[str]) -> None:
 
 
 def problems_next_working_day(window: MainWindow) -> int:
-    service = AgendaService(window.store, window.preferences)
-    day = window.preferences.next_working_day(window.today())
-    agenda = service.day(day)
-    return agenda.problem_count + agenda.open_required_items
+    """The tray's badge: the review period's open problems, as ``daybrief problems`` counts."""
+    return review(window.store, window.service.zone, window.service).open_count()
 
 
 def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayController:
@@ -111,6 +109,7 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
         app.setQuitOnLastWindowClosed(not tray.available)
     tray.open_window.connect(window.raise_window)
     tray.open_briefing.connect(window.show_briefing)
+    tray.open_review.connect(window.show_review)
     tray.open_meeting.connect(window.show_meeting)
     tray.export_briefing.connect(window.export_briefing)
     tray.quit_requested.connect(lambda: _quit(window))

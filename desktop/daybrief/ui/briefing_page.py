@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -31,8 +33,15 @@ from daybrief.services.briefing import briefing_from_store, mark_seen, render
 from daybrief.services.export._common import safe_url
 from daybrief.services.export.html import render_html
 from daybrief.services.export.ics import prep_slots_ics
-from daybrief.store.db import Store
-from daybrief.store.userdata import UserData
+from daybrief.services.review import (
+    add_goal,
+    choose_goals,
+    delete_goal,
+    goal_suggestions_from_yesterday,
+    goals_of,
+    set_goal_done,
+)
+from daybrief.services.storage import Store
 
 MAX_GOALS = 5
 EXPORTS = (
@@ -118,8 +127,21 @@ class BriefingPage(QWidget):
         self.briefing: Briefing | None = None
         self.zone_of: Callable[[], object] | None = None
         self.title = QLabel()
-        self.goals_button = QPushButton("Pick today's goals…")
+        self.goals_button = QPushButton("Suggest goals…")
+        self.goals_button.setToolTip("Pick from what is open: unfinished goals, overdue "
+                                     "follow-ups, required items")  # fmt: skip
         self.goals_button.clicked.connect(self.pick_goals)
+        # The day's few goals: typed in the user's own words, ticked when done (a win).
+        self.goal_entry = QLineEdit()
+        self.goal_entry.setPlaceholderText("Add a goal for the day and press Enter")
+        self.goal_entry.setAccessibleName("New goal")
+        self.goal_entry.returnPressed.connect(self._add_goal)
+        self.goal_list = QListWidget()
+        self.goal_list.setAccessibleName("Goals")
+        self.goal_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.goal_list.setMaximumHeight(110)
+        self.goal_list.itemChanged.connect(self._goal_ticked)
+        self.goal_list.installEventFilter(self)
         self.redact = QCheckBox("Redacted")
         self.redact.setToolTip(
             "Leave out descriptions, dial-in codes and links, and attendee addresses"
@@ -139,9 +161,13 @@ class BriefingPage(QWidget):
         bar.addWidget(self.goals_button)
         bar.addWidget(self.redact)
         bar.addWidget(self.export_button)
+        goals_row = QHBoxLayout()
+        goals_row.addWidget(self.goal_entry, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.view)
+        layout.addLayout(goals_row)
+        layout.addWidget(self.goal_list)
+        layout.addWidget(self.view, 1)
 
     def show_day(self, day: date, zone: object) -> Briefing:
         self._zone = zone
@@ -161,11 +187,58 @@ class BriefingPage(QWidget):
         self.view.setHtml(render_html(briefing))
         self.view.verticalScrollBar().setValue(scroll)
         problems = len(briefing.problems)
+        handled = f", {len(briefing.handled)} handled" if briefing.handled else ""
         self.title.setText(
             f"<b>Briefing for {briefing.day:%A %d %B}</b> — "
-            + (f"{problems} problem(s)" if problems else "no problems")
+            + (f"{problems} open problem(s){handled}" if problems else f"no open problems{handled}")
         )
+        self._show_goals()
         return briefing
+
+    def _show_goals(self) -> None:
+        self.goal_list.blockSignals(True)
+        self.goal_list.clear()
+        for goal in goals_of(self.store, self._day):
+            item = QListWidgetItem(goal.text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if goal.done else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, goal.id)
+            item.setToolTip("Tick when done: done goals are the day's wins")
+            self.goal_list.addItem(item)
+        self.goal_list.setVisible(self.goal_list.count() > 0)
+        self.goal_list.blockSignals(False)
+
+    def _add_goal(self) -> None:
+        text = self.goal_entry.text()
+        if not text.strip():
+            return
+        add_goal(self.store, self._day, text)
+        self.goal_entry.clear()
+        self.reload()
+
+    def _goal_ticked(self, item: QListWidgetItem) -> None:
+        goal_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(goal_id, int):
+            set_goal_done(self.store, goal_id, item.checkState() == Qt.CheckState.Checked)
+            self.reload()
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeyEvent
+
+        if (
+            watched is self.goal_list
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
+            item = self.goal_list.currentItem()
+            goal_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if isinstance(goal_id, int):
+                delete_goal(self.store, goal_id)
+                self.reload()
+                return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
 
     def mark_seen(self) -> None:
         """The user has looked: the next briefing shows what changed since this one."""
@@ -187,28 +260,14 @@ class BriefingPage(QWidget):
         briefing = self.briefing
         if briefing is None:
             return
-        goals = UserData.of(self.store).goals
-        current = goals.for_day(briefing.day)
-        chosen = [goal.text for goal in current]
-        # Yesterday's unfinished goals come first: never silently dropped.
-        earlier = [
-            goal.text
-            for back in range(1, 8)
-            for goal in goals.for_day(briefing.day - timedelta(days=back))
-            if not goal.done
-        ]
+        chosen = [goal.text for goal in goals_of(self.store, briefing.day)]
+        # The last day's unfinished goals come first: never silently dropped.
+        earlier = goal_suggestions_from_yesterday(self.store, briefing.day)
         offered = list(dict.fromkeys([*earlier, *suggest_goals(briefing, limit=8)]))
         dialog = GoalsDialog(chosen, offered, self)
         if not dialog.exec():
             return
-        picked = dialog.picked()
-        with self.store.transaction():
-            for goal in current:
-                if goal.text not in picked and not goal.done:
-                    goals.delete(goal.id)
-            for text in picked:
-                if text not in chosen:
-                    goals.add(briefing.day, text)
+        choose_goals(self.store, briefing.day, dialog.picked())
         self.reload()
 
     def export(self, fmt: str) -> Path | None:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.engine import suggest_identity_from
-from daybrief.services.agenda import AgendaService, HygieneItem, key_of
+from daybrief.services.agenda import AgendaService, HygieneItem
 from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import (
@@ -52,9 +52,7 @@ from daybrief.services.demo import (
     load_demo,
     needs_identity,
 )
-from daybrief.services.drafts import draft_for
 from daybrief.services.followups import NextMeeting, next_meeting_with, sync_anchored_due_dates
-from daybrief.services.hygiene import problem_states, set_problem_state
 from daybrief.services.jobs import (
     ImportOutcome,
     RefreshOutcome,
@@ -65,6 +63,15 @@ from daybrief.services.jobs import (
 )
 from daybrief.services.preferences import load_preferences, save_preferences, zone_label
 from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
+from daybrief.services.review import (
+    Draft,
+    ProblemKind,
+    ProblemState,
+    draft_mailto,
+    draft_text,
+    drafts,
+    set_problem_state,
+)
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
 from daybrief.services.task_sync import (
@@ -88,12 +95,13 @@ from daybrief.ui.dialogs import (
 )
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
+from daybrief.ui.review_page import ReviewPage
 from daybrief.ui.task_sync import TaskListConnector, TaskSyncRunner
 from daybrief.ui.tasks import Job, start
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
-TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS = range(6)
+TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS, TAB_REVIEW = range(7)
 
 
 def _table(model: object) -> QTableView:
@@ -132,7 +140,7 @@ class MainWindow(QMainWindow):
         self.demo_folder = demo_folder or store_file.parent
         self.data = UserData.of(store)
         self.preferences = load_preferences(store)
-        self.service = AgendaService(store, self.preferences)
+        self.service = AgendaService(store, self.preferences, clock)
         self.day = self.preferences.opening_day(clock())
         self.job: Job | None = None
         self.last_outcome: ImportOutcome | None = None
@@ -193,7 +201,7 @@ class MainWindow(QMainWindow):
         self.open_problem.clicked.connect(self._hygiene_open)
         self.handled.clicked.connect(partial(self._hygiene_mark, "handled"))
         self.ignore.clicked.connect(partial(self._hygiene_mark, "ignored"))
-        self.reopen.clicked.connect(partial(self._hygiene_mark, ""))
+        self.reopen.clicked.connect(partial(self._hygiene_mark, "open"))
         for widget in (self.open_problem, self.handled, self.ignore, self.reopen, self.draft):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -212,6 +220,11 @@ class MainWindow(QMainWindow):
         self.follow_ups_page = FollowUpsPage(store, self.today)
         self.follow_ups_page.changed.connect(lambda: self.refresh())
         self.tabs.addTab(self.follow_ups_page, "Follow-ups")
+        self.review_page = ReviewPage(store, clock, lambda: self.preferences)
+        self.review_page.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
+        self.review_page.changed.connect(lambda: self.refresh())
+        self.review_page.done_for_today.connect(self._done_for_today)
+        self.tabs.addTab(self.review_page, "Review")
         self.tabs.setCurrentIndex(TAB_BRIEFING)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._shown_tab = TAB_BRIEFING
@@ -351,7 +364,7 @@ class MainWindow(QMainWindow):
         """Calendars, sources or preferences changed: what was worked out from them is stale."""
         self.preferences = load_preferences(self.store)
         self.detail.preferences = self.preferences
-        self.service = AgendaService(self.store, self.preferences)
+        self.service = AgendaService(self.store, self.preferences, self.clock)
         sync_anchored_due_dates(self.store, self.service.zone)
 
     def refresh(self, select_key: str | None = None) -> None:
@@ -380,14 +393,15 @@ class MainWindow(QMainWindow):
         counts = []
         if agenda.rows:
             counts.append(f"{len(agenda.rows)} meetings")
-        if agenda.conflicts:
-            counts.append(
-                f"<span style='color:#991b1b'>⚠ {len(agenda.conflicts)} double-booked</span>"
-            )
-        if agenda.unconfirmed:
-            counts.append(
-                f"<span style='color:#92400e'>? {len(agenda.unconfirmed)} unconfirmed</span>"
-            )
+        doubles = agenda.count(ProblemKind.DOUBLE_BOOKING)
+        if doubles:
+            counts.append(f"<span style='color:#991b1b'>⚠ {doubles} double-booked</span>")
+        unconfirmed = agenda.count(ProblemKind.UNCONFIRMED)
+        if unconfirmed:
+            counts.append(f"<span style='color:#92400e'>? {unconfirmed} unconfirmed</span>")
+        others = agenda.problem_count - doubles - unconfirmed
+        if others:
+            counts.append(f"{others} other problem{'s' if others != 1 else ''}")
         if not agenda.rows:
             counts.append("no meetings")
         heading = f"{relative} — " if relative else ""
@@ -404,14 +418,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
-        self.hygiene_model.set_items(items, problem_states(self.store))
-        self.hygiene.resizeRowsToContents()
+        self.hygiene_model.set_items(items)
         open_count = self.hygiene_model.open_count()
         self.tabs.setTabText(TAB_HYGIENE, f"Hygiene ({open_count})" if open_count else "Hygiene")
         days = self.preferences.hygiene_days
         self.hygiene_title.setText(
             f"<b>{open_count} open problem(s)</b> in the next {days} days — double-bookings, "
-            "unconfirmed meetings, and meetings that left your calendar"
+            "unconfirmed meetings, open items, and meetings that left your calendar"
         )
         self.statusBar().showMessage(
             f"Next {days} days: {open_count} open problem(s)" if open_count else "No open problems"
@@ -454,13 +467,10 @@ class MainWindow(QMainWindow):
     def _hygiene_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Show the problem's (first) meeting beside the list, without leaving the panel."""
         item = self.hygiene_model.item_at(current.row()) if current.isValid() else None
-        if item is None or not item.occurrences:
+        if item is None or item.day is None or item.meeting_key is None:
             return
-        occurrence = item.occurrences[0]
-        key = key_of(occurrence)
-        day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
-        for row in self.service.day(day).rows:
-            if key is not None and row.key == key:
+        for row in self.service.day(item.day).rows:
+            if row.key == item.meeting_key:
                 self.detail.show_row(row)
                 return
 
@@ -468,12 +478,10 @@ class MainWindow(QMainWindow):
         item = self._current_problem()
         if item is None:
             return
-        if item.occurrences:
-            occurrence = item.occurrences[0]
-            day = occurrence.start_date or occurrence.start.astimezone(self.service.zone).date()
-            self.day = day
+        if item.day is not None:
+            self.day = item.day
             self.tabs.setCurrentIndex(TAB_DAY)
-            self.refresh(select_key=key_of(occurrence))
+            self.refresh(select_key=item.meeting_key)
         elif item.snapshot is not None and item.snapshot.start_utc is not None:
             self.go_to(item.snapshot.start_utc.astimezone(self.service.zone).date())
 
@@ -482,25 +490,36 @@ class MainWindow(QMainWindow):
         if item is None:
             return
         if item.kind == "gone":
-            if state:
+            if state != ProblemState.OPEN.value:
                 self.data.meetings.dismiss(item.snapshot.meeting_key if item.snapshot else "")
-        else:
-            set_problem_state(self.store, item.problem_key, state)
+        elif item.problem is not None:
+            set_problem_state(self.store, item.problem, state)
         row = self.hygiene.currentIndex().row()
         self.refresh()
         if self.hygiene_model.rowCount():
             self.hygiene.selectRow(min(row, self.hygiene_model.rowCount() - 1))
 
-    def _draft_copy(self) -> None:
+    def _drafts(self) -> list[Draft]:
         item = self._current_problem()
-        if item is not None and item.kind != "gone":
-            QGuiApplication.clipboard().setText(draft_for(item, self.service.zone).as_text())
-            self.statusBar().showMessage("Message copied to the clipboard", 4000)
+        if item is None or item.problem is None:
+            return []
+        return drafts(item.problem, self.preferences.addresses, self.service.zone)
+
+    def _draft_copy(self) -> None:
+        found = self._drafts()
+        if not found:
+            self.statusBar().showMessage("Nobody else can fix this one: no message to send", 4000)
+            return
+        QGuiApplication.clipboard().setText("\n\n---\n\n".join(draft_text(d) for d in found))
+        count = f"{len(found)} messages" if len(found) > 1 else "Message"
+        self.statusBar().showMessage(f"{count} copied to the clipboard", 4000)
 
     def _draft_mail(self) -> None:
-        item = self._current_problem()
-        if item is not None and item.kind != "gone":
-            QDesktopServices.openUrl(QUrl(draft_for(item, self.service.zone).mailto()))
+        found = self._drafts()
+        if not found:
+            self.statusBar().showMessage("Nobody else can fix this one: no message to send", 4000)
+        for draft in found:  # one message per meeting that could move
+            QDesktopServices.openUrl(QUrl(draft_mailto(draft)))
 
     # --- settings and templates ---
 
@@ -824,6 +843,19 @@ class MainWindow(QMainWindow):
         self.refresh(select_key=key)
         if focus_follow_up and self.detail.row is not None:
             self.detail.new_follow_up.setFocus()
+
+    def show_review(self) -> None:
+        """The evening routine's page (the evening nudge opens it)."""
+        self.raise_window()
+        found = self.review_page.reload()
+        self.go_to(found.period.last_day)  # Day, Week and Briefing follow it
+        self.tabs.setCurrentIndex(TAB_REVIEW)
+
+    def _done_for_today(self, until: datetime) -> None:
+        tray = getattr(self, "tray", None)
+        if tray is not None:
+            tray.quiet_until(until)
+        self.statusBar().showMessage(f"Done for today: no reminders until {until:%A %H:%M}")
 
     def show_briefing(self, day: date | None = None) -> None:
         self.raise_window()

@@ -45,7 +45,7 @@ def status_icon(kind: str) -> QIcon:
         "unconfirmed": QStyle.StandardPixmap.SP_MessageBoxQuestion,
         "gone": QStyle.StandardPixmap.SP_TrashIcon,
         "outside": QStyle.StandardPixmap.SP_MessageBoxInformation,
-    }[kind]
+    }.get(kind, QStyle.StandardPixmap.SP_MessageBoxWarning)
     return style.standardIcon(pixmap)
 
 
@@ -199,7 +199,7 @@ class AgendaModel(RowsTableModel):
 
 
 class WeekModel(RowsTableModel):
-    HEADERS = ("Day", "Meetings", "First", "Booked", "Double-booked", "Unconfirmed")
+    HEADERS = ("Day", "Meetings", "First", "Booked", "Double-booked", "Unconfirmed", "Problems")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -235,6 +235,8 @@ class WeekModel(RowsTableModel):
                 return f"{day.conflicts} double-booked" if day.conflicts else ""
             if column == 5:
                 return f"{day.unconfirmed} unconfirmed" if day.unconfirmed else ""
+            if column == 6:
+                return f"{day.problems} open" if day.problems else ""
         if role == Qt.ItemDataRole.DecorationRole:
             if column == 4 and day.conflicts:
                 return status_icon("conflict")
@@ -252,37 +254,41 @@ class WeekModel(RowsTableModel):
 class HygieneModel(RowsTableModel):
     HEADERS = ("Problem", "When", "Meeting", "Detail", "State")
     KIND_LABEL: ClassVar[dict[str, str]] = {
-        "conflict": "Double-booked",
+        "double-booking": "Double-booked",
         "unconfirmed": "Unconfirmed",
+        "open-items": "Open items",
+        "time-off": "Time off",
+        "outside-hours": "Outside hours",
+        "back-to-back": "Back-to-back",
         "gone": "Gone",
     }
+    ICON: ClassVar[dict[str, str]] = {"double-booking": "conflict", "unconfirmed": "unconfirmed"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[HygieneItem] = []
-        self._states: dict[str, str] = {}
 
-    def set_items(self, items: Sequence[HygieneItem], states: dict[str, str]) -> None:
+    def set_items(self, items: Sequence[HygieneItem]) -> None:
         self.beginResetModel()
         self._rows = list(items)
-        self._states = dict(states)
         self.endResetModel()
 
     def item_at(self, row: int) -> HygieneItem:
         return self._rows[row]
 
-    def state_of(self, item: HygieneItem) -> str:
-        return self._states.get(item.problem_key, "")
+    @staticmethod
+    def closed(item: HygieneItem) -> bool:
+        return item.state != "open"
 
     def open_count(self) -> int:
-        return sum(1 for item in self._rows if not self.state_of(item) and item.kind != "gone")
+        return sum(1 for item in self._rows if not self.closed(item) and item.kind != "gone")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._rows[index.row()]
         column = index.column()
-        state = self.state_of(item)
+        closed = self.closed(item)
         if role == ROW_ROLE:
             return item
         if role == Qt.ItemDataRole.DisplayRole:
@@ -295,15 +301,15 @@ class HygieneModel(RowsTableModel):
             if column == 3:
                 return item.detail
             if column == 4:
-                return {"handled": "Handled", "ignored": "Ignored"}.get(state, "Open")
+                return {"handled": "Handled", "ignored": "Ignored"}.get(item.state, "Open")
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return status_icon(item.kind)
-        if role == Qt.ItemDataRole.BackgroundRole and not state:
-            if item.kind == "conflict":
+            return status_icon(self.ICON.get(item.kind, item.kind))
+        if role == Qt.ItemDataRole.BackgroundRole and not closed:
+            if item.kind == "double-booking":
                 return QBrush(CONFLICT_BACKGROUND)
             if item.kind == "unconfirmed":
                 return QBrush(UNCONFIRMED_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and state:
+        if role == Qt.ItemDataRole.ForegroundRole and closed:
             return QBrush(MUTED)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{item.title}\n{item.detail}"

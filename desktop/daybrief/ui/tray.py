@@ -55,6 +55,7 @@ class TrayController(QObject):
 
     open_window = Signal()
     open_briefing = Signal(object)  # the day (date) or None for the default
+    open_review = Signal()
     open_meeting = Signal(str, object, bool)  # meeting key, day, focus the follow-up entry
     export_briefing = Signal()
     quit_requested = Signal()
@@ -182,7 +183,9 @@ class TrayController(QObject):
         """Clicking a reminder opens the place it is about."""
         if reminder.kind in (Kind.BEFORE, Kind.AFTER) and reminder.meeting_key:
             self.open_meeting.emit(reminder.meeting_key, reminder.day, reminder.kind is Kind.AFTER)
-        elif reminder.kind in (Kind.EVENING, Kind.MORNING):
+        elif reminder.kind is Kind.EVENING:
+            self.open_review.emit()  # the evening routine, on one page
+        elif reminder.kind is Kind.MORNING:
             self.open_briefing.emit(reminder.day)
         else:
             self.open_window.emit()
@@ -197,6 +200,13 @@ class TrayController(QObject):
     def pause(self, span: timedelta | None) -> None:
         service = self._reminders()
         service.pause(None if span is None else service.clock() + span)
+        self._refresh_menu()
+        self.arm(service)
+
+    def quiet_until(self, moment: datetime) -> None:
+        """ "Done for today": nothing until ``moment`` (the next working day's start)."""
+        service = self._reminders()
+        service.pause(moment)
         self._refresh_menu()
         self.arm(service)
 
