@@ -58,14 +58,14 @@ def measure(size: int) -> None:
         me = suggest_identity_from(stored_calendars(store))
         preferences = Preferences(addresses=tuple(me), zone_name=ZONE)
         save_preferences(store, preferences)
-        agenda = AgendaService(store, preferences)
+        agenda = AgendaService(store, preferences, lambda: NOW)
         reminders = ReminderService(store, preferences, lambda: NOW)
         start, end = day_bounds(DAY, zone)
         baseline = best_of(lambda: occurrences_in_store(store, start, end, zone, ZONE))
         monday = DAY - timedelta(days=DAY.weekday())
 
         def fresh() -> AgendaService:
-            return AgendaService(store, preferences)
+            return AgendaService(store, preferences, lambda: NOW)
 
         agenda.week(monday), agenda.hygiene(DAY)  # warm: what an edit's refresh finds
         rows = {

@@ -250,56 +250,6 @@ class Radicale:
         return caldav.DAVClient(url=self.url, username=self.user, password=self.password)
 
 
-# ---------------------------------------------------------------------------- Xandikos
-
-
-class Xandikos:
-    """Xandikos in a child process: a second, independent CalDAV server (git-backed store).
-
-    It runs without authentication (its Basic auth needs TLS); the client's credentials
-    are sent and ignored, as a server behind an authenticating proxy would see them.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "xandikos", "serve", "-d", str(self.folder / "dav"),
-             "--defaults", "-l", "127.0.0.1", "-p", str(self.port),
-             "--state-dir", str(self.folder / "state"), "--no-detect-systemd"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("Xandikos exited at start") from None
-                time.sleep(0.05)
-        raise RuntimeError("Xandikos did not start within 30 s")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def client(self) -> Any:
-        import caldav
-
-        return caldav.DAVClient(url=self.url, username="alice", password="unused")
-
-
 # ---------------------------------------------------------------------------- fixtures
 # Imported by the conftest files of the test folders that need them.
 
@@ -389,9 +339,126 @@ def running_radicale(radicale: Radicale) -> Radicale:
     return radicale
 
 
+# ---------------------------------------------------------------------------- SMTP
+
+
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1: plain, STARTTLS (required) or implicit TLS, optionally with a
+    login; every message it accepts is kept in ``messages`` as (envelope from, to, bytes)."""
+
+    def __init__(
+        self,
+        security: str = "none",
+        tls_files: tuple[Path, Path] | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> None:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.logins: list[str] = []
+        owner = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                owner.messages.append(
+                    (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+                )
+                return "250 OK"
+
+        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                          data: Any) -> Any:  # fmt: skip
+            user = data.login.decode() if isinstance(data.login, bytes) else str(data.login)
+            password = data.password.decode() if isinstance(data.password, bytes) else ""
+            ok = login is not None and (user, password) == login
+            if ok:
+                owner.logins.append(user)
+            return AuthResult(success=ok, handled=False)
+
+        context = None
+        if security != "none":
+            assert tls_files is not None
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls_files)
+        self.port = free_port()
+        options: dict[str, Any] = {
+            "authenticator": authenticator if login else None,
+            "auth_required": login is not None,
+            # aiosmtpd cannot tell an implicit-TLS session is encrypted, so only STARTTLS
+            # can require it; plain mode is loopback-only anyway.
+            "auth_require_tls": security == "starttls",
+        }
+        if security == "starttls":
+            options.update(tls_context=context, require_starttls=True)
+        elif security == "tls":
+            options.update(ssl_context=context)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
+        self.controller.start()
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self.running = False
+            self.controller.stop()
+
+
+# ---------------------------------------------------------------------------- Xandikos
+
+
+class Xandikos:
+    """Xandikos in a child process: a second real CalDAV server (git-backed), no login.
+
+    ``--defaults`` makes the principal /user/ with a calendar at /user/calendars/calendar/.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.user: str | None = None
+        self.password: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def calendar_url(self) -> str:
+        return f"{self.url}user/calendars/calendar/"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "xandikos", "serve", "--defaults",
+             "-d", str(self.folder / "data"), "--state-dir", str(self.folder / "state"),
+             "-l", "127.0.0.1", "-p", str(self.port), "--no-detect-systemd"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("Xandikos exited at start") from None
+                time.sleep(0.05)
+        raise RuntimeError("Xandikos did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def client(self) -> Any:
+        import caldav
+
+        return caldav.DAVClient(url=self.url)
+
+
 @pytest.fixture(scope="session")
 def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
-    """One Xandikos for the session; tests make task lists of their own in it."""
     server = Xandikos(tmp_path_factory.mktemp("xandikos"))
     server.start()
     yield server
@@ -400,7 +467,6 @@ def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
 
 @pytest.fixture
 def running_xandikos(xandikos: Xandikos) -> Xandikos:
-    """The session's Xandikos, started again if a test stopped it."""
     if xandikos.process is None or xandikos.process.poll() is not None:
         xandikos.start()
     return xandikos

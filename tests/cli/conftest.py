@@ -8,6 +8,8 @@ from tests.network import (  # noqa: F401  (fixtures are found by name)
     no_keyring,
     radicale,
     running_radicale,
+    running_xandikos,
     source_store,
     tls_files,
+    xandikos,
 )

@@ -21,6 +21,7 @@ from daybrief.store import (
     read_backup,
     write_backup,
 )
+from daybrief.store.answers import PendingAnswers, SentHistory
 from daybrief.store.backup import FORMAT_VERSION, USER_TABLES, backup_text
 from daybrief.store.models import AckState
 
@@ -81,6 +82,15 @@ def fill(ud: UserData) -> None:
     ud.meetings.dismiss(meeting_key("gone@acme.example"))
     ud.acks.set(problem_id(ProblemKind.DOUBLE_BOOKING, [QBR, SERIES]), AckState.IGNORED, ["x"])
     ud.acks.set(problem_id(ProblemKind.UNCONFIRMED, [QBR]), "handled")
+    answered = datetime(2026, 3, 4, 17, tzinfo=UTC)
+    PendingAnswers(ud.store).set(
+        "qbr@acme.example", "2026-03-05T10:00:00Z", "DECLINED", comment="Sorry — travelling 🚆",
+        previous="NEEDS-ACTION", at=answered,
+    )  # fmt: skip
+    SentHistory(ud.store).record(
+        "reply", "Declined: QBR — Acme 🚀", ["jo@acme.example"], "sent", detail="via smtp",
+        meeting_key=QBR, message_id="<1@agency.example>", at=answered,
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from daybrief.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_SOURCE_FAILED,
     OutputError,
     UsageError,
     add_data_dir,
@@ -67,6 +68,12 @@ def register(commands: Any) -> None:
         "changed since the last look)",
     )
     brief.add_argument("--quiet", "-q", action="store_true", help="no warnings about files")
+    brief.add_argument(
+        "--send-to",
+        metavar="ADDRESS",
+        help="mail the briefing here through the mail account ('daybrief mail setup'); "
+        "nothing goes to stdout then unless --out is given",
+    )
 
 
 def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -128,8 +135,14 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "meetings that are tentative themselves count as unconfirmed",
                 file=err,
             )
-        data = _brief_bytes(briefing, args.format)
-        write_output(data, args.out, args.format, out)
+        if args.send_to:
+            from daybrief.cli.mail import send_briefing_to
+
+            if send_briefing_to(args, briefing, out, err) != EXIT_OK:
+                return EXIT_SOURCE_FAILED
+        if args.out or not args.send_to:
+            data = _brief_bytes(briefing, args.format)
+            write_output(data, args.out, args.format, out)
         if store is not None and not args.no_mark_seen:
             mark_seen(store, briefing)
     except StoreError as error:

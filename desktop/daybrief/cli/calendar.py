@@ -11,6 +11,7 @@ from daybrief.cli.common import (
     UsageError,
     add_data_dir,
     describe,
+    existing_store,
     json_lines,
     load,
     local_day,
@@ -150,7 +151,7 @@ def _cmd_conflicts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     occurrences, me, zone = load(args, err)
-    found = find_unconfirmed(occurrences, me)
+    found = find_unconfirmed(occurrences, me, _answered(args))
     if args.json:
         json_lines(out, (unconfirmed_to_dict(item, me) for item in found))
         return EXIT_OK
@@ -167,6 +168,19 @@ def _cmd_unconfirmed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=out,
         )
     return EXIT_OK
+
+
+def _answered(args: argparse.Namespace) -> dict[tuple[str, str], str]:
+    """Answers given but not yet shown by the store's calendars: no longer unconfirmed."""
+    if args.files or args.demo:
+        return {}
+    from daybrief.services.answers import answered_map
+
+    store = existing_store(args)
+    if store is None:
+        return {}
+    with store:
+        return answered_map(store)
 
 
 def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

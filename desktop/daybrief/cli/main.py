@@ -30,11 +30,13 @@ from typing import TextIO
 
 from daybrief import __version__
 from daybrief.cli import (
+    answer,
     brief,
     calendar,
     followups,
     goals,
     imports,
+    mail,
     problems,
     sources,
     tasks,
@@ -63,7 +65,8 @@ __all__ = [
 
 # Each command lives in its own module with a register(commands) function.
 _COMMAND_MODULES = (
-    calendar, imports, brief, problems, goals, sources, templates, followups, tasks,
+    calendar, imports, brief, problems, goals, sources, templates, answer, mail, followups,
+    tasks,
 )  # fmt: skip
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from daybrief.core.model import Occurrence
+from daybrief.core.model import Occurrence, recurrence_key
+
+Answered = Mapping[tuple[str, str], str]
+"""Answers the user gave that the calendar does not show yet: (UID, instance) → PARTSTAT.
+The instance is ``recurrence_key`` text, '' for a whole series or a one-off."""
 
 _WAITING = frozenset({"NEEDS-ACTION", "TENTATIVE"})
 _NOT_PEOPLE = frozenset({"ROOM", "RESOURCE"})
@@ -58,8 +62,22 @@ class Unconfirmed:
         )
 
 
-def unconfirmed_reason(occurrence: Occurrence, me: Collection[str]) -> Unconfirmed | None:
+def answered_partstat(occurrence: Occurrence, answered: Answered | None) -> str | None:
+    """The user's answer waiting for the calendar: the instance's own, else the series'."""
+    if not answered or occurrence.event.uid is None:
+        return None
+    uid = occurrence.event.uid
+    return answered.get((uid, recurrence_key(occurrence))) or answered.get((uid, ""))
+
+
+def unconfirmed_reason(
+    occurrence: Occurrence, me: Collection[str], answered: Answered | None = None
+) -> Unconfirmed | None:
     """Why the meeting is not confirmed, or None when it is (or is cancelled).
+
+    ``answered``: answers given but not yet shown by the calendar; a meeting the user
+    answered (accept, tentative or decline) is not unconfirmed for want of their answer
+    while the calendar catches up.
 
     In order: the user's own answer (NEEDS-ACTION or TENTATIVE, also on a meeting the
     user organises: some servers list the organiser unanswered, and then it is not
@@ -70,6 +88,10 @@ def unconfirmed_reason(occurrence: Occurrence, me: Collection[str]) -> Unconfirm
     if event.status == "CANCELLED":
         return None
     mine = user_partstat(occurrence, me) if me else None
+    if mine is not None and answered_partstat(occurrence, answered) is not None:
+        # Answered from Daybrief: no longer the user's problem while the calendar catches
+        # up; only the organiser's side (the event's own status, invitees) can still be.
+        mine = "DECLINED" if answered_partstat(occurrence, answered) == "DECLINED" else "ANSWERED"
     if mine == "NEEDS-ACTION":
         return Unconfirmed(occurrence, "needs-action")
     if mine == "TENTATIVE":
@@ -91,22 +113,32 @@ def unconfirmed_reason(occurrence: Occurrence, me: Collection[str]) -> Unconfirm
     return None
 
 
-def find_unconfirmed(occurrences: Iterable[Occurrence], me: Collection[str]) -> list[Unconfirmed]:
+def find_unconfirmed(
+    occurrences: Iterable[Occurrence], me: Collection[str], answered: Answered | None = None
+) -> list[Unconfirmed]:
     """Every occurrence that is not confirmed, in the given order.
 
     Args:
         occurrences: usually one window, already merged across calendars.
         me: the user's addresses, normalised (see :func:`identity`). Empty: only
             events that are STATUS:TENTATIVE themselves are found.
+        answered: answers waiting for the calendar (:data:`Answered`).
     """
     found = []
     # Instances of a series share one EventInfo: judge each event once, not per instance
     # (an event with thousands of attendees would otherwise cost instances × attendees).
     verdicts: dict[int, Unconfirmed | None] = {}
+    # Answers to single instances make instances of one event differ: judged one by one.
+    per_instance = {uid for uid, instance in answered or () if instance}
     for occurrence in occurrences:
+        if occurrence.event.uid in per_instance:
+            verdict = unconfirmed_reason(occurrence, me, answered)
+            if verdict is not None:
+                found.append(verdict)
+            continue
         key = id(occurrence.event)
         if key not in verdicts:
-            verdicts[key] = unconfirmed_reason(occurrence, me)
+            verdicts[key] = unconfirmed_reason(occurrence, me, answered)
         verdict = verdicts[key]
         if verdict is not None:
             found.append(

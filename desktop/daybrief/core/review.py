@@ -138,13 +138,23 @@ def day_window(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
 
 
 def on_day(occurrence: Occurrence, day: date, zone: tzinfo) -> bool:
+    return _on(occurrence, day, day_window(day, zone))
+
+
+def _on(occurrence: Occurrence, day: date, window: tuple[datetime, datetime]) -> bool:
     if occurrence.all_day and occurrence.start_date is not None:
         end_date = occurrence.end_date or occurrence.start_date + timedelta(days=1)
         return occurrence.start_date <= day < max(end_date, occurrence.start_date + timedelta(1))
-    start, end = day_window(day, zone)
+    start, end = window
     if occurrence.start == occurrence.end:
         return start <= occurrence.start < end
     return occurrence.start < end and start < occurrence.end
+
+
+def occurrences_on(day: date, occurrences: Iterable[Occurrence], zone: tzinfo) -> list[Occurrence]:
+    """The occurrences that touch ``day`` (the day's window worked out once)."""
+    window = day_window(day, zone)
+    return [o for o in occurrences if _on(o, day, window)]
 
 
 # --------------------------------------------------------------------------- problems
@@ -374,7 +384,7 @@ def find_problems(
         namer: how people are named in reasons (a redacted briefing names no address).
     """
     day_occurrences = sorted(
-        (o for o in occurrences if on_day(o, day, zone)),
+        occurrences_on(day, occurrences, zone),
         key=lambda o: (not o.all_day, o.start, o.end, o.summary),
     )
     me = inputs.me
@@ -405,10 +415,13 @@ def _double_bookings(
     day: date, occurrences: list[Occurrence], zone: tzinfo, me: frozenset[str]
 ) -> list[Problem]:
     conflicts = find_double_bookings(occurrences, me)
+    groups = clusters(conflicts)
+    group_of = {id(member): n for n, group in enumerate(groups) for member in group}
+    overlaps_of: list[list[Conflict]] = [[] for _ in groups]
+    for conflict in conflicts:
+        overlaps_of[group_of[id(conflict.a)]].append(conflict)
     problems = []
-    for group in clusters(conflicts):
-        in_group = {id(o) for o in group}
-        overlaps = [c for c in conflicts if id(c.a) in in_group and id(c.b) in in_group]
+    for group, overlaps in zip(groups, overlaps_of, strict=True):
         reason = _double_booking_text(group, overlaps, zone)
         problems.append(
             Problem(
@@ -726,13 +739,34 @@ def build_review(
     seen: set[str] = set()
     found: list[Problem] = []
     cutoff = max(now, period.start)
-    for day in period.days:
-        for problem in find_problems(day, occurrences, zone, cutoff, pattern, inputs, namer=namer):
+    for day, todays in _by_day(period.days, occurrences, zone).items():
+        for problem in find_problems(day, todays, zone, cutoff, pattern, inputs, namer=namer):
             if problem.id not in seen:
                 seen.add(problem.id)
                 found.append(problem)
     found.sort(key=lambda p: (not p.is_open, p.day))
     return Review(period, tuple(found))
+
+
+def _by_day(
+    days: Sequence[date], occurrences: Iterable[Occurrence], zone: tzinfo
+) -> dict[date, list[Occurrence]]:
+    """Each day's occurrences (a meeting across midnight is on both days), in one pass."""
+    buckets: dict[date, list[Occurrence]] = {day: [] for day in days}
+    first, last = days[0], days[-1]
+    for occurrence in occurrences:
+        if occurrence.all_day and occurrence.start_date is not None:
+            begin = occurrence.start_date
+            end_date = occurrence.end_date or begin + timedelta(days=1)
+            finish = max(end_date, begin + timedelta(days=1)) - timedelta(days=1)
+        else:
+            begin = occurrence.start.astimezone(zone).date()
+            finish = occurrence.end.astimezone(zone).date()
+        day = max(begin, first)
+        while day <= min(finish, last):
+            buckets[day].append(occurrence)
+            day += timedelta(days=1)
+    return buckets
 
 
 # --------------------------------------------------------------------------- drafts

@@ -274,7 +274,7 @@ def _translated(url: str) -> Iterator[None]:
     """Turns whatever the CalDAV stack raises into a redacted :class:`FetchError`."""
     try:
         yield
-    except FetchError:
+    except (FetchError, Conflict):
         raise
     except Exception as error:
         raise _reason(error, redact_url(url)) from None
@@ -334,6 +334,65 @@ def _reason(error: Exception, host: str) -> FetchError:
     if "connection" in names or any(issubclass(k, ConnectionError) for k in kinds):
         return FetchError("network", f"{host}: the connection failed; try again later")
     return FetchError("network", f"{host}: CalDAV request failed ({type(error).__name__})")
+
+
+# ---------------------------------------------------------------------------- writing back
+
+
+class Conflict(Exception):
+    """The object changed on the server since it was fetched (412): fetch it again."""
+
+
+def object_url(secret: Secret, href: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(secret.url, href)
+
+
+def get_object(secret: Secret, href: str) -> CalendarObject:
+    """One calendar object as the server has it now, with its ETag.
+
+    Raises:
+        FetchError: unreachable, refused, or no such object.
+    """
+    with _translated(secret.url):
+        client = _client(secret)
+        response = client.request(object_url(secret, href), "GET")
+        if response.status == 404:
+            raise FetchError("not-found", f"{redact_url(secret.url)} no longer has this meeting")
+        if response.status >= 300:
+            raise FetchError("server", f"{redact_url(secret.url)} answered {response.status}")
+        etag = response.headers.get("ETag")
+        data = response.raw
+        body = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        return CalendarObject(href, etag, body)
+
+
+def put_object(secret: Secret, item: CalendarObject) -> str | None:
+    """Write ``item`` back only if the server still has ``item.etag`` (``If-Match``).
+
+    Returns the new ETag when the server gives one.
+
+    Raises:
+        Conflict: someone changed the object meanwhile (412): fetch and apply again.
+        FetchError: unreachable or refused; nothing was written.
+    """
+    headers = {"Content-Type": "text/calendar; charset=utf-8"}
+    if item.etag:
+        headers["If-Match"] = item.etag
+    with _translated(secret.url):
+        client = _client(secret)
+        response = client.request(
+            object_url(secret, item.href), "PUT", item.data.decode("utf-8"), headers
+        )
+        if response.status == 412:
+            raise Conflict(item.href)
+        if response.status >= 300:
+            raise FetchError(
+                "server", f"{redact_url(secret.url)} refused the change ({response.status})"
+            )
+        etag = response.headers.get("ETag")
+        return str(etag) if etag else None
 
 
 # Shared with the task-list sync (services/task_sync.py): the same client settings

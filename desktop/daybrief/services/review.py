@@ -87,19 +87,20 @@ def checklist_entries(
     store: Store, occurrences: Iterable[Occurrence]
 ) -> dict[str, list[ChecklistEntry]]:
     """Checklist items by meeting key: a series' items for every instance, plus its own."""
-    checklists = UserData.of(store).checklists
-    found: dict[str, list[ChecklistEntry]] = {}
+    refs: dict[str, list[str]] = {}
     for occurrence in occurrences:
         if not occurrence.uid:
             continue
         ref = meeting_ref(occurrence)
-        if ref in found:
-            continue
-        keys = [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref]
+        # A series carries items for every instance; an instance may add its own.
+        refs.setdefault(ref, [occurrence.uid] if ref == occurrence.uid else [occurrence.uid, ref])
+    stored = UserData.of(store).checklists.items_of(k for keys in refs.values() for k in keys)
+    found: dict[str, list[ChecklistEntry]] = {}
+    for ref, keys in refs.items():
         items = [
             ChecklistEntry(item.text, item.required, item.done)
             for key in keys
-            for item in checklists.items(key)
+            for item in stored.get(key, ())
         ]
         if items:
             found[ref] = items
@@ -116,8 +117,9 @@ def remembered_states(store: Store) -> dict[str, RememberedState]:
 
 def answered_meetings(store: Store) -> dict[str, str]:
     """Meetings answered from Daybrief that the calendar does not show as answered yet."""
-    # Filled in by the answers service (issue 16) once it lands; nothing pending until then.
-    return {}
+    from daybrief.services.answers import pending_by_instance
+
+    return pending_by_instance(store)
 
 
 def time_off_uids(store: Store) -> frozenset[str]:

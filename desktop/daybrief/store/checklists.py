@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from daybrief.store._rows import UNCHANGED, Unchanged, need, next_position, renumber, reorder, ts
 from daybrief.store.db import Store
@@ -63,6 +63,23 @@ class Checklists:
             (meeting_key,),
         )
         return [checklist_item(row) for row in rows]
+
+    def items_of(self, meeting_keys: Iterable[str]) -> dict[str, list[ChecklistItem]]:
+        """The items of many meetings at once (keys without items are absent)."""
+        keys = sorted(set(meeting_keys))
+        found: dict[str, list[ChecklistItem]] = {}
+        for start in range(0, len(keys), 500):  # under SQLite's bound-parameter limit
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._store.query(
+                f"SELECT * FROM checklist_items WHERE meeting_key IN ({marks})"
+                " ORDER BY position, id",
+                chunk,
+            )
+            for row in rows:
+                item = checklist_item(row)
+                found.setdefault(item.meeting_key, []).append(item)
+        return found
 
     def get(self, item_id: int) -> ChecklistItem:
         return checklist_item(

@@ -11,11 +11,13 @@ from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from daybrief.paths import app_icon_path
+from daybrief.services.answers import AnswerOutcome
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
 from daybrief.services.reminders import Reminder, ReminderService
 from daybrief.services.review import review
 from daybrief.store import StoreError, StoreLocked, open_store, store_path
+from daybrief.ui.answering import Answerer, DailyBriefingMailer
 from daybrief.ui.main_window import MainWindow
 from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
 from daybrief.ui.tray import TrayController
@@ -64,6 +66,7 @@ def run_window(
         else:
             window.reimport_files()
         tray.start()
+        connect_mail(window)
         if first:
             QTimer.singleShot(0, window.welcome)
         code = app.exec()
@@ -127,8 +130,35 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
         tray.snooze(minutes)
 
     window.reminder_bar.snooze_requested.connect(snooze_from_bar)
+    answerer = Answerer(lambda: window.store_file, window.clock, lambda: window.credentials, tray)
+    tray.answer_requested.connect(answerer.answer_key)
+
+    def answer_from_bar(reminder: Reminder, partstat: str) -> None:
+        if reminder.meeting_key is not None:
+            window.reminder_bar.hide()
+            answerer.answer_key(reminder.meeting_key, partstat)
+
+    def answered(outcome: AnswerOutcome) -> None:
+        window.refresh()
+        window.statusBar().showMessage(outcome.message, 15000)
+        if tray.icon is not None and not window.isVisible():
+            tray.icon.showMessage("Daybrief", outcome.message)
+
+    window.reminder_bar.answer_requested.connect(answer_from_bar)
+    answerer.done.connect(answered)
+    tray.answerer = answerer  # type: ignore[attr-defined]
     window.tray = tray
     return tray
+
+
+def connect_mail(window: MainWindow) -> DailyBriefingMailer:
+    """ "Email me the briefing every working day at <time>", while the app runs."""
+    mailer = DailyBriefingMailer(
+        lambda: window.store_file, window.clock, lambda: window.credentials, window
+    )
+    mailer.sent.connect(lambda message: window.statusBar().showMessage(message, 15000))
+    mailer.start()
+    return mailer
 
 
 def _quit(window: MainWindow) -> None:

@@ -44,6 +44,7 @@ from daybrief.services.followups import (
 from daybrief.services.preferences import Preferences
 from daybrief.store.models import ChecklistItem, FollowUp
 from daybrief.store.userdata import UserData
+from daybrief.ui.answering import AnswerControls
 from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
 
 
@@ -139,9 +140,14 @@ class MeetingDetail(QWidget):
         self.notes.setMinimumHeight(90)
         self.notes.textChanged.connect(self._notes_timer.start)
 
+        # Accept / Tentative / Decline: the answer travels on a worker.
+        self.answer_controls = AnswerControls(lambda: self._data.store, self._clock)
+        self.answer_controls.answered.connect(lambda _outcome: self.changed.emit())
+
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.answer_controls)
         layout.addWidget(_section("Checklist"))
         layout.addWidget(self.checklist)
         adding = QHBoxLayout()
@@ -210,6 +216,7 @@ class MeetingDetail(QWidget):
     def show_row(self, row: AgendaRow | None) -> None:
         self._save_notes()
         self._row = row
+        self.answer_controls.show_for(row.occurrence if row is not None else None)
         editable = row is not None and row.key is not None
         for widget in (
             self.checklist,

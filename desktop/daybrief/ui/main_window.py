@@ -83,6 +83,7 @@ from daybrief.services.task_sync import (
 from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
+from daybrief.ui.answering import MailSettingsDialog
 from daybrief.ui.briefing_page import BriefingPage
 from daybrief.ui.detail import MeetingDetail
 from daybrief.ui.dialogs import (
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
 
         self.detail = MeetingDetail(self.data, clock)
         self.detail.changed.connect(self._detail_changed)
+        self.detail.answer_controls.credentials = lambda: self.credentials
         self.detail.preferences = self.preferences
         self.detail.next_meeting_with = self._next_meeting_with
         splitter = QSplitter()
@@ -324,6 +326,11 @@ class MainWindow(QMainWindow):
         bar.addAction(self.calendars_action)
         bar.addAction(self.templates_action)
         bar.addAction(self.settings_action)
+        self.mail_action = QAction("Mail…", self)
+        self.mail_action.triggered.connect(
+            lambda: MailSettingsDialog(self.store, self.credentials, self).exec()
+        )
+        bar.addAction(self.mail_action)
         self.about_action = QAction("About", self)
         self.about_action.triggered.connect(lambda: AboutDialog(self).exec())
         bar.addAction(self.about_action)

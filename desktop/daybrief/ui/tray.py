@@ -60,6 +60,7 @@ class TrayController(QObject):
     export_briefing = Signal()
     quit_requested = Signal()
     reminder_shown = Signal(object)  # Reminder: for the window's bar when there is no tray
+    answer_requested = Signal(str, str)  # meeting key, PARTSTAT: answer the reminder's meeting
 
     def __init__(
         self,
@@ -104,6 +105,12 @@ class TrayController(QObject):
             item = QAction(f"{minutes} min", self.snooze_menu)
             item.triggered.connect(lambda _=False, m=minutes: self.snooze(m))
             self.snooze_menu.addAction(item)
+        self.answer_menu = self.menu.addMenu("Answer the last reminder's meeting")
+        for text, partstat in (("Accept", "ACCEPTED"), ("Tentative", "TENTATIVE"),
+                               ("Decline", "DECLINED")):  # fmt: skip
+            item = QAction(text, self.answer_menu)
+            item.triggered.connect(lambda _=False, p=partstat: self._answer(p))
+            self.answer_menu.addAction(item)
         self.pause_hour = action(
             "Pause reminders for 1 hour", lambda: self.pause(timedelta(hours=1))
         )
@@ -120,6 +127,13 @@ class TrayController(QObject):
         is_paused = paused is not None and paused > now
         self.resume_action.setVisible(is_paused)
         self.snooze_menu.setEnabled(self.last_reminder is not None)
+        self.answer_menu.setEnabled(
+            self.last_reminder is not None and self.last_reminder.meeting_key is not None
+        )
+
+    def _answer(self, partstat: str) -> None:
+        if self.last_reminder is not None and self.last_reminder.meeting_key is not None:
+            self.answer_requested.emit(self.last_reminder.meeting_key, partstat)
 
     # --- the icon ---
 

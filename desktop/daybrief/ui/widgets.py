@@ -63,6 +63,7 @@ class ReminderBar(QWidget):
 
     open_requested = Signal(object)
     snooze_requested = Signal(object, int)
+    answer_requested = Signal(object, str)  # the reminder, PARTSTAT
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,12 +82,20 @@ class ReminderBar(QWidget):
                 lambda m=minutes: (self.snooze_requested.emit(self.reminder, m), self.hide()),
             )
         self.snooze.setMenu(menu)
+        # Answer the meeting the reminder is about, without opening it.
+        self.answer = QToolButton(text="Answer")
+        self.answer.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        answers = QMenu(self.answer)
+        for text, partstat in (("Accept", "ACCEPTED"), ("Tentative", "TENTATIVE"),
+                               ("Decline", "DECLINED")):  # fmt: skip
+            answers.addAction(text, lambda p=partstat: self.answer_requested.emit(self.reminder, p))
+        self.answer.setMenu(answers)
         dismiss = QPushButton("Dismiss")
         dismiss.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.addWidget(self.text, 1)
-        for widget in (self.open_button, self.snooze, dismiss):
+        for widget in (self.open_button, self.answer, self.snooze, dismiss):
             layout.addWidget(widget)
         self.hide()
 
@@ -94,4 +103,5 @@ class ReminderBar(QWidget):
         self.reminder = reminder
         body = escape(message).replace("\n", "<br>")
         self.text.setText(f"<b>{escape(title)}</b><br>{body}")
+        self.answer.setVisible(getattr(reminder, "meeting_key", None) is not None)
         self.show()
