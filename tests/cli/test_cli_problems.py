@@ -250,3 +250,41 @@ def test_goals_typed_done_and_won(capsys, store: Path) -> None:
     )
     assert json.loads(out)["unfinished_goals"] == ["Book the offsite"]
     assert run(capsys, store, "goals", "done", "9999")[0] == EXIT_UNUSABLE
+
+
+def test_draft_send_mails_each_draft_through_the_account(
+    capsys, store: Path, memory_keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import email
+    import email.policy
+
+    from tests.network import SmtpServer
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    pair = next(
+        p
+        for p in problems(capsys, store, "--date", "2026-03-16")
+        if p["kind"] == "double-booking" and len(p["meetings"]) == 2
+    )
+    # No account yet: each draft is prepared as an .eml, nothing leaves the machine.
+    code, out, err = run(capsys, store, "problems", "draft", pair["id"], "--send")
+    assert code == EXIT_OK, err
+    assert out.count("prepared for") == 2 and ".eml" in out
+    server = SmtpServer("none")
+    try:
+        setup = ["mail", "setup", "--host", "127.0.0.1", "--port", str(server.port)]
+        assert main([*setup, "--security", "none", "--from", "me@agency.com",
+                     "--data-dir", str(store)]) == EXIT_OK  # fmt: skip
+        code, out, err = run(capsys, store, "problems", "draft", pair["id"], "--send")
+        assert code == EXIT_OK, err
+        sent = {tuple(rcpt): email.message_from_bytes(raw, policy=email.policy.default)
+                for _sender, rcpt, raw in server.messages}  # fmt: skip
+        assert set(sent) == {("bob@globex.com",), ("jane@acme.com",)}
+        to_jane = sent[("jane@acme.com",)]
+        assert "Acme weekly" in to_jane["Subject"]
+        assert "Globex" not in str(to_jane.get_body(("plain",)).get_content())
+    finally:
+        server.stop()
+    server_down = run(capsys, store, "problems", "draft", pair["id"], "--send")
+    assert server_down[0] == 4 and "not sent to" in server_down[2]

@@ -119,3 +119,31 @@ def test_the_demos_evening_routine_takes_at_most_ten_actions(
 
     print(f"\nevening routine: {actions.count} actions: " + "; ".join(actions.log))
     assert actions.count <= 10, actions.log
+
+
+def test_answering_an_invitation_from_its_card_closes_the_problem(
+    store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("DISPLAY", raising=False)  # no mail program: the reply is saved
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    window = MainWindow(store, store.path, clock=lambda: EVENING)
+    qtbot.addWidget(window)
+    window.show()
+    window.load_demo()
+    window.show_review()
+    page = window.review_page
+    card = next(
+        c
+        for c in page.findChildren(ProblemCard)
+        if any("reason:needs-action" in p.facts for p in c.card.problems)
+    )
+    key = card.card.meeting.key
+    accept = next(b for b in card.findChildren(QPushButton) if b.text() == "Accept")
+    qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.answerer.job is None, timeout=20000)
+    still = [
+        p
+        for p in review(store, window.service.zone, window.service).open
+        if key in p.refs and "reason:needs-action" in p.facts
+    ]
+    assert still == [], page.saved.text()

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from daybrief.cli.common import (
     EXIT_OK,
+    EXIT_SOURCE_FAILED,
     UsageError,
     clock_of,
     json_lines,
@@ -74,6 +75,12 @@ def register(commands: Any) -> None:
     draft.set_defaults(run=_cmd_draft)
     draft.add_argument("id", metavar="ID")
     draft.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    draft.add_argument(
+        "--send",
+        action="store_true",
+        help="send the drafts with your mail account ('daybrief mail setup'); without one "
+        "they are saved as .eml files (and opened in your mail program on a desktop)",
+    )
     _add_scope(draft, defaults=False)
 
 
@@ -170,6 +177,36 @@ def _cmd_set_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _send(args: argparse.Namespace, store: Any, found: list[Any], out: TextIO, err: TextIO) -> int:
+    """Every draft of the problem, mailed (or prepared); 4 when the server refused one."""
+    import os
+
+    from daybrief.services.credentials import KeyringStore
+    from daybrief.services.sending import MailError, send_draft
+
+    display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    failed = 0
+    for draft in found:
+        who = ", ".join(draft.to)
+        try:
+            outcome = send_draft(
+                store, draft, credentials=KeyringStore(), now=clock_of(args).now(),
+                open_mail_program=display,
+            )  # fmt: skip
+        except MailError as error:
+            if error.kind == "address":
+                raise UsageError(error.reason) from None
+            print(f"daybrief: {error.reason} (not sent to {_safe(who)})", file=err)
+            failed += 1
+            continue
+        if outcome.sent:
+            print(f"sent to {_safe(who)}: {_safe(draft.subject)}", file=out)
+        else:
+            how = "opened in your mail program, " if outcome.opened else ""
+            print(f"prepared for {_safe(who)} ({how}saved as {outcome.path})", file=out)
+    return EXIT_SOURCE_FAILED if failed else EXIT_OK
+
+
 def _cmd_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.review import ProblemNotFound, drafts, find_problem, saved_me
 
@@ -181,6 +218,8 @@ def _cmd_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except ProblemNotFound as error:
             raise UsageError(str(error)) from None
         found = drafts(problem, saved_me(store), zone)
+        if args.send and found:
+            return _send(args, store, found, out, err)
     if getattr(args, "json", False):
         json_lines(out, (draft_to_dict(d) for d in found))
         return EXIT_OK

@@ -221,7 +221,9 @@ class MainWindow(QMainWindow):
         self.follow_ups_page = FollowUpsPage(store, self.today)
         self.follow_ups_page.changed.connect(lambda: self.refresh())
         self.tabs.addTab(self.follow_ups_page, "Follow-ups")
-        self.review_page = ReviewPage(store, clock, lambda: self.preferences)
+        self.review_page = ReviewPage(
+            store, clock, lambda: self.preferences, credentials=lambda: self.credentials
+        )
         self.review_page.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
         self.review_page.changed.connect(lambda: self.refresh())
         self.review_page.done_for_today.connect(self._done_for_today)

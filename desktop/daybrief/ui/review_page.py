@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.services.briefing import briefing_from_store
+from daybrief.services.credentials import CredentialStore
 from daybrief.services.followups import follow_up_from_meeting
 from daybrief.services.preferences import Preferences, export_folder, set_export_folder
 from daybrief.services.review import (
@@ -57,6 +58,7 @@ from daybrief.services.review import (
     tick_item,
 )
 from daybrief.services.storage import Store
+from daybrief.ui.answering import Answerer
 from daybrief.ui.briefing_page import CallableClock, export_bytes
 
 KIND_WORDS = {
@@ -67,6 +69,9 @@ KIND_WORDS = {
     ProblemKind.OUTSIDE_HOURS: "◐ Outside hours",
     ProblemKind.BACK_TO_BACK: "⇶ Back-to-back",
 }
+
+
+ANSWER_BUTTONS = (("Accept", "ACCEPTED"), ("Maybe", "TENTATIVE"), ("Decline", "DECLINED"))
 
 
 def plain(text: str, *, wrap: bool = True, bold: bool = False) -> QLabel:
@@ -153,6 +158,17 @@ class ProblemCard(QFrame):
                         f"✓ {label}", f"Tick “{item}” done", lambda i=item_id: page.tick(i)
                     )
                 )
+        own_answer = {"reason:needs-action", "reason:tentative"} & set(problem.facts)
+        if problem.kind is ProblemKind.UNCONFIRMED and own_answer:
+            meeting = self.card.meeting
+            for label, partstat in ANSWER_BUTTONS:
+                row.addWidget(
+                    small_button(
+                        label,
+                        f"{label} the invitation (this meeting only)",
+                        lambda p=partstat, m=meeting: page.answer(m.uid, m.recurrence_id, p),
+                    )
+                )
         mine = [d for d in page.drafts_of(problem) if d.meeting == self.card.meeting.key]
         if mine:
             draft = mine[0]
@@ -210,6 +226,8 @@ class ReviewPage(QWidget):
         clock: Callable[[], datetime],
         preferences: Callable[[], Preferences],
         parent: QWidget | None = None,
+        *,
+        credentials: Callable[[], CredentialStore] | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -255,6 +273,9 @@ class ReviewPage(QWidget):
             self.finish,
         )
         self.last_saved: Path | None = None
+        # Answers go to the server or the organiser on a worker, one at a time.
+        self.answerer = Answerer(lambda: self.store.path, clock, credentials, parent=self)
+        self.answerer.done.connect(self._answered)
 
         content = QWidget()
         body = QVBoxLayout(content)
@@ -394,6 +415,16 @@ class ReviewPage(QWidget):
 
     def tick(self, item_id: int) -> None:
         tick_item(self.store, item_id)
+        self._after_change()
+
+    def answer(self, uid: str | None, instance: str | None, partstat: str) -> None:
+        if uid is None:
+            return
+        if self.answerer.answer(uid, instance, partstat) is not None:
+            self.saved.setText("Answering…")
+
+    def _answered(self, outcome) -> None:  # type: ignore[no-untyped-def]
+        self.saved.setText(outcome.message)
         self._after_change()
 
     def copy_draft(self, problem: Problem, draft) -> None:  # type: ignore[no-untyped-def]
