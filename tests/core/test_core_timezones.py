@@ -302,3 +302,26 @@ def test_all_day_outside_the_user_day_is_not_in_the_window(expand):
     # Tokyo's 3 March, which ends exactly when the window starts.
     result = expand(["allday"], utc(2025, 3, 3, 15), utc(2025, 3, 4, 15), TOKYO)
     assert by_uid(result.occurrences, "one-day@daybrief.test") == []
+
+
+def test_a_vtimezone_nested_thousands_deep_is_read_without_recursing() -> None:
+    """Found by the fuzzer: the zone cache's fingerprint recursed into every nested
+    component, so a hostile file hit Python's recursion limit."""
+    from daybrief.core.engine import occurrences_between
+    from daybrief.core.events import read_calendar
+
+    depth = 5000
+    nested = "BEGIN:X-DEEP\r\n" * depth + "END:X-DEEP\r\n" * depth
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        "BEGIN:VTIMEZONE\r\nTZID:Deep\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n"
+        "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n" + nested + "END:STANDARD\r\n"
+        "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART;TZID=Deep:20260316T100000\r\n"
+        "DTEND;TZID=Deep:20260316T110000\r\nSUMMARY:Still here\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    calendar = read_calendar(text.encode(), "deep.ics", "Deep")
+    found = occurrences_between(
+        [calendar], utc(2026, 3, 16), utc(2026, 3, 17), ZoneInfo("UTC")
+    ).occurrences
+    assert [o.summary for o in found] == ["Still here"]
+    assert found[0].start == utc(2026, 3, 16, 9)

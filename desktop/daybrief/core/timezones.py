@@ -118,15 +118,19 @@ def vtimezone_to_tzinfo(component: Component) -> VTimezone | None:
     return VTimezone(tzid, transitions) if transitions else None
 
 
-def _fingerprint(component: Component) -> tuple[object, ...]:
-    """Everything a VTIMEZONE says, hashable: equal fingerprints build equal zones."""
+def _fingerprint(component: Component, *, nested: bool = True) -> tuple[object, ...]:
+    """Everything a VTIMEZONE says that shapes the zone, hashable: equal fingerprints build
+    equal zones. Only its own observances count (what :func:`_transitions_of` reads), so a
+    hostile file nesting components thousands deep costs nothing and cannot recurse."""
     return (
         component.name,
         tuple(
             (name, tuple((p.params_text, p.value) for p in props))
             for name, props in component.props.items()
         ),
-        tuple(_fingerprint(child) for child in component.children),
+        tuple(_fingerprint(child, nested=False) for child in component.children)
+        if nested
+        else (),
     )
 
 
