@@ -1,6 +1,14 @@
 """What the window and the tray compute per refresh, on big stores.
 
     python benchmarks/bench_window.py [--sizes 10000 100000]
+    python benchmarks/bench_window.py --window [--sizes 100000]
+
+``--window`` runs the real window (offscreen unless a display is set, e.g. under
+``xvfb-run``) in a fresh process per store, once on a fresh store with the demo and once
+on the generated store, and reports the time to the first painted window (the ratio is the
+generated store's against the fresh one's, target at most 1.5) and the longest UI-thread
+stall, a 10 ms QTimer heartbeat's worst lateness, during start-up, a day change, a refresh
+of the calendars and an import (target: none over 100 ms).
 
 Per size: the generated calendar (``../shared/tools/gen_calendar.py``, seed 42) imported
 into a fresh store, then each view timed (best of 5) and printed as a ratio against the
@@ -94,11 +102,187 @@ def measure(size: int) -> None:
         print(f"  {name:<34}{seconds * 1000:8.2f} ms {seconds / baseline:6.1f}×")
 
 
+SMALL_CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//daybrief//bench//EN
+BEGIN:VEVENT
+UID:bench-import-1@daybrief
+DTSTART;TZID=Europe/Berlin:20260316T080000
+DTEND;TZID=Europe/Berlin:20260316T083000
+SUMMARY:Imported while the window is open
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def window_store(size: int, folder: Path) -> Path:
+    """A store holding the generated calendar (imported once, then copied per run)."""
+    from common import OUT
+    from daybrief.core.engine import suggest_identity_from
+    from daybrief.services.importer import import_file
+    from daybrief.services.preferences import Preferences, save_preferences
+    from daybrief.services.queries import stored_calendars
+    from daybrief.store import open_store
+
+    kept = OUT / f"window_store_{size}.sqlite3"
+    if not kept.is_file():
+        print(f"importing {size} events into {kept.name} ...", flush=True)
+        building = kept.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        with open_store(building) as store:
+            zone = ZoneInfo(ZONE)
+            import_file(store, str(calendar_for(size)), user_zone=zone, zone_name=ZONE, now=NOW)
+            me = suggest_identity_from(stored_calendars(store))
+            save_preferences(store, Preferences(addresses=tuple(me), zone_name=ZONE))
+        building.rename(kept)
+    target = folder / "daybrief.sqlite3"
+    target.write_bytes(kept.read_bytes())
+    return target
+
+
+def window_worker(store_file: str, demo: bool) -> dict[str, float]:
+    """The window on ``store_file``: first paint, then the stalls of each step (ms)."""
+    import os
+
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The one place outside daybrief.ui that runs Qt: it measures the window itself.
+    from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: TID251
+    from PySide6.QtWidgets import QApplication  # noqa: TID251
+
+    started = time.perf_counter()
+    app = QApplication(["bench"])
+
+    class Heartbeat(QObject):
+        """Ticks every 10 ms; the worst gap beyond that is how long the UI thread froze."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.timer = QTimer(self, interval=10)
+            self.timer.timeout.connect(self.tick)
+            self.reset()
+            self.timer.start()
+
+        def reset(self) -> None:
+            self.last = time.perf_counter()
+            self.worst = 0.0
+
+        def tick(self) -> None:
+            now = time.perf_counter()
+            self.worst = max(self.worst, now - self.last - 0.010)
+            self.last = now
+
+    class FirstPaint(QObject):
+        at: float | None = None
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.at is None:
+                self.at = time.perf_counter()
+            return False
+
+    def pump(seconds: float, until: Callable[[], bool] = lambda: True) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end or not until():
+            app.processEvents()
+            time.sleep(0.002)
+            if time.perf_counter() > end + 600:
+                raise SystemExit("the window never settled")
+
+    from daybrief.store import open_store
+    from daybrief.ui.main_window import MainWindow
+
+    heartbeat = Heartbeat()
+    painted = FirstPaint()
+    app.installEventFilter(painted)
+    heartbeat.reset()  # what QApplication itself took is not the window's
+    store = open_store(Path(store_file))
+    window = MainWindow(store, Path(store_file), clock=lambda: NOW, fill_in_background=True)
+    loaded: list[bool] = []
+    window.loaded.connect(lambda: loaded.append(True))
+    if demo:
+        window.load_demo()
+    window.resize(1280, 800)
+    window.show()
+    pump(0.0, lambda: painted.at is not None)
+    first_paint = painted.at - started  # type: ignore[operator]
+    pump(1.5, lambda: demo or bool(loaded))  # start-up ends when the window is filled
+    result = {"first_paint_ms": first_paint * 1000, "startup_stall_ms": heartbeat.worst * 1000}
+    heartbeat.reset()
+    window.next_action.trigger()
+    pump(1.0)
+    result["day_change_stall_ms"] = heartbeat.worst * 1000
+    heartbeat.reset()
+    window.refresh_sources()
+    pump(0.5, lambda: window.job is None)
+    pump(0.5)
+    result["refresh_stall_ms"] = heartbeat.worst * 1000
+    small = Path(store_file).with_name("bench-import.ics")
+    small.write_text(SMALL_CALENDAR, encoding="utf-8")
+    heartbeat.reset()
+    window.quiet_import = True
+    window.import_files([str(small)], quiet=True)
+    pump(0.5, lambda: window.job is None)
+    pump(0.5)
+    result["import_stall_ms"] = heartbeat.worst * 1000
+    window.quitting = True
+    window.close()
+    store.close()
+    return result
+
+
+def measure_window(size: int) -> None:
+    import json
+    import subprocess
+    import sys
+
+    runs: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        cases = {"fresh store (demo)": (Path(folder) / "fresh" / "daybrief.sqlite3", True)}
+        big = Path(folder) / "big"
+        big.mkdir()
+        cases[f"{size} events"] = (window_store(size, big), False)
+        cases["fresh store (demo)"][0].parent.mkdir()
+        for name, (store_file, demo) in cases.items():
+            done = subprocess.run(
+                [sys.executable, __file__, "--window-worker", str(store_file)]
+                + (["--demo"] if demo else []),
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                sys.exit(f"{name}: the window run failed:\n{done.stderr}")
+            runs[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    fresh = runs["fresh store (demo)"]["first_paint_ms"]
+    print(f"\nthe window, {size} events against a fresh store (targets: 1.5x, 100 ms)")
+    columns = ("first_paint_ms", "startup_stall_ms", "day_change_stall_ms",
+               "refresh_stall_ms", "import_stall_ms")  # fmt: skip
+    print(f"  {'':<22}" + "".join(f"{c.removesuffix('_ms'):>20}" for c in columns))
+    for name, result in runs.items():
+        print(f"  {name:<22}" + "".join(f"{result[c]:17.0f} ms" for c in columns))
+    ratio = runs[f"{size} events"]["first_paint_ms"] / fresh
+    worst = max(v for r in runs.values() for k, v in r.items() if k.endswith("stall_ms"))
+    print(f"  first paint ratio {ratio:.2f}x (target 1.5x); longest stall {worst:.0f} ms")
+
+
 def main() -> None:
+    import json
+    import os
+    import sys
+
+    if "--window-worker" in sys.argv:
+        store_file = sys.argv[sys.argv.index("--window-worker") + 1]
+        print(json.dumps(window_worker(store_file, "--demo" in sys.argv)), flush=True)
+        # Skip interpreter teardown: PySide6 can crash collecting Qt objects at exit.
+        os._exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
-    for size in parser.parse_args().sizes:
-        measure(size)
+    parser.add_argument("--window", action="store_true", help="run the window itself")
+    options = parser.parse_args()
+    for size in options.sizes:
+        if options.window:
+            measure_window(size)
+        else:
+            measure(size)
 
 
 if __name__ == "__main__":

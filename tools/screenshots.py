@@ -1,8 +1,10 @@
 """Screenshots of every screen of the window, on the demo calendar, for looking at by eye.
 
-    xvfb-run -a -s "-screen 0 1400x900x24" python tools/screenshots.py [OUT_DIR]
+    xvfb-run -a -s "-screen 0 2000x1200x24" python tools/screenshots.py [OUT_DIR] \
+        [--dark] [--size 1024x700]
 
 Uses a throwaway store; the day is whatever today is (the demo is made relative to it).
+Each file name carries the look and the size (01-empty-light-1024x700.png).
 """
 
 from __future__ import annotations
@@ -19,22 +21,32 @@ from daybrief.core.demo import next_working_day
 from daybrief.store import open_store
 from daybrief.ui.dialogs import CalendarsDialog, ImportReportDialog, SettingsDialog, TemplatesDialog
 from daybrief.ui.main_window import MainWindow
+from daybrief.ui.theme import apply as apply_theme
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    dark = "--dark" in sys.argv
+    size = (1360, 820)
+    if "--size" in sys.argv:
+        width, height = sys.argv[sys.argv.index("--size") + 1].split("x")
+        size = (int(width), int(height))
+        arguments = [a for a in arguments if a != f"{width}x{height}"]
+    out = Path(arguments[0] if arguments else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    apply_theme("dark" if dark else "light")
+    suffix = f"-{'dark' if dark else 'light'}-{size[0]}x{size[1]}"
     folder = Path(tempfile.mkdtemp(prefix="daybrief-shots-"))
     store = open_store(folder / "daybrief.sqlite3")
     window = MainWindow(store, folder / "daybrief.sqlite3")
-    window.resize(1360, 820)
+    window.resize(*size)
     window.show()
     steps: list[Callable[[], None]] = []
 
     def shot(widget: QWidget, name: str) -> None:
-        widget.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
+        widget.grab().save(str(out / f"{name}{suffix}.png"))
+        print(out / f"{name}{suffix}.png")
 
     def dialog_shot(dialog: QWidget, name: str) -> None:
         dialog.show()
@@ -52,6 +64,13 @@ def main() -> int:
     steps.append(demo)
     steps.append(lambda: shot(window, "02-briefing"))
     steps.append(lambda: (window.tabs.setCurrentIndex(1), shot(window, "02-day-detail")))
+    steps.append(
+        lambda: (
+            window.show_as_list(True),
+            shot(window, "02a-day-list"),
+            window.show_as_list(False),
+        )
+    )
     steps.append(lambda: (window.tabs.setCurrentIndex(2), shot(window, "03-week")))
     steps.append(
         lambda: (

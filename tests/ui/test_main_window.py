@@ -175,6 +175,12 @@ def test_checklist_follow_ups_and_notes_save_at_once(
 
     qtbot.keyClicks(detail.new_follow_up, "Send the usage report")
     qtbot.keyClick(detail.new_follow_up, Qt.Key.Key_Return)
+    # Enter without a due date asks when (the choices pop up) instead of saving a guess.
+    assert [f for f in data.follow_ups.all() if f.meeting_key == "qbr@test"] == []
+    menu = detail.due_picks.menu()
+    assert menu.isVisible()
+    tomorrow = next(a for a in menu.actions() if a.text() == "Tomorrow")
+    tomorrow.trigger()
     follow_ups = [f for f in data.follow_ups.all() if f.meeting_key == "qbr@test"]
     assert [(f.text, f.due_date) for f in follow_ups] == [
         ("Send the usage report", date(2026, 3, 11))
@@ -344,8 +350,10 @@ def test_agenda_rows_carry_their_data_for_the_detail(
     row = window.agenda_model.index(1, 0).data(ROW_ROLE)
     assert row.unconfirmed is not None and row.unconfirmed.reason == "needs-action"
     window.agenda.selectRow(1)
-    html = window.detail.info.toHtml()
-    assert "Globex renewal" in html and "you have not answered" in html
+    assert "Globex renewal" in window.detail.title.text()
+    assert "you have not answered" in window.detail.problems.text()
+    # Plain text: calendar text is never read as markup in the header.
+    assert window.detail.title.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_demo_banner_and_removing_the_demo_keeps_the_users_notes(

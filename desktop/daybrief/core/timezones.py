@@ -128,9 +128,7 @@ def _fingerprint(component: Component, *, nested: bool = True) -> tuple[object, 
             (name, tuple((p.params_text, p.value) for p in props))
             for name, props in component.props.items()
         ),
-        tuple(_fingerprint(child, nested=False) for child in component.children)
-        if nested
-        else (),
+        tuple(_fingerprint(child, nested=False) for child in component.children) if nested else (),
     )
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from daybrief.paths import app_icon_path
 from daybrief.services.answers import AnswerOutcome
+from daybrief.services.appearance import theme_mode
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
 from daybrief.services.reminders import Reminder, ReminderService
@@ -20,6 +21,7 @@ from daybrief.store import StoreError, StoreLocked, open_store, store_path
 from daybrief.ui.answering import Answerer, DailyBriefingMailer
 from daybrief.ui.main_window import MainWindow
 from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
+from daybrief.ui.theme import apply as apply_theme
 from daybrief.ui.tray import TrayController
 
 
@@ -50,7 +52,8 @@ def run_window(
         QMessageBox.critical(None, "Daybrief", f"Cannot open your data at {path}:\n{error}")
         return 2
     with store:
-        window = MainWindow(store, path)
+        apply_theme(theme_mode(store))
+        window = MainWindow(store, path, fill_in_background=True)
         # The very first start shows the demo rather than an empty window; the demo is made
         # again for today on every start, so its "tomorrow" stays tomorrow.
         first = first_run(store)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.briefing import Briefing, PrepSlot, suggest_goals
+from daybrief.services.appearance import export_folder, remember_export_folder
 from daybrief.services.briefing import briefing_from_store, mark_seen, render
 from daybrief.services.export._common import safe_url
 from daybrief.services.export.html import render_html
@@ -42,6 +43,7 @@ from daybrief.services.review import (
     set_goal_done,
 )
 from daybrief.services.storage import Store
+from daybrief.ui.theme import theme, tone
 
 MAX_GOALS = 5
 EXPORTS = (
@@ -113,6 +115,43 @@ class GoalsDialog(QDialog):
             self.note.setText(f"At most {MAX_GOALS} goals: untick one first.")
 
 
+class ExportNotice(QWidget):
+    """Where the export went, with Open and Show in folder; stays until closed or replaced
+    (no dialog to click away in the evening routine)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        tone(self, background="ok_bg")
+        self.path: Path | None = None
+        self.text = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("Open")
+        self.open_button.clicked.connect(lambda: self._open(self.path))
+        self.folder_button = QPushButton("Show in folder")
+        self.folder_button.clicked.connect(
+            lambda: self._open(self.path.parent if self.path else None)
+        )
+        close = QToolButton(text="✕", toolTip="Close")
+        close.setAccessibleName("Close the export notice")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text, 1)
+        for widget in (self.open_button, self.folder_button, close):
+            layout.addWidget(widget)
+        self.hide()
+
+    def show_file(self, path: Path) -> None:
+        self.path = path
+        self.text.setText(f"Saved {path.name} in {path.parent}")
+        self.show()
+
+    @staticmethod
+    def _open(path: Path | None) -> None:
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 class BriefingPage(QWidget):
     """Shows a day's briefing; ``open_meeting`` asks the window to show a meeting's detail."""
 
@@ -161,10 +200,12 @@ class BriefingPage(QWidget):
         bar.addWidget(self.goals_button)
         bar.addWidget(self.redact)
         bar.addWidget(self.export_button)
+        self.notice = ExportNotice()
         goals_row = QHBoxLayout()
         goals_row.addWidget(self.goal_entry, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.notice)
         layout.addLayout(goals_row)
         layout.addWidget(self.goal_list)
         layout.addWidget(self.view, 1)
@@ -184,7 +225,7 @@ class BriefingPage(QWidget):
         )
         self.briefing = briefing
         scroll = self.view.verticalScrollBar().value()
-        self.view.setHtml(render_html(briefing))
+        self.view.setHtml(render_html(briefing, theme().css()))
         self.view.verticalScrollBar().setValue(scroll)
         problems = len(briefing.problems)
         handled = f", {len(briefing.handled)} handled" if briefing.handled else ""
@@ -280,7 +321,8 @@ class BriefingPage(QWidget):
             if slots is None:
                 return None
         suffix = next(s for f, _l, s in EXPORTS if f == fmt)
-        default = Path.home() / f"briefing-{briefing.day.isoformat()}.{suffix}"
+        folder = export_folder(self.store, Path.home())
+        default = folder / f"briefing-{briefing.day.isoformat()}.{suffix}"
         name, _ = QFileDialog.getSaveFileName(self, "Export the briefing", str(default))
         if not name:
             return None
@@ -330,10 +372,13 @@ class BriefingPage(QWidget):
         try:
             if fmt == "prep-ics":
                 path.write_text(prep_slots_ics(briefing, slots), encoding="utf-8", newline="")
-                return path
-            path.write_bytes(export_bytes(briefing, fmt))
+            else:
+                path.write_bytes(export_bytes(briefing, fmt))
         except (OSError, RuntimeError, ValueError) as error:
             QMessageBox.warning(self, "Export", f"Could not write {path}: {error}")
             return None
-        self.mark_seen()
+        remember_export_folder(self.store, path)
+        self.notice.show_file(path)
+        if fmt != "prep-ics":
+            self.mark_seen()
         return path

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
+    QScrollArea,
+    QSizePolicy,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -46,6 +47,26 @@ from daybrief.store.models import ChecklistItem, FollowUp
 from daybrief.store.userdata import UserData
 from daybrief.ui.answering import AnswerControls
 from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
+from daybrief.ui.theme import css, tone
+
+
+class FitBrowser(QTextBrowser):
+    """A read-only browser exactly as tall as its text: the pane around it scrolls."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(lambda _size: self._fit())
+
+    def _fit(self) -> None:
+        height = self.document().size().height() + 2 * self.frameWidth() + 2
+        self.setFixedHeight(int(height))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 def link_html(url: str, text: str | None = None) -> str:
@@ -82,9 +103,19 @@ class MeetingDetail(QWidget):
         self._notes_timer = QTimer(self, singleShot=True, interval=400)
         self._notes_timer.timeout.connect(self._save_notes)
 
-        # One read-only browser for the calendar's fields: it scrolls on its own, so the
-        # editable parts below never move out of sight.
-        self.info = QTextBrowser(openExternalLinks=True)
+        # A compact header (title, time, problems) that never scrolls away, then the
+        # calendar's fields and the editable parts in one scrolling column: no pane inside
+        # the pane with its own scrollbar.
+        self.title = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        title_font = self.title.font()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
+        self.title.setFont(title_font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.when = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.problems = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        tone(self.problems, "problem")
+        self.info = FitBrowser(openExternalLinks=True)
         self.info.setFrameShape(QFrame.Shape.NoFrame)
 
         self.checklist_model = ChecklistModel(self._toggle_item, self)
@@ -98,8 +129,8 @@ class MeetingDetail(QWidget):
         self.template_box.setToolTip("Apply a template's items (never adds an item twice)")
         apply_template = QPushButton("Apply")
         apply_template.clicked.connect(self._apply_template)
-        self.item_up = QPushButton("↑", toolTip="Move up")
-        self.item_down = QPushButton("↓", toolTip="Move down")
+        self.item_up = QToolButton(text="↑", toolTip="Move up")
+        self.item_down = QToolButton(text="↓", toolTip="Move down")
         self.item_required = QPushButton("Required/optional")
         self.item_delete = QPushButton("Delete")
         self.item_file = QPushButton("File…")
@@ -130,6 +161,17 @@ class MeetingDetail(QWidget):
         self.due_picks.menu().aboutToShow.connect(self._fill_due_picks)
         self.follow_up_due.dateChanged.connect(self._due_edited)
         self._anchor: NextMeeting | None = None
+        self._due_chosen = False
+        """Set once the user picks or types a due date: until then Enter asks for one."""
+        self._save_after_pick = False
+        # The client's next meeting, offered as soon as a follow-up is being typed.
+        self.before_next = QPushButton()
+        self.before_next.hide()
+        self.before_next.clicked.connect(self._pick_before_next)
+        self._next_for: tuple[str | None, str] | None = None
+        self._next_meeting: NextMeeting | None = None
+        self.new_follow_up.textEdited.connect(lambda _text: self._offer_before_next())
+        self.follow_up_client.currentIndexChanged.connect(lambda _i: self._offer_before_next())
         self.preferences = Preferences()
         self.next_meeting_with: Callable[[str, datetime], NextMeeting | None] | None = None
         """Set by the window: the user's next meeting with a client after a moment."""
@@ -183,16 +225,30 @@ class MeetingDetail(QWidget):
         follow_details.addWidget(QLabel("Client"))
         follow_details.addWidget(self.follow_up_client, 1)
         layout.addLayout(follow_details)
+        layout.addWidget(self.before_next)
         layout.addWidget(_section("Notes"))
         layout.addWidget(self.notes)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.info)
-        splitter.addWidget(body)
-        splitter.setSizes([320, 480])
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(self.info)
+        column_layout.addWidget(body)
+        column_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(column)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = QVBoxLayout()
+        header.setContentsMargins(8, 4, 8, 2)
+        header.setSpacing(2)
+        for label in (self.title, self.when, self.problems):
+            header.addWidget(label)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(splitter)
+        outer.addLayout(header)
+        outer.addWidget(self.scroll, 1)
         self.show_row(None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -236,14 +292,17 @@ class MeetingDetail(QWidget):
             self.notes,
         ):
             widget.setEnabled(editable)
+        self._show_header(row)
         if row is None:
-            self.info.setHtml("<p style='color:#6b7280'>Select a meeting to see its details.</p>")
+            self.info.setHtml(
+                f"<p style='color:{css('faded')}'>Select a meeting to see its details.</p>"
+            )
             self.checklist_model.set_items([])
             self.follow_up_model.set_items([], {})
             self._set_notes("")
             return
         no_uid = (
-            "<p style='color:#b45309'>This event has no UID, so it cannot keep a "
+            f"<p style='color:{css('warning')}'>This event has no UID, so it cannot keep a "
             "checklist or notes.</p>"
             if row.key is None
             else ""
@@ -255,7 +314,13 @@ class MeetingDetail(QWidget):
             + self._attendees_html(row.occurrence)
         )
         self._reload()
+        self.follow_up_due.blockSignals(True)  # a suggestion, not the user's choice
         self.follow_up_due.setDate(QDate(row.start.date() + timedelta(days=1)))
+        self.follow_up_due.blockSignals(False)
+        self._due_chosen = False
+        self._anchor = None
+        self.before_next.hide()
+        self._next_for = None
 
     def _reload(self) -> None:
         row = self._row
@@ -278,6 +343,8 @@ class MeetingDetail(QWidget):
         by_name = {client.name: client.id for client in clients}
         for name in row.clients:
             self.follow_up_client.addItem(name, by_name.get(name, name))
+        if row.clients:  # the meeting's (first) client, not "No client"
+            self.follow_up_client.setCurrentIndex(1)
         self.template_box.clear()
         for template in self._data.templates.all():
             self.template_box.addItem(template.name, template.id)
@@ -289,28 +356,31 @@ class MeetingDetail(QWidget):
         self.notes.setPlainText(text)
         self.notes.blockSignals(False)
 
+    def _show_header(self, row: AgendaRow | None) -> None:
+        """Title, time and problems as plain text: a few lines, whatever the calendar says."""
+        self.title.setVisible(row is not None)
+        self.when.setVisible(row is not None)
+        if row is None:
+            self.problems.hide()
+            return
+        self.title.setText(row.summary)
+        when = f"{row.start:%a %d %b %Y}, {row.time_label()}"
+        if row.organiser_time:
+            when += f"  (organiser's time {row.organiser_time})"
+        self.when.setText(when)
+        problems = [f"⚠ Double-booked with {o.summary or '(no title)'}" for o in row.conflicts_with]
+        if row.unconfirmed is not None:
+            problems.append(f"? Unconfirmed: {row.unconfirmed.description}")
+        if row.outside_hours:
+            problems.append("Outside your working hours")
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
+
     @staticmethod
     def _header_html(row: AgendaRow) -> str:
         occurrence = row.occurrence
         event = occurrence.event
-        lines = [f"<h2 style='margin:0'>{escape(row.summary)}</h2>"]
-        when = f"{row.start:%A %d %B %Y}, {row.time_label()}"
-        lines.append(f"<p>{escape(when)}")
-        if row.organiser_time:
-            lines.append(
-                f"<br><span style='color:#6b7280'>Organiser's time: "
-                f"{escape(row.organiser_time)}</span>"
-            )
-        lines.append("</p>")
-        problems = []
-        for other in row.conflicts_with:
-            problems.append(f"⚠ Double-booked with <i>{escape(other.summary or '(no title)')}</i>")
-        if row.unconfirmed is not None:
-            problems.append(f"? Unconfirmed: {escape(row.unconfirmed.description)}")
-        if row.outside_hours:
-            problems.append("Outside your working hours")
-        if problems:
-            lines.append("<p style='color:#991b1b'>" + "<br>".join(problems) + "</p>")
+        lines = []
         facts = []
         if row.clients:
             facts.append(("Clients", escape(", ".join(row.clients))))
@@ -328,28 +398,28 @@ class MeetingDetail(QWidget):
         lines.append(
             "<table>"
             + "".join(
-                f"<tr><td style='color:#6b7280;padding-right:8px'>{k}</td><td>{v}</td></tr>"
+                f"<tr><td style='color:{css('faded')};padding-right:8px'>{k}</td><td>{v}</td></tr>"
                 for k, v in facts
             )
             + "</table>"
         )
         if event.description:
             text = escape(event.description[:4000]).replace("\n", "<br>")
-            lines.append(f"<p style='color:#374151'>{text}</p>")
+            lines.append(f"<p style='color:{css('text')}'>{text}</p>")
         return "".join(lines)
 
     @staticmethod
     def _attendees_html(occurrence: Occurrence) -> str:
         attendees = occurrence.event.attendees
         if not attendees:
-            return "<span style='color:#6b7280'>No attendees listed.</span>"
+            return f"<span style='color:{css('faded')}'>No attendees listed.</span>"
         rows = []
         for attendee in attendees:
             name = attendee.cn or attendee.email
             answer = attendee.partstat.lower().replace("needs-action", "no answer")
             optional = " (optional)" if attendee.role.upper() == "OPT-PARTICIPANT" else ""
             rows.append(
-                f"<tr><td>{escape(name)}</td><td style='color:#6b7280'>"
+                f"<tr><td>{escape(name)}</td><td style='color:{css('faded')}'>"
                 f"{escape(attendee.email)}</td><td>{escape(answer)}{optional}</td></tr>"
             )
         summary = escape(answers_label(occurrence))
@@ -445,7 +515,16 @@ class MeetingDetail(QWidget):
 
     def _add_follow_up(self) -> None:
         text = self.new_follow_up.text().strip()
-        key = self._remember() if text else None
+        if not text or self._row is None or self._row.key is None:
+            return
+        if not self._due_chosen:
+            # Type, Enter: ask when it is due rather than save it with a guessed date.
+            self._save_after_pick = True
+            self._fill_due_picks()
+            menu = self.due_picks.menu()
+            menu.popup(self.new_follow_up.mapToGlobal(self.new_follow_up.rect().bottomLeft()))
+            return
+        key = self._remember()
         if key is None:
             return
         due: date = self.follow_up_due.date().toPython()  # type: ignore[assignment]
@@ -461,6 +540,8 @@ class MeetingDetail(QWidget):
             text, due=due, client_id=client_id, meeting_key=key, due_before=anchor
         )
         self._anchor = None
+        self._due_chosen = False
+        self._save_after_pick = False
         self.new_follow_up.clear()
         self._edited()
 
@@ -478,7 +559,7 @@ class MeetingDetail(QWidget):
         ]
         client = self.follow_up_client.currentText()
         if self.next_meeting_with is not None and client and client != "No client":
-            meeting = self.next_meeting_with(client, row.end)
+            meeting = self._next_with(client)
             if meeting is not None:
                 picks.append(
                     (f"Before my next meeting with {client} ({meeting.day:%a %d %b})",
@@ -492,9 +573,44 @@ class MeetingDetail(QWidget):
     def _pick_due(self, day: date, anchor: NextMeeting | None) -> None:
         self.follow_up_due.setDate(QDate(day))
         self._anchor = anchor  # after setDate: a date typed by hand clears it again
+        self._due_chosen = True
+        if self._save_after_pick and self.new_follow_up.text().strip():
+            self._add_follow_up()
 
     def _due_edited(self, _date: QDate) -> None:
         self._anchor = None
+        self._due_chosen = True
+
+    def _next_with(self, client: str) -> NextMeeting | None:
+        """The next meeting with ``client`` after this one, looked up once per row."""
+        row = self._row
+        if row is None or self.next_meeting_with is None:
+            return None
+        wanted = (row.key, client)
+        if self._next_for != wanted:
+            self._next_for = wanted
+            self._next_meeting = self.next_meeting_with(client, row.end)
+        return self._next_meeting
+
+    def _offer_before_next(self) -> None:
+        """Show "Before my next meeting with <client>" beside the entry as it is typed."""
+        client = self.follow_up_client.currentText()
+        typing = bool(self.new_follow_up.text().strip())
+        meeting = self._next_with(client) if typing and client and client != "No client" else None
+        if meeting is None:
+            self.before_next.hide()
+            return
+        self.before_next.setText(
+            f"⚓ Due before my next meeting with {client} ({meeting.day:%a %d %b})"
+        )
+        self.before_next.show()
+
+    def _pick_before_next(self) -> None:
+        client = self.follow_up_client.currentText()
+        meeting = self._next_with(client)
+        if meeting is not None:
+            self._save_after_pick = True
+            self._pick_due(meeting.day, meeting)
 
     def _domain_for(self, client_name: str) -> str | None:
         row = self._row

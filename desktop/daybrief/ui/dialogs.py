@@ -44,6 +44,7 @@ from daybrief.store.errors import StoreError
 from daybrief.store.models import RuleKind
 from daybrief.store.userdata import UserData
 from daybrief.ui.models import WarningsModel
+from daybrief.ui.theme import tone
 
 
 class SettingsDialog(QDialog):
@@ -64,7 +65,7 @@ class SettingsDialog(QDialog):
         hint = QLabel(
             "Suggested from your calendars." if not preferences.addresses and suggested else ""
         )
-        hint.setStyleSheet("color:#6b7280")
+        tone(hint, "faded")
         hint.setVisible(bool(hint.text()))
         self.zone = QComboBox(editable=True)
         self.zone.addItem("System time zone", "")
@@ -116,6 +117,11 @@ class SettingsDialog(QDialog):
         form.addRow("Task list", self.task_list)
         form.addRow("", self.close_to_tray)
         form.addRow("", self.autostart)
+        # The look is the window's own setting, not a Preference the CLI shares.
+        self.theme = QComboBox()
+        for mode, label in (("system", "As the system"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, mode)
+        form.addRow("Appearance", self.theme)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -387,7 +393,7 @@ class ImportReportDialog(QDialog):
             layout.addWidget(QLabel(line, wordWrap=True))
         for line in failures:
             failed = QLabel(f"Not imported — {line}", wordWrap=True)
-            failed.setStyleSheet("color:#991b1b")
+            tone(failed, "problem")
             layout.addWidget(failed)
         if warnings:
             layout.addWidget(QLabel(f"<b>{len(warnings)} event(s) skipped or guessed</b>"))
@@ -458,7 +464,7 @@ class CalendarsDialog(QDialog):
             "show as \u201cno longer in your calendar\u201d until you dismiss them."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color:#6b7280")
+        tone(note, "faded")
         buttons = QHBoxLayout()
         for button in (add, subscribe, again, self.rename, self.password, self.remove):
             buttons.addWidget(button)
@@ -568,7 +574,7 @@ class SubscribeDialog(QDialog):
             "in your system\u2019s keyring, never in Daybrief\u2019s files."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color:#6b7280")
+        tone(note, "faded")
         form = QFormLayout()
         form.addRow("Address", self.url)
         form.addRow("Name", self.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
@@ -41,7 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.engine import suggest_identity_from
-from daybrief.services.agenda import AgendaService, HygieneItem
+from daybrief.services.agenda import AgendaRow, AgendaService, HygieneItem
+from daybrief.services.appearance import set_theme_mode, theme_mode
 from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
 from daybrief.services.demo import (
@@ -61,7 +64,12 @@ from daybrief.services.jobs import (
     refresh_and_apply,
     subscribe_and_apply,
 )
-from daybrief.services.preferences import load_preferences, save_preferences, zone_label
+from daybrief.services.preferences import (
+    Preferences,
+    load_preferences,
+    save_preferences,
+    zone_label,
+)
 from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
 from daybrief.services.review import (
     Draft,
@@ -74,6 +82,7 @@ from daybrief.services.review import (
 )
 from daybrief.services.rules import apply_rules_ahead
 from daybrief.services.sources import remove_source
+from daybrief.services.storage import StoreError, open_store
 from daybrief.services.task_sync import (
     SyncOutcome,
     disconnect_task_list,
@@ -84,7 +93,7 @@ from daybrief.store.db import Store, utc_now
 from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
 from daybrief.ui.answering import MailSettingsDialog
-from daybrief.ui.briefing_page import BriefingPage
+from daybrief.ui.briefing_page import EXPORTS, BriefingPage
 from daybrief.ui.detail import MeetingDetail
 from daybrief.ui.dialogs import (
     CalendarsDialog,
@@ -98,7 +107,10 @@ from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
 from daybrief.ui.review_page import ReviewPage
 from daybrief.ui.task_sync import TaskListConnector, TaskSyncRunner
-from daybrief.ui.tasks import Job, start
+from daybrief.ui.tasks import Job, Progress, run_in_background, start
+from daybrief.ui.theme import apply as apply_theme
+from daybrief.ui.theme import css, tone
+from daybrief.ui.timegrid import TimeGridView, week_days
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
@@ -121,6 +133,8 @@ def _table(model: object) -> QTableView:
 class MainWindow(QMainWindow):
     refreshed = Signal()
     """After every reload from the store: the tray re-plans reminders and its badge."""
+    loaded = Signal()
+    """The first fill after start, once the calendars were prepared on a worker."""
 
     def __init__(
         self,
@@ -130,7 +144,11 @@ class MainWindow(QMainWindow):
         clock: Callable[[], datetime] = utc_now,
         demo_folder: Path | None = None,
         credentials: CredentialStore | None = None,
+        fill_in_background: bool = False,
     ) -> None:
+        """``fill_in_background``: on a store with calendars, paint at once and fill the
+        window in from a worker (:meth:`warm_then_refresh`; the app does); else the window
+        is filled before this returns."""
         super().__init__()
         self.credentials: CredentialStore = credentials or KeyringStore()
         self.last_refresh: RefreshOutcome | None = None
@@ -150,6 +168,9 @@ class MainWindow(QMainWindow):
         """Set by the app when a tray icon exists: closing then hides the window."""
         self.quitting = False
         self.tray: object | None = None
+        self._find_text = ""
+        self._prepared: AgendaService | None = None
+        """Worked out by the job that just finished, for :meth:`calendars_changed`."""
         self.setWindowTitle("Daybrief")
         self.resize(1280, 800)
         self.setAcceptDrops(True)
@@ -164,15 +185,34 @@ class MainWindow(QMainWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.day_title = QLabel()
         self.day_title.setTextFormat(Qt.TextFormat.RichText)
+        self.day_title.setWordWrap(True)
+        # The day as a time grid, and the table as the compact alternative (View > List).
+        self.day_grid = TimeGridView()
+        self.day_grid.grid.opened.connect(self._grid_opened)
+        self.day_grid.grid.current_changed.connect(self._grid_current)
+        self.day_views = QStackedWidget()
+        self.day_views.addWidget(self.day_grid)
+        self.day_views.addWidget(self.agenda)
+        self.list_toggle = QToolButton(text="List", checkable=True)
+        self.list_toggle.setToolTip("Show the day and the week as lists instead of a time grid")
+        self.list_toggle.toggled.connect(self.show_as_list)
         day_page = QWidget()
         day_layout = QVBoxLayout(day_page)
-        day_layout.addWidget(self.day_title)
-        day_layout.addWidget(self.agenda)
+        day_heading = QHBoxLayout()
+        day_heading.addWidget(self.day_title, 1)
+        day_heading.addWidget(self.list_toggle, 0, Qt.AlignmentFlag.AlignTop)
+        day_layout.addLayout(day_heading)
+        day_layout.addWidget(self.day_views)
 
         self.week_model = WeekModel(self)
-        self.week = _table(self.week_model)
-        self.week.doubleClicked.connect(self._week_open)
-        self.week.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.week_table = _table(self.week_model)
+        self.week_table.doubleClicked.connect(self._week_open)
+        self.week_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.week_grid = TimeGridView()
+        self.week_grid.grid.opened.connect(self._week_grid_opened)
+        self.week = QStackedWidget()
+        self.week.addWidget(self.week_grid)
+        self.week.addWidget(self.week_table)
 
         self.hygiene_model = HygieneModel(self)
         self.hygiene = _table(self.hygiene_model)
@@ -185,7 +225,7 @@ class MainWindow(QMainWindow):
         self.hygiene.selectionModel().currentRowChanged.connect(self._hygiene_selected)
         hygiene_page = QWidget()
         hygiene_layout = QVBoxLayout(hygiene_page)
-        self.hygiene_title = QLabel()
+        self.hygiene_title = QLabel(wordWrap=True)
         hygiene_layout.addWidget(self.hygiene_title)
         hygiene_layout.addWidget(self.hygiene)
         actions = QHBoxLayout()
@@ -243,7 +283,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([800, 480])
 
         self.demo_banner = QWidget()
-        self.demo_banner.setStyleSheet("background:#e0f2fe")
+        tone(self.demo_banner, background="info_bg")
         banner = QHBoxLayout(self.demo_banner)
         banner.setContentsMargins(10, 4, 10, 4)
         banner.addWidget(QLabel("You are looking at the <b>demo calendar</b>."))
@@ -272,6 +312,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self._build_toolbar()
+        self._build_menus()
         self.progress = QProgressBar(maximumWidth=260, visible=False)
         self.cancel_button = QPushButton("Cancel", visible=False)
         self.cancel_button.clicked.connect(self.cancel_job)
@@ -282,7 +323,7 @@ class MainWindow(QMainWindow):
         self.refresh_timer.start()
         self.task_sync = TaskSyncRunner(
             store_file, lambda: self.credentials, clock, self.preferences.task_sync_minutes,
-            lambda: is_connected(self.store), self,
+            self._task_list_in_use, self,
         )  # fmt: skip
         self.task_sync.synced.connect(self._tasks_synced)
         self.task_connector = TaskListConnector(store_file, lambda: self.credentials, self)
@@ -294,7 +335,11 @@ class MainWindow(QMainWindow):
         self.follow_ups_page.changed.connect(self._follow_ups_edited)
         self.detail.changed.connect(self._follow_ups_edited)
         QTimer.singleShot(0, self.task_sync.start)
-        self.refresh()
+        self._warming = 0
+        if fill_in_background and has_calendars(store):
+            self.warm_then_refresh()
+        else:
+            self.refresh()
 
     # --- building ---
 
@@ -323,7 +368,7 @@ class MainWindow(QMainWindow):
         bar.addAction(self.prev_action)
         bar.addAction(self.today_action)
         bar.addAction(self.next_action)
-        bar.addWidget(self.date_edit)
+        self.date_action = bar.addWidget(self.date_edit)
         bar.addSeparator()
         bar.addAction(self.calendars_action)
         bar.addAction(self.templates_action)
@@ -336,6 +381,127 @@ class MainWindow(QMainWindow):
         self.about_action = QAction("About", self)
         self.about_action.triggered.connect(lambda: AboutDialog(self).exec())
         bar.addAction(self.about_action)
+
+    def _build_menus(self) -> None:
+        """Every action in a menu, with the platform's standard keys where there is one."""
+        keys = QKeySequence.StandardKey
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.import_action)
+        self.subscribe_action = file_menu.addAction("Add a calendar &address…")
+        self.subscribe_action.triggered.connect(self.subscribe_address)
+        self.refresh_action = QAction("&Refresh calendars", self)
+        self.refresh_action.setShortcuts([QKeySequence(keys.Refresh), QKeySequence("Ctrl+R")])
+        self.refresh_action.triggered.connect(lambda: self.refresh_sources())
+        file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export the briefing")
+        self.export_actions: dict[str, QAction] = {}
+        for fmt, label, _suffix in EXPORTS:
+            action = export_menu.addAction(label)
+            action.triggered.connect(partial(self._export, fmt))
+            self.export_actions[fmt] = action
+        self.export_actions["pdf"].setShortcuts([QKeySequence("Ctrl+E"), QKeySequence(keys.Print)])
+        self.export_actions["html"].setShortcut(QKeySequence("Ctrl+Shift+E"))
+        file_menu.addSeparator()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcuts([QKeySequence(keys.Quit), QKeySequence("Ctrl+Q")])
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.quit_app)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = menus.addMenu("&Edit")
+        self.find_action = QAction("&Find a meeting…", self, shortcut=keys.Find)
+        self.find_action.triggered.connect(self.find_meeting)
+        self.find_next_action = QAction("Find &next", self, shortcut=keys.FindNext)
+        self.find_next_action.triggered.connect(lambda: self.find_meeting(again=True))
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.find_next_action)
+        edit_menu.addSeparator()
+        self.settings_action.setShortcuts([QKeySequence(keys.Preferences), QKeySequence("Ctrl+,")])
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(self.settings_action)
+        edit_menu.addAction(self.calendars_action)
+        edit_menu.addAction(self.templates_action)
+
+        view_menu = menus.addMenu("&View")
+        self.page_actions: list[QAction] = []
+        for number in range(self.tabs.count()):
+            name = self.tabs.tabText(number).split(" (")[0]
+            action = view_menu.addAction(name)
+            action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            action.triggered.connect(partial(self.tabs.setCurrentIndex, number))
+            self.page_actions.append(action)
+        view_menu.addSeparator()
+        self.list_action = view_menu.addAction("Show as &list")
+        self.list_action.setCheckable(True)
+        self.list_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.list_action.toggled.connect(self.show_as_list)
+        view_menu.addSeparator()
+        look = view_menu.addMenu("&Appearance")
+        self.theme_actions: dict[str, QAction] = {}
+        for mode, label in (("system", "As the system"), ("light", "Light"), ("dark", "Dark")):
+            action = look.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(mode == theme_mode(self.store))
+            action.triggered.connect(partial(self._theme_chosen, mode))
+            self.theme_actions[mode] = action
+        go_menu = menus.addMenu("&Go")
+        self.prev_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence("Ctrl+PgUp")])
+        self.next_action.setShortcuts([QKeySequence("Alt+Right"), QKeySequence("Ctrl+PgDown")])
+        self.today_action.setShortcuts([QKeySequence("Alt+Home"), QKeySequence("Ctrl+T")])
+        for action in (self.prev_action, self.today_action, self.next_action):
+            go_menu.addAction(action)
+        self.go_date_action = go_menu.addAction("Go to &date…")
+        self.go_date_action.setShortcut(QKeySequence("Ctrl+G"))
+        self.go_date_action.triggered.connect(self._focus_date)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _theme_chosen(self, mode: str) -> None:
+        for name, action in self.theme_actions.items():
+            action.setChecked(name == mode)
+        self.set_theme(mode)
+
+    def _export(self, fmt: str) -> None:
+        self.tabs.setCurrentIndex(TAB_BRIEFING)
+        self.briefing.export(fmt)
+
+    def _focus_date(self) -> None:
+        self.date_edit.setFocus()
+        self.date_edit.setSelectedSection(QDateEdit.Section.DaySection)
+
+    def quit_app(self) -> None:
+        """Quit for real, even with the tray icon keeping the window alive."""
+        self.quitting = True
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def find_meeting(self, *, again: bool = False) -> AgendaRow | None:
+        """The next meeting (from the shown day on, a year ahead) whose title, place or
+        clients contain the text; again: the one after the shown one."""
+        if not again or not self._find_text:
+            text, ok = QInputDialog.getText(
+                self, "Find a meeting", "Title, place or client:", text=self._find_text
+            )
+            if not ok or not text.strip():
+                return None
+            self._find_text = text.strip()
+            again = False
+        found = find_next(
+            self.service, self._find_text, self.day, self.detail.row if again else None
+        )
+        if found is None:
+            self.statusBar().showMessage(f"No meeting matches “{self._find_text}”", 6000)
+            return None
+        self.day = found.start.date()
+        if self.tabs.currentIndex() not in (TAB_DAY, TAB_WEEK):
+            self.tabs.setCurrentIndex(TAB_DAY)
+        self.refresh(select_key=found.key)
+        self.statusBar().showMessage(f"Found {found.summary} on {found.start:%a %d %b}", 6000)
+        return found
 
     # --- navigation ---
 
@@ -363,6 +529,8 @@ class MainWindow(QMainWindow):
         if self._shown_tab == TAB_BRIEFING and index != TAB_BRIEFING:
             self.briefing.mark_seen()
         self._shown_tab = index
+        if index == TAB_WEEK:
+            self._show_week_grid()
         if index == TAB_CLIENTS:
             # Two months of meetings: only worked out when the page is looked at.
             self.clients_page.show_clients(self.preferences, self.clock())
@@ -373,27 +541,36 @@ class MainWindow(QMainWindow):
         """Calendars, sources or preferences changed: what was worked out from them is stale."""
         self.preferences = load_preferences(self.store)
         self.detail.preferences = self.preferences
-        self.service = AgendaService(self.store, self.preferences, self.clock)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared.preferences == self.preferences:
+            prepared.store = self.store  # plain data kept; its queries go to this thread's
+            self.service = prepared
+        else:
+            self.service = AgendaService(self.store, self.preferences, self.clock)
         sync_anchored_due_dates(self.store, self.service.zone)
 
     def refresh(self, select_key: str | None = None) -> None:
         """Reload every view from the store; keeps the selected meeting when it is still there."""
         if not has_calendars(self.store):
             self.pages.setCurrentWidget(self.empty)
+            # Nothing to step through yet: hidden, not a disabled "Sat 1 Jan 2000".
             for action in (self.prev_action, self.next_action, self.today_action):
                 action.setEnabled(False)
-            self.date_edit.setEnabled(False)
+                action.setVisible(False)
+            self.date_action.setVisible(False)
             return
         self.pages.setCurrentIndex(1)
         self.demo_banner.setVisible(has_demo(self.store, self.demo_folder))
         for action in (self.prev_action, self.next_action, self.today_action):
             action.setEnabled(True)
-        self.date_edit.setEnabled(True)
+            action.setVisible(True)
+        self.date_action.setVisible(True)
         current = self.detail.row
         select_key = select_key or (current.key if current else None)
         agenda = self.service.day(self.day)
         self.agenda_model.set_rows(agenda.rows)
-        self.agenda.resizeRowsToContents()
+        self._size_agenda_rows()
+        self.day_grid.set_days([(self.day, agenda.rows)], select_key=select_key, **self._hours())
         self.date_edit.blockSignals(True)
         self.date_edit.setDate(QDate(self.day))
         self.date_edit.blockSignals(False)
@@ -404,10 +581,12 @@ class MainWindow(QMainWindow):
             counts.append(f"{len(agenda.rows)} meetings")
         doubles = agenda.count(ProblemKind.DOUBLE_BOOKING)
         if doubles:
-            counts.append(f"<span style='color:#991b1b'>⚠ {doubles} double-booked</span>")
+            counts.append(f"<span style='color:{css('problem')}'>⚠ {doubles} double-booked</span>")
         unconfirmed = agenda.count(ProblemKind.UNCONFIRMED)
         if unconfirmed:
-            counts.append(f"<span style='color:#92400e'>? {unconfirmed} unconfirmed</span>")
+            counts.append(
+                f"<span style='color:{css('warning')}'>? {unconfirmed} unconfirmed</span>"
+            )
         others = agenda.problem_count - doubles - unconfirmed
         if others:
             counts.append(f"{others} other problem{'s' if others != 1 else ''}")
@@ -421,6 +600,9 @@ class MainWindow(QMainWindow):
             self.clients_page.show_clients(self.preferences, self.clock())
         monday = self.day - timedelta(days=self.day.weekday())
         self.week_model.set_days(self.service.week(monday), today)
+        self._week_shown: date | None = None
+        if self.tabs.currentIndex() == TAB_WEEK:
+            self._show_week_grid()
         self._refresh_hygiene(today)
         self._select(select_key)
         self.refreshed.emit()
@@ -440,6 +622,7 @@ class MainWindow(QMainWindow):
         )
 
     def _select(self, key: str | None) -> None:
+        self.day_grid.grid.select_key(key)
         for number, row in enumerate(self.agenda_model.rows()):
             if key is not None and row.key == key:
                 self.agenda.selectRow(number)
@@ -447,8 +630,107 @@ class MainWindow(QMainWindow):
                 return
         self.detail.show_row(None)
 
+    def warm_then_refresh(self) -> Job:
+        """Fill the window after working out, on a worker, what depends on the calendars
+        alone (the week, the problems ahead, the client directory).
+
+        At start, a big store (100k events) otherwise kept the window blank for seconds:
+        the window now paints at once with "Loading…" and fills in when this is ready. A
+        failure is said in the status bar and the window then reads the calendars itself.
+        """
+        self._warming += 1
+        generation = self._warming
+        path, preferences, day, clock = self.store_file, self.preferences, self.day, self.clock
+        today = self.today()
+        self.pages.setCurrentIndex(1)
+        self.day_title.setText("<h2>Loading your calendars…</h2>")
+        self.statusBar().showMessage("Loading your calendars…")
+
+        def work() -> AgendaService:
+            service = prepare_service(path, preferences, clock, day, today, quiet=False)
+            return service  # type: ignore[return-value]
+
+        def done(service: AgendaService) -> None:
+            if generation != self._warming or service.preferences != self.preferences:
+                return
+            # What it kept is plain data; its queries from now on go to this thread's store.
+            service.store = self.store
+            self.service = service
+            self.refresh()
+            self.loaded.emit()
+
+        def failed(message: str) -> None:
+            if generation != self._warming:
+                return
+            self.refresh()
+            self.statusBar().showMessage(f"Could not prepare the calendars ahead: {message}", 15000)
+            self.loaded.emit()
+
+        return run_in_background(work, done, failed)
+
+    def _size_agenda_rows(self) -> None:
+        """Row heights from what each row holds (a second line for the organiser's time),
+        not by measuring every cell: resizeRowsToContents took 130 ms on a busy day."""
+        header = self.agenda.verticalHeader()
+        line = self.agenda.fontMetrics().lineSpacing()
+        for number, row in enumerate(self.agenda_model.rows()):
+            header.resizeSection(number, line * (2 if row.organiser_time else 1) + 10)
+
+    # --- the time grids ---
+
+    def _hours(self) -> dict[str, object]:
+        zone = self.service.zone
+        return {
+            "work_start": self.preferences.work_start,
+            "work_end": self.preferences.work_end,
+            "working_days": self.preferences.working_days,
+            "now": self.clock().astimezone(zone).replace(tzinfo=None),
+        }
+
+    def _show_week_grid(self) -> None:
+        """The week's meetings, only when the Week page is looked at (seven days' rows)."""
+        monday = self.day - timedelta(days=self.day.weekday())
+        if getattr(self, "_week_shown", None) == monday:
+            return
+        self._week_shown = monday
+        days = [(day, self.service.day(day).rows) for day in week_days(monday)]
+        self.week_grid.set_days(days, **self._hours())
+
+    def show_as_list(self, as_list: bool) -> None:
+        """The compact lists instead of the time grids (View > Show as list)."""
+        self.day_views.setCurrentIndex(1 if as_list else 0)
+        self.week.setCurrentIndex(1 if as_list else 0)
+        for control in (self.list_toggle, self.list_action):
+            control.blockSignals(True)
+            control.setChecked(as_list)
+            control.blockSignals(False)
+
+    def _grid_current(self, row: AgendaRow | None) -> None:
+        self.detail.show_row(row)
+        self._select_in_list(row)
+
+    def _grid_opened(self, row: AgendaRow) -> None:
+        self._grid_current(row)
+        self.detail.setFocus()
+
+    def _select_in_list(self, row: AgendaRow | None) -> None:
+        for number, listed in enumerate(self.agenda_model.rows()):
+            if row is not None and listed.key == row.key and listed.start == row.start:
+                selection = self.agenda.selectionModel()
+                selection.blockSignals(True)  # the detail already shows it
+                self.agenda.selectRow(number)
+                selection.blockSignals(False)
+                return
+
+    def _week_grid_opened(self, row: AgendaRow) -> None:
+        self.day = row.start.date()
+        self.tabs.setCurrentIndex(TAB_DAY)
+        self.refresh(select_key=row.key)
+
     def _agenda_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.detail.show_row(self.agenda_model.row_at(current.row()) if current.isValid() else None)
+        row = self.agenda_model.row_at(current.row()) if current.isValid() else None
+        self.detail.show_row(row)
+        self.day_grid.grid.select_key(row.key if row else None)
 
     def _agenda_clicked(self, index: QModelIndex) -> None:
         if index.column() == AgendaModel.WHERE:
@@ -536,16 +818,24 @@ class MainWindow(QMainWindow):
         suggested = suggest_identity_from(stored_calendars(self.store))
         tasks = task_list_status(self.store).line(self.service.zone)
         dialog = SettingsDialog(self.preferences, suggested, self, task_list=tasks)
+        dialog.theme.setCurrentIndex(max(0, dialog.theme.findData(theme_mode(self.store))))
         if dialog.exec() and dialog.result_preferences is not None:
             save_preferences(self.store, dialog.result_preferences)
+            self.set_theme(str(dialog.theme.currentData()))
             self.calendars_changed()
             self.refresh_timer.setInterval(self.preferences.refresh_minutes * 60 * 1000)
             self.task_sync.set_minutes(self.preferences.task_sync_minutes)
             self.refresh()
 
+    def _task_list_in_use(self) -> bool:
+        try:
+            return is_connected(self.store)
+        except StoreError:
+            return False  # the store is closing with the window: nothing more to sync
+
     def _follow_ups_edited(self) -> None:
         """Maybe a follow-up changed: show what waits now, and sync shortly."""
-        if is_connected(self.store):
+        if self._task_list_in_use():
             self.follow_ups_page.show_sync(task_list_status(self.store))
             self.task_sync.soon()
 
@@ -573,6 +863,12 @@ class MainWindow(QMainWindow):
             self.refresh()
         status = task_list_status(self.store)
         self.follow_ups_page.show_sync(replace(status, problem=outcome.problem or status.problem))
+
+    def set_theme(self, mode: str) -> None:
+        """Light, dark or the system's look, kept for the next start and applied now."""
+        set_theme_mode(self.store, mode)
+        apply_theme(mode)
+        self.refresh()  # the models and pages take their colours when they are filled
 
     def edit_calendars(self) -> None:
         dialog = CalendarsDialog(self.store, self, credentials=self.credentials)
@@ -674,7 +970,9 @@ class MainWindow(QMainWindow):
     def _refresh_finished(self, outcome: RefreshOutcome) -> None:
         self._job_done()
         self.last_refresh = outcome
-        self.calendars_changed()
+        # Nothing new: keep what was worked out (the problems ahead took 13 s at 100k).
+        if changed(outcome):
+            self.calendars_changed()
         self.refresh()
         failed = outcome.failed
         if failed:
@@ -742,10 +1040,32 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Calendar added", "\n".join(lines))
 
     def _run(self, work: Callable[..., object], finished: Callable[..., None], message: str) -> Job:
-        """Run ``work`` on the thread pool with the progress bar and Cancel showing."""
-        job = Job(work)
+        """Run ``work`` on the thread pool with the progress bar and Cancel showing.
+
+        The same worker then works out what the window shows from the calendars alone
+        (:func:`prepare_service`), so the refresh that follows on the UI thread is cheap:
+        an import into a 100k-event store froze the window 14 s for the problems ahead.
+        """
+        day, today = self.day, self.today()
+        path, preferences, clock = self.store_file, self.preferences, self.clock
+
+        def run(progress: Progress) -> tuple[object, AgendaService | None]:
+            outcome = work(progress)
+            if isinstance(outcome, RefreshOutcome) and not changed(outcome):
+                return outcome, None  # nothing to work out again
+            return outcome, prepare_service(path, preferences, clock, day, today)
+
+        job = Job(run)
+
+        def finish(result: tuple[object, AgendaService | None]) -> None:
+            outcome, self._prepared = result
+            try:
+                finished(outcome)
+            finally:
+                self._prepared = None  # only for the calendars this job saw
+
         job.signals.progress.connect(self._job_progress)
-        job.signals.finished.connect(finished)
+        job.signals.finished.connect(finish)
         job.signals.failed.connect(self._import_failed)
         job.signals.cancelled.connect(self._import_cancelled)
         self.job = job
@@ -889,3 +1209,56 @@ class MainWindow(QMainWindow):
             self.job.progress.cancel()
         self.task_sync.stop()
         super().closeEvent(event)
+
+
+def find_next(
+    service: AgendaService, text: str, day: date, after: AgendaRow | None, days: int = 366
+) -> AgendaRow | None:
+    """The first meeting on or after ``day`` matching ``text`` (case-insensitive), past
+    ``after`` when given; day by day, so a near match is found without reading a year."""
+    needle = text.casefold()
+    passed = after is None
+    for offset in range(days):
+        for row in service.day(day + timedelta(days=offset)).rows:
+            if not passed:
+                passed = row.key == after.key and row.start == after.start  # type: ignore[union-attr]
+                continue
+            haystack = " ".join(
+                (row.summary, row.occurrence.event.location or "", *row.clients)
+            ).casefold()
+            if needle in haystack:
+                return row
+    return None
+
+
+def prepare_service(
+    path: Path,
+    preferences: Preferences,
+    clock: Callable[[], datetime],
+    day: date,
+    today: date,
+    *,
+    quiet: bool = True,
+) -> AgendaService | None:
+    """A service for the store at ``path`` with what depends on the calendars alone worked
+    out (the week of ``day``, the problems ahead of ``today``, the client directory), for a
+    worker to hand to the window. ``quiet``: None when that fails, since the window then
+    works it out itself (an optimisation must not fail an import that succeeded).
+    """
+    try:
+        with open_store(path) as store:
+            service = AgendaService(store, preferences, clock)
+            service.week(day - timedelta(days=day.weekday()))
+            service.hygiene(today)
+            service.day(day)  # the client directory and its suffix list, kept per process
+        return service
+    except Exception:
+        if not quiet:
+            raise
+        traceback.print_exc()
+        return None
+
+
+def changed(outcome: RefreshOutcome) -> bool:
+    """Whether a refresh brought anything new into the store."""
+    return any(r.report is not None and not r.report.unchanged for r in outcome.results)

@@ -14,20 +14,18 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtGui import QBrush, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow, DaySummary, HygieneItem
 from daybrief.store.models import ChecklistItem, FollowUp
+from daybrief.ui.theme import theme
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 LINK_ROLE = Qt.ItemDataRole.UserRole + 2
 
-CONFLICT_BACKGROUND = QColor("#fde2e1")
-UNCONFIRMED_BACKGROUND = QColor("#fff3cd")
-MUTED = QColor("#6b7280")
 
 _ANSWER_WORDS = {
     "ACCEPTED": "accepted",
@@ -142,14 +140,14 @@ class AgendaModel(RowsTableModel):
                 return status_icon("outside")
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.conflicts_with:
-                return QBrush(CONFLICT_BACKGROUND)
+                return QBrush(theme().problem_bg)
             if row.unconfirmed is not None:
-                return QBrush(UNCONFIRMED_BACKGROUND)
+                return QBrush(theme().warning_bg)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.WHERE and row.link:
-                return QBrush(QColor("#1d4ed8"))
+                return QBrush(theme().link)
             if not row.busy:
-                return QBrush(MUTED)
+                return QBrush(theme().faded)
         if role == Qt.ItemDataRole.FontRole and column == self.WHERE and row.link:
             font = QFont()
             font.setUnderline(True)
@@ -243,7 +241,7 @@ class WeekModel(RowsTableModel):
             if column == 5 and day.unconfirmed:
                 return status_icon("unconfirmed")
         if role == Qt.ItemDataRole.ForegroundRole and not day.working_day:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         if role == Qt.ItemDataRole.FontRole and day.day == self.today:
             font = QFont()
             font.setBold(True)
@@ -306,11 +304,11 @@ class HygieneModel(RowsTableModel):
             return status_icon(self.ICON.get(item.kind, item.kind))
         if role == Qt.ItemDataRole.BackgroundRole and not closed:
             if item.kind == "double-booking":
-                return QBrush(CONFLICT_BACKGROUND)
+                return QBrush(theme().problem_bg)
             if item.kind == "unconfirmed":
-                return QBrush(UNCONFIRMED_BACKGROUND)
+                return QBrush(theme().warning_bg)
         if role == Qt.ItemDataRole.ForegroundRole and closed:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{item.title}\n{item.detail}"
         return None
@@ -340,7 +338,7 @@ class CheckableListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and item.done:
-            return QBrush(MUTED)
+            return QBrush(theme().faded)
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -409,11 +407,20 @@ class FollowUpModel(CheckableListModel):
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             parts = [item.text]
-            if item.due_date:
+            if item.due_date and item.due_before:
+                # Anchored: moves with the meeting, and says so in words (not colour alone).
+                parts.append(f"⚓ before the next meeting ({item.due_date:%a %d %b})")
+            elif item.due_date:
                 parts.append(f"due {item.due_date:%a %d %b}")
             if item.client_id is not None and item.client_id in self._client_names:
                 parts.append(self._client_names[item.client_id])
             return " — ".join(parts)
+        if role == Qt.ItemDataRole.FontRole and item.due_before:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and item.due_before:
+            return "Due before your next meeting with the client: it moves when that meeting does"
         return super().data(index, role)
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -64,7 +64,8 @@ from daybrief.store.db import Store, open_store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
 from daybrief.ui.models import RowsTableModel
-from daybrief.ui.tasks import Job, start
+from daybrief.ui.tasks import Job, run_in_background
+from daybrief.ui.theme import css, theme
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -195,7 +196,7 @@ class FollowUpTreeModel(QAbstractItemModel):
                 font.setBold(True)
                 return font
             if role == Qt.ItemDataRole.ForegroundRole and group.title == "Overdue":
-                return QBrush(QColor("#991b1b"))
+                return QBrush(theme().problem)
             return None
         row = self._groups[index.internalId() - 1].rows[index.row()]
         item = row.follow_up
@@ -230,36 +231,37 @@ class FollowUpTreeModel(QAbstractItemModel):
 def client_page_html(summary: ClientSummary) -> str:
     parts = [f"<h2>{escape(summary.name)}</h2>"]
     if summary.domains:
-        parts.append(f"<p style='color:#6b7280'>{escape(', '.join(summary.domains))}</p>")
+        parts.append(f"<p style='color:{css('faded')}'>{escape(', '.join(summary.domains))}</p>")
     if summary.problems:
         parts.append(
-            f"<p style='color:#991b1b'>⚠ {summary.problems} problem(s) in upcoming meetings "
+            f"<p style='color:{css('problem')}'>"
+            f"⚠ {summary.problems} problem(s) in upcoming meetings "
             "(double-booked or unconfirmed): see the Hygiene tab</p>"
         )
     parts.append("<h3>Next meetings</h3>")
     if not summary.upcoming:
-        parts.append("<p style='color:#6b7280'>None in the next two months.</p>")
+        parts.append(f"<p style='color:{css('faded')}'>None in the next two months.</p>")
     for meeting in summary.upcoming[:10]:
         line = f"<b>{meeting.start:%a %d %b %H:%M}</b> {escape(meeting.occurrence.summary)}"
         if meeting.open_items:
             line += (
-                "<br><span style='color:#991b1b'>Open: "
+                f"<br><span style='color:{css('problem')}'>Open: "
                 + escape(", ".join(meeting.open_items))
                 + "</span>"
             )
         parts.append(f"<p>{line}</p>")
     parts.append("<h3>Open follow-ups</h3>")
     if not summary.follow_ups:
-        parts.append("<p style='color:#6b7280'>Nothing owed.</p>")
+        parts.append(f"<p style='color:{css('faded')}'>Nothing owed.</p>")
     for item in summary.follow_ups:
         due = f" — due {item.due_date:%a %d %b}" if item.due_date else ""
         parts.append(f"<p>☐ {escape(item.text)}{escape(due)}</p>")
     parts.append("<h3>Recent meetings and notes</h3>")
     if not summary.past:
-        parts.append("<p style='color:#6b7280'>None in the last month.</p>")
+        parts.append(f"<p style='color:{css('faded')}'>None in the last month.</p>")
     for meeting in summary.past[:10]:
         note = (
-            f"<br><span style='color:#374151'>{escape(meeting.note[:500])}</span>"
+            f"<br><span style='color:{css('text')}'>{escape(meeting.note[:500])}</span>"
             if meeting.note
             else ""
         )
@@ -278,6 +280,7 @@ class ClientsPage(QWidget):
         self._generation = 0
         self._job: Job | None = None
         self.loaded = False
+        self.failure: str | None = None
         """True once a list has been shown (tests and the window wait on it)."""
         self.model = ClientsModel(self)
         self.table = QTableView()
@@ -319,16 +322,28 @@ class ClientsPage(QWidget):
         generation = self._generation
         path = self.store.path
 
-        def work(_progress: object) -> list[ClientSummary]:
+        def work() -> list[ClientSummary]:
             with open_store(path) as store:
                 return clients_overview(store, preferences, now)
 
-        job = Job(work)
-        job.signals.finished.connect(lambda rows: self._show(rows, generation))
-        self._job = job
         if not self.model.rows():
-            self.page.setHtml("<p style='color:#6b7280'>Looking through your meetings…</p>")
-        return start(job)
+            self.page.setHtml(f"<p style='color:{css('faded')}'>Looking through your meetings…</p>")
+        self._job = run_in_background(
+            work,
+            lambda rows: self._show(rows, generation),
+            lambda message: self._failed(message, generation),
+        )
+        return self._job
+
+    def _failed(self, message: str, generation: int) -> None:
+        """Said on the page, never a page waiting for ever: the list could not be worked out."""
+        if generation != self._generation:
+            return
+        self.failure = message
+        self.page.setHtml(
+            f"<p style='color:{css('problem')}'>Could not look through your meetings: "
+            f"{escape(message)}</p><p>Switch to another page and back to try again.</p>"
+        )
 
     def _show(self, rows: list[ClientSummary], generation: int) -> None:
         if generation != self._generation:
@@ -342,7 +357,9 @@ class ClientsPage(QWidget):
         elif names:
             self.table.selectRow(0)
         else:
-            self.page.setHtml("<p style='color:#6b7280'>No clients in your calendar yet.</p>")
+            self.page.setHtml(
+                f"<p style='color:{css('faded')}'>No clients in your calendar yet.</p>"
+            )
 
     def current(self) -> ClientSummary | None:
         index = self.table.currentIndex()

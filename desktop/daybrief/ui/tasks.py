@@ -73,3 +73,36 @@ class Job(QRunnable):
 def start(job: Job, pool: QThreadPool | None = None) -> Job:
     (pool or QThreadPool.globalInstance()).start(job)
     return job
+
+
+_running: set[Job] = set()
+"""Jobs started by :func:`run_in_background`, kept alive until they report."""
+
+
+def run_in_background(
+    work: Callable[[], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[str], None],
+    *,
+    pool: QThreadPool | None = None,
+) -> Job:
+    """Run ``work`` on a worker; exactly one of the callbacks follows, on the UI thread.
+
+    ``on_failure`` is not optional: a page that waits for a result must say when it will
+    not come (it gets the error's one-line message). A cancelled job reports nothing.
+    """
+    job = Job(lambda _progress: work())
+
+    def finished(result: Any) -> None:
+        _running.discard(job)
+        on_success(result)
+
+    def failed(message: str) -> None:
+        _running.discard(job)
+        on_failure(message)
+
+    job.signals.finished.connect(finished)
+    job.signals.failed.connect(failed)
+    job.signals.cancelled.connect(lambda: _running.discard(job))
+    _running.add(job)
+    return start(job, pool)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from daybrief.ui.theme import tone
+
 
 class EmptyState(QWidget):
     """What a first start shows: bring a calendar, or try the demo."""
@@ -67,7 +69,7 @@ class ReminderBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setStyleSheet("background:#fef3c7")
+        tone(self, background="warning_bg")
         self.reminder: object | None = None
         self.text = QLabel()
         self.text.setWordWrap(True)

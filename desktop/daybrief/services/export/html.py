@@ -10,7 +10,9 @@ CSS), because the PDF is made from this same HTML by ``QTextDocument``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
+from string import Template
 
 from daybrief.core.briefing import Briefing, MeetingEntry
 from daybrief.services.export._common import (
@@ -30,49 +32,108 @@ from daybrief.services.export._common import (
 )
 
 # @page without a size: the printer's paper (A4 or Letter) decides, the margins fit both.
+# Layout only; the colours come from COLOURS below, filled from a palette.
 STYLE = """
 @page { margin: 14mm 12mm; }
-body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; font-size: 10pt;
-  color: #1d2330; line-height: 1.4; margin: 0; overflow-wrap: anywhere; }
+body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt;
+  line-height: 1.3; margin: 0; overflow-wrap: anywhere; }
 /* The card look is for screens only; Qt's PDF writer and printers get the plain page. */
 @media screen {
-  html { background: #f4f5f7; }
-  .page { max-width: 820px; margin: 24px auto; background: #ffffff; padding: 28px 36px; }
+  .page { max-width: 820px; margin: 24px auto; padding: 28px 36px; }
 }
 h1 { font-size: 18pt; margin: 0 0 4px 0; }
-h2 { font-size: 13pt; margin: 22px 0 8px 0; padding-bottom: 3px;
-  border-bottom: 2px solid #d8dce3; color: #2c3a55; }
-h3 { font-size: 11pt; margin: 0; }
+h2 { font-size: 13pt; margin: 16px 0 6px 0; padding-bottom: 3px; border-bottom-width: 2px;
+  border-bottom-style: solid; }
+h3 { font-size: 10.5pt; margin: 0; }
 p { margin: 4px 0; }
-.headline { font-size: 12pt; font-weight: 600; color: #2c3a55; }
-.changes { color: #8a5a00; }
+.headline { font-size: 12pt; font-weight: 600; }
 ul { margin: 4px 0 4px 0; padding-left: 20px; }
-li { margin: 2px 0; }
-.problems li { margin: 3px 0; }
-.tag { font-weight: 700; color: #b3261e; }
+li { margin: 1px 0; }
+.problems li { margin: 1px 0; }
+.tag { font-weight: 700; }
 table.meetings { border-collapse: collapse; width: 100%; table-layout: fixed; }
-tr.changed td { background: #fff6e0; }
-table.meetings td { vertical-align: top; padding: 8px 6px; border-top: 1px solid #e3e6eb; }
-td.when { width: 96px; white-space: nowrap; font-weight: 700; color: #2c3a55; }
-td.when .other { font-weight: 400; color: #5b6475; font-size: 9pt; white-space: normal; }
-.flags { font-weight: 400; color: #8a5a00; font-size: 9.5pt; }
-.cancelled h3 { text-decoration: line-through; color: #7a8190; }
-.detail { color: #3d4556; font-size: 9.5pt; margin: 2px 0; }
-.label { color: #5b6475; }
-.warn { color: #b3261e; }
+table.meetings td { vertical-align: top; padding: 4px 6px; border-top-width: 1px;
+  border-top-style: solid; }
+td.when { width: 18%; font-weight: 700; }
+td.when .other { font-weight: 400; font-size: 9pt; }
+.flags { font-weight: 400; font-size: 9.5pt; }
+.cancelled h3 { text-decoration: line-through; }
+.detail { font-size: 9pt; margin: 0; }
 ul.checklist { list-style: none; padding-left: 0; -qt-list-indent: 0; }
-.done { color: #5b6475; }
-.box { font-size: 12pt; color: #2c3a55; }
-.problems a { color: inherit; text-decoration: none; }
-.muted { color: #5b6475; }
-.footer { margin-top: 24px; color: #7a8190; font-size: 8.5pt; }
-a { color: #1a56c4; }
+.box { font-size: 12pt; }
+.problems a { text-decoration: none; }
+.footer { margin-top: 24px; font-size: 8.5pt; }
 @media print {
   table.meetings tr, li { break-inside: avoid; page-break-inside: avoid; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  a { color: #1d2330; text-decoration: none; }
+  a { text-decoration: none; }
 }
 """
+
+# Every colour, by tone name: light for paper, the window passes its palette's tones
+# (ui/theme.py) so the page reads on a dark palette too. Qt's rich text knows no CSS
+# variables, hence a template rather than var().
+COLOURS = Template("""
+body { color: $text; background: $page; }
+@media screen { html { background: $canvas; } .page { background: $page; } }
+h2 { border-bottom-color: $rule; color: $heading; }
+.headline, td.when, .box { color: $heading; }
+.changes, .flags { color: $warning; }
+.tag, .warn { color: $problem; }
+tr.changed td { background: $changed; }
+table.meetings td { border-top-color: $line; }
+td.when .other, .label, .done, .muted { color: $muted; }
+.cancelled h3 { color: $muted; }
+.detail { color: $text; }
+.footer { color: $muted; }
+a { color: $link; }
+/* Not "inherit": Qt's PDF writer turns it into a colourless pen poppler rejects. */
+.problems a { color: $text; }
+@media print { a { color: $text; } }
+""")
+
+LIGHT = {
+    "text": "#1d2330",
+    "page": "#ffffff",
+    "canvas": "#f4f5f7",
+    "heading": "#2c3a55",
+    "muted": "#5b6475",
+    "line": "#e3e6eb",
+    "rule": "#d8dce3",
+    "problem": "#b3261e",
+    "warning": "#8a5a00",
+    "changed": "#fff6e0",
+    "link": "#1a56c4",
+}
+"""Paper and browsers' light mode."""
+
+DARK = {
+    "text": "#e3e6eb",
+    "page": "#1b1e24",
+    "canvas": "#121418",
+    "heading": "#b9c6e0",
+    "muted": "#9aa2b1",
+    "line": "#333842",
+    "rule": "#464c58",
+    "problem": "#f2877e",
+    "warning": "#e8b65a",
+    "changed": "#3a3020",
+    "link": "#8ab4f8",
+}
+"""Browsers that prefer dark (the saved file follows the reader's system)."""
+
+
+def colour_css(colours: Mapping[str, str] | None) -> str:
+    """The colour rules: ``colours`` when given (the window), else light with a dark
+    variant for browsers set to dark."""
+    if colours is not None:
+        return COLOURS.substitute({**LIGHT, **colours})
+    return (
+        COLOURS.substitute(LIGHT)
+        + "@media screen and (prefers-color-scheme: dark) {"
+        + COLOURS.substitute(DARK)
+        + "}\n"
+    )
 
 
 def esc(text: str) -> str:
@@ -87,7 +148,8 @@ def anchor(label: str, url: str | None) -> str:
     return f'<a href="{esc(target)}" rel="noopener noreferrer">{esc(label)}</a>'
 
 
-def render_html(briefing: Briefing) -> str:
+def render_html(briefing: Briefing, colours: Mapping[str, str] | None = None) -> str:
+    """The page; ``colours`` (tone name to #rrggbb, see LIGHT) when shown in the window."""
     title = f"Briefing for {day_title(briefing)}"
     parts = [
         "<!DOCTYPE html>",
@@ -96,7 +158,7 @@ def render_html(briefing: Briefing) -> str:
         "style-src 'unsafe-inline'; img-src data:\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title>",
-        f"<style>{STYLE}</style>",
+        f"<style>{STYLE}{colour_css(colours)}</style>",
         '</head><body><div class="page">',
         f"<h1>{esc(title)}</h1>",
         f'<p class="headline">{esc(headline_text(briefing))}</p>',
@@ -130,16 +192,18 @@ def render_html(briefing: Briefing) -> str:
     if not briefing.meetings and not briefing.gone:
         parts.append('<p class="muted">No meetings.</p>')
     else:
-        parts.append('<table class="meetings">')
+        # One table per meeting: the PDF keeps each table on one page (ui/pdf.py).
         for index, entry in enumerate(briefing.meetings):
-            parts.append(_meeting(index, entry, briefing.redacted))
+            row = _meeting(index, entry, briefing.redacted)
+            parts.append(f'<table class="meetings">{row}</table>')
         for gone in briefing.gone:
             parts.append(
-                f'<tr class="cancelled"><td class="when">{gone.start:%H:%M}–{gone.end:%H:%M}</td>'
-                f"<td><h3>{esc(one_line(gone.summary) or '(no title)')}</h3>"
-                '<p class="flags">no longer in the calendar</p></td></tr>'
+                '<table class="meetings">'
+                '<tr class="cancelled"><td class="when" width="18%">'
+                f"{gone.start:%H:%M}–{gone.end:%H:%M}</td>"
+                f'<td width="82%"><h3>{esc(one_line(gone.summary) or "(no title)")}</h3>'
+                '<p class="flags">no longer in the calendar</p></td></tr></table>'
             )
-        parts.append("</table>")
 
     if briefing.prep_slots:
         parts.append("<h2>Prep time</h2><ul>")
@@ -237,8 +301,8 @@ def _meeting(index: int, entry: MeetingEntry, redacted: bool) -> str:
     if notes:
         rows.append(_detail("Notes", esc(" / ".join(notes))))
     return (
-        f'<tr{cls} id="m{index}"><td class="when"><a name="m{index}"></a>{when}</td>'
-        f"<td>{''.join(rows)}</td></tr>"
+        f'<tr{cls} id="m{index}"><td class="when" width="18%"><a name="m{index}"></a>'
+        f'{when}</td><td width="82%">{"".join(rows)}</td></tr>'
     )
 
 
