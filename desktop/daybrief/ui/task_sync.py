@@ -28,7 +28,7 @@ from daybrief.services.task_sync import (
     connect_store_file,
     sync_store_file,
 )
-from daybrief.ui.tasks import Job, start
+from daybrief.ui.tasks import Job, run_in_background
 
 EDIT_DELAY_MS = 5_000
 """After an edit: soon, but late enough that a few edits in a row go in one sync."""
@@ -87,11 +87,12 @@ class TaskSyncRunner(QObject):
         if self.stopped or not self.connected():
             return None
         path, credentials, now = self.store_file, self.credentials(), self.clock()
-        job = Job(lambda _progress: sync_store_file(path, credentials=credentials, now=now))
-        job.signals.finished.connect(self._finished)
-        job.signals.failed.connect(self._failed)
-        self.job = job
-        return start(job)
+        self.job = run_in_background(
+            lambda: sync_store_file(path, credentials=credentials, now=now),
+            self._finished,
+            self._failed,
+        )
+        return self.job
 
     def _finished(self, outcome: SyncOutcome) -> None:
         self.job = None
@@ -191,7 +192,7 @@ class TaskListConnector(QObject):
         path, credentials = self.store_file, self.credentials()
         url = values["url"] or ""
 
-        def work(_progress: object) -> ConnectResult | str:
+        def work() -> ConnectResult | str:
             try:
                 return connect_store_file(
                     path, url, username=values["username"], password=values["password"],
@@ -200,11 +201,10 @@ class TaskListConnector(QObject):
             except (FetchError, CredentialsUnavailable) as error:
                 return str(error)  # expected: said to the user, not a crash
 
-        job = Job(work)
-        job.signals.finished.connect(lambda result: self._finished(values, result))
-        job.signals.failed.connect(self._failed)
-        self.job = job
-        return start(job)
+        self.job = run_in_background(
+            work, lambda result: self._finished(values, result), self._failed
+        )
+        return self.job
 
     def _finished(self, values: dict[str, str | None], result: ConnectResult | str) -> None:
         self.job = None
