@@ -11,6 +11,10 @@ DTSTART/DTEND shifted by an hour, or SUMMARY edited). Per size, each in fresh pr
   later (the rolling window moved on); peak RSS of that process;
 * start-up: a new process opens that store and loads the next working day after ``NOW``
   through ``occurrences_in_store``; timed inside the process, and the whole process wall;
+* import with rules: the import entry the window and ``daybrief import`` call (import,
+  then the template rules on what is new or changed), cold, unchanged and 1 % changed, in
+  a fresh store; with an older tree on ``PYTHONPATH`` (no ``services.commands``) it times
+  that tree's ``import_and_apply`` instead, for a before/after figure;
 * baseline: ``icalendar.Calendar.from_ical`` of the same file (recurring_ical_events is
   not installed, so parse only: the baseline flatters icalendar).
 
@@ -35,6 +39,8 @@ from common import OUT, calendar_for, in_subprocess, peak_rss_mb, worker_baselin
 ZONE = "Europe/Berlin"
 NOW = datetime(2026, 3, 13, 16, 0, tzinfo=UTC)  # a Friday inside the generated span
 CHANGED_PERCENT = 1
+OWNER = "alex.morgan@northwind.example"
+"""Whose calendar gen_calendar.py makes (seed 42)."""
 TARGETS_100K = {
     "cold_s": "< 18 s",
     "unchanged_s": "<= 1 s",
@@ -124,6 +130,41 @@ def worker_import(original: Path, changed: Path, folder: Path) -> dict[str, floa
     return result
 
 
+def worker_rules(original: Path, changed: Path, folder: Path) -> dict[str, float]:
+    from zoneinfo import ZoneInfo
+
+    from daybrief.store import open_store
+
+    zone = ZoneInfo(ZONE)
+    try:
+        from daybrief.services.commands import import_calendars
+
+        def entry(store: object, path: str) -> object:
+            return import_calendars(store, [path], zone=zone, now=NOW)  # type: ignore[arg-type]
+
+    except ImportError:  # a tree from before the application layer
+        from daybrief.services.rules import import_and_apply  # type: ignore[attr-defined]
+
+        def entry(store: object, path: str) -> object:
+            return import_and_apply(store, path, user_zone=zone, zone_name=ZONE, now=NOW)
+
+    source = folder / "with-rules.ics"
+    shutil.copyfile(original, source)
+    result: dict[str, float] = {}
+    with open_store(folder / "with-rules.sqlite3") as store:
+        # The calendar's owner, known from the start in both trees: the same rules fire.
+        from daybrief.services.queries import save_identity
+
+        save_identity(store, [OWNER])
+        for name in ("cold", "unchanged", "changed"):
+            if name == "changed":
+                shutil.copyfile(changed, source)
+            start = time.perf_counter()
+            entry(store, str(source))
+            result[f"rules_{name}_s"] = time.perf_counter() - start
+    return result
+
+
 def next_working_day(now: datetime) -> tuple[datetime, datetime]:
     from zoneinfo import ZoneInfo
 
@@ -160,6 +201,8 @@ def run_worker(mode: str, args: list[str]) -> dict[str, float]:
         return worker_import(*paths)
     if mode == "startup":
         return worker_startup(*paths)
+    if mode == "rules":
+        return worker_rules(*paths)
     return worker_baseline(*paths)
 
 
@@ -194,6 +237,9 @@ def print_table(rows: list[dict[str, float]]) -> None:
         ("  changes reported", count("changed_changes"), ""),
         ("re-import a day later", secs("moved_s", 3), ""),
         ("  changes reported", count("moved_changes"), ""),
+        ("import with rules, cold", secs("rules_cold_s"), ""),
+        ("  again unchanged", secs("rules_unchanged_s", 3), ""),
+        (f"  again {CHANGED_PERCENT} % changed", secs("rules_changed_s", 3), ""),
         ("start-up: open + next day", secs("startup_s", 3), TARGETS_100K["startup_s"]),
         ("  meetings loaded", count("startup_meetings"), ""),
         ("  module imports", secs("startup_imports_s", 3), ""),
@@ -227,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip icalendar's parse for sizes of 100,000 and more (about 90 s)",
     )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip icalendar's parse at every size"
+    )
     parser.add_argument("--worker", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -240,9 +289,11 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="bench_import_", dir=OUT) as folder:
             print(f"{size} events: import ...", file=sys.stderr, flush=True)
             row.update(in_subprocess(__file__, "import", path, changed, Path(folder)))
+            print(f"{size} events: import with rules ...", file=sys.stderr, flush=True)
+            row.update(in_subprocess(__file__, "rules", path, changed, Path(folder)))
             print(f"{size} events: start-up ...", file=sys.stderr, flush=True)
             row.update(in_subprocess(__file__, "startup", Path(folder)))
-        if not (args.no_baseline_100k and size >= 100_000):
+        if not args.no_baseline and not (args.no_baseline_100k and size >= 100_000):
             print(f"{size} events: icalendar baseline ...", file=sys.stderr, flush=True)
             row.update(in_subprocess(__file__, "baseline", path))
         rows.append(row)

@@ -1,4 +1,4 @@
-"""SPEC §2 "Unconfirmed" and the user's identity."""
+"""docs/semantics.md, unconfirmed meetings and the user's identity."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §2: one meeting in several calendars, Busy, Double-booking, time off."""
+"""docs/semantics.md: one meeting in several calendars, Busy, Double-booking, time off."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §2 "Reading": broken events become warnings naming file, line and reason; the rest
+"""docs/semantics.md, reading: broken events become warnings naming file, line and reason; the rest
 is kept; non-UTF-8 is decoded with a warning; sloppy structure is tolerated."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SPEC §2 "Recurrence" and "End": RRULE parts, RDATE, EXDATE, overrides, SEQUENCE, DURATION.
+"""docs/semantics.md, repeats and ends: RRULE parts, RDATE, EXDATE, overrides, SEQUENCE, DURATION.
 
 Expected dates were worked out with a paper calendar for 2025 (1 January is a
 Wednesday) and the zone offsets listed in test_core_timezones.py.

@@ -1,4 +1,4 @@
-"""SPEC §2 "Time": TZID resolution order, floating times, all-day dates, DST.
+"""docs/semantics.md, time: TZID resolution order, floating times, all-day dates, DST.
 
 Every expected instant below is worked out by hand from the zone's offset on
 that day (Berlin: CET +01:00 until 2025-03-30 02:00, CEST +02:00 until
@@ -90,7 +90,7 @@ def test_daily_late_evening_new_york_crosses_us_dst(expand):
 
 
 def test_vtimezone_in_the_file_comes_before_the_iana_name(expand):
-    # The file defines "Europe/Berlin" as +01:00 all year; that definition wins (SPEC §2
+    # The file defines "Europe/Berlin" as +01:00 all year; that definition wins (docs/semantics.md
     # order), so 09:00 on 2 July is 08:00Z, not the 07:00Z the IANA zone would give.
     result = expand(["vtimezone_precedence"], utc(2025, 7, 1), utc(2025, 7, 3))
     occ = one(result.occurrences, "summer-by-file-definition@daybrief.test")
@@ -246,7 +246,8 @@ def test_x_wr_timezone_does_not_move_utc_or_zoned_times(expand):
 
 
 def test_x_wr_timezone_does_not_apply_to_all_day_dates(expand):
-    # SPEC §2: all-day dates are in the user's zone; X-WR-TIMEZONE is for floating *times*.
+    # docs/semantics.md: all-day dates are in the user's zone; X-WR-TIMEZONE is for floating
+    # *times*.
     result = expand(["x_wr_timezone_floating"], utc(2025, 3, 4), utc(2025, 3, 12), TOKYO)
     occ = one(result.occurrences, "allday-in-user-zone@daybrief.test")
     assert occ.all_day

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from daybrief.core.settings import WorkingWeek
 from daybrief.services.agenda import AgendaService, key_of, meeting_link
 from daybrief.services.demo import load_demo
 from daybrief.services.importer import import_file
@@ -243,9 +244,7 @@ def test_preferences_round_trip_and_survive_bad_values(store: Store) -> None:
     wanted = Preferences(
         addresses=("a@x.example", "b@y.example"),
         zone_name="America/Chicago",
-        working_days=(0, 1, 2, 3, 6),
-        work_start=time(8, 30),
-        work_end=time(16, 0),
+        week=WorkingWeek(frozenset({0, 1, 2, 3, 6}), time(8, 30), time(16, 0)),
         hygiene_days=21,
         reminder_lead_minutes=45,
         close_to_tray=False,
@@ -343,7 +342,7 @@ def test_the_window_and_the_briefing_read_the_same_working_week(store: Store) ->
     from daybrief.services.briefing import settings_of
 
     save_preferences(
-        store, Preferences(working_days=(1, 2, 3, 4, 5), work_start=time(8), work_end=time(16))
+        store, Preferences(week=WorkingWeek(frozenset({1, 2, 3, 4, 5}), time(8), time(16)))
     )
     briefing = settings_of(store)
     assert briefing.working_days == frozenset({1, 2, 3, 4, 5})

@@ -1,4 +1,4 @@
-"""The reminder schedule over simulated weeks, with a fake clock (SPEC §5)."""
+"""The reminder schedule over simulated weeks, with a fake clock (docs/semantics.md, Reminders)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Each test imports small hand-written calendars into a fresh store with a fixed clock
 (``NOW``, a Monday) and checks the user's data and what ``orphaned_meetings`` says
-("no longer in your calendar", SPEC §3) after moves, deletions, overrides, duplicates
+("no longer in your calendar", docs/semantics.md) after moves, deletions, overrides, duplicates
 across calendars, a removed source, a dismissal and failed imports.
 """
 

@@ -67,7 +67,7 @@ def test_migrations_are_numbered_without_gaps_and_hold_no_transaction_control() 
 
 FILE_PATTERNS = next(m.version for m in bundled_migrations() if m.name == "file_patterns")
 # Today's API writes every column of the newest schema (problem facts: schema 9; the
-# backup's answers and sent mail: schema 10; follow-up notes: schema 11), so it can seed
+# backup's answers and sent mail: schema 10; follow-up notes: schema 12), so it can seed
 # only a store of that schema; older stores are seeded by SQL.
 API_SEEDS_FROM = next(m.version for m in bundled_migrations() if m.name == "task_sync")
 """The first schema with checklist file patterns; older stores are seeded with raw SQL."""

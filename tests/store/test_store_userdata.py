@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from daybrief.core.keys import InvalidMeetingKey
 from daybrief.core.model import EventInfo, Occurrence, recurrence_key
 from daybrief.store import StoreError, UserData, meeting_key, split_meeting_key
 from daybrief.store.models import ChecklistItem
@@ -40,7 +41,7 @@ def test_meeting_key_takes_the_engines_recurrence_text() -> None:
 
 
 def test_meeting_without_uid_cannot_carry_data() -> None:
-    with pytest.raises(StoreError, match="without a UID"):
+    with pytest.raises(InvalidMeetingKey, match="without a UID"):
         meeting_key("")
 
 

@@ -12,6 +12,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
+from daybrief.core.demo import next_working_day
+from daybrief.services.edits import Edits
 from daybrief.services.preferences import Preferences, save_preferences
 from daybrief.services.rules import FIRST_RUN_SETTING
 from daybrief.store import Store, UserData, open_store
@@ -294,7 +296,7 @@ def test_settings_dialog_checks_what_it_saves(qtbot, monkeypatch: pytest.MonkeyP
 def test_templates_dialog_edits_templates_and_rules(qtbot, store: Store) -> None:  # type: ignore[no-untyped-def]
     data = UserData.of(store)
     template = data.templates.create("QBR", [("Deck", True)])
-    dialog = TemplatesDialog(data)
+    dialog = TemplatesDialog(Edits(store))
     qtbot.addWidget(dialog)
     assert dialog.templates.currentItem().text() == "QBR"
     qtbot.keyClicks(dialog.new_item, "Usage report")
@@ -356,18 +358,20 @@ def test_agenda_rows_carry_their_data_for_the_detail(
     assert window.detail.title.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_demo_banner_and_removing_the_demo_keeps_the_users_notes(
-    window: MainWindow, store: Store
-) -> None:
+def test_removing_the_demo_removes_everything_made_on_it(window: MainWindow, store: Store) -> None:
     window.load_demo()
     assert window.demo_banner.isVisible()
-    UserData.of(store).notes.set("demo-qbr", "my own words")
+    UserData.of(store).notes.set("demo-qbr", "tried a note on the demo")
+    demo_day = next_working_day(window.today())
+    assert UserData.of(store).follow_ups.all() and UserData.of(store).goals.for_day(demo_day)
     window.remove_demo_button.click()
     assert window.pages.currentWidget() is window.empty
-    note = UserData.of(store).notes.get("demo-qbr")
-    assert note is not None and note.text == "my own words"
-    gone = [i for i in window.service.hygiene(date(2026, 3, 9)) if i.kind == "gone"]
-    assert "demo-qbr" in {i.snapshot.meeting_key for i in gone if i.snapshot}
+    data = UserData.of(store)
+    assert data.notes.get("demo-qbr") is None
+    assert data.follow_ups.all() == [] and data.clients.all() == []
+    assert data.goals.for_day(demo_day) == []
+    # Nothing of the demo lingers as "no longer in your calendar" either.
+    assert [i for i in window.service.hygiene(date(2026, 3, 9)) if i.kind == "gone"] == []
 
 
 def test_calendars_dialog_lists_and_removes_sources(
@@ -427,7 +431,7 @@ def test_an_item_tied_to_a_file_says_missing_then_ticks_itself(
 def test_the_welcome_asks_who_i_am_and_keeps_the_answer(
     qtbot, window: MainWindow, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from daybrief.services.preferences import load_preferences
+    from daybrief.services.preferences import load_preferences, stored_preferences
     from daybrief.ui.dialogs import WelcomeDialog
 
     save_preferences(store, Preferences(zone_name="Europe/Berlin"))  # a first start
@@ -442,9 +446,13 @@ def test_the_welcome_asks_who_i_am_and_keeps_the_answer(
     open_button.click()
     assert dialog.next_step == WelcomeDialog.OPEN
     qtbot.waitUntil(lambda: bool(opened))
-    saved = load_preferences(store)
+    saved = stored_preferences(store)
     assert saved.addresses == ("jo@agency.example",)
     assert saved.working_days == (0, 1, 2, 3, 4, 5)
+    # Kept for the user's own calendar: the demo is still shown as its own user sees it.
+    shown = load_preferences(store)
+    assert shown.addresses == ("sam.rivera@brightpath.example",)
+    assert shown.working_days == (0, 1, 2, 3, 4)
 
 
 def test_a_welcome_left_without_addresses_keeps_the_known_ones(
@@ -478,3 +486,18 @@ def test_a_calendar_change_reaches_the_hygiene_panel_and_the_week(
     assert window.hygiene_model.open_count() == 3  # no double-booking any more
     assert window.tabs.tabText(3) == "Hygiene (3)"
     assert window.week_model.index(1, 4).data() == ""
+
+
+def test_importing_your_calendar_removes_the_demo_and_says_so(
+    qtbot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window.load_demo()
+    assert window.demo_banner.isVisible()
+    _import(qtbot, window, tmp_path)
+    assert window.last_outcome is not None and window.last_outcome.demo_removed is not None
+    assert not window.demo_banner.isVisible()
+    assert "demo calendar was removed" in window.statusBar().currentMessage()
+    assert any("demo calendar was removed" in line for line in window.last_outcome.summaries())
+    # Only the real calendar's meetings are left; nothing of the demo's data.
+    assert all(not row.key or not row.key.startswith("demo-") for row in window.agenda_model.rows())
+    assert UserData.of(store).follow_ups.all() == []

@@ -214,9 +214,9 @@ def test_the_list_stays_as_a_toggle(qtbot, window: MainWindow) -> None:  # type:
 
 
 def test_context_meetings_are_marked_for_fading() -> None:
+    # The agenda row says it (calendar roles, docs/roles.md; tests/ui/test_roles_ui.py).
     assert is_context(SimpleNamespace(context=True))  # type: ignore[arg-type]
-    assert is_context(SimpleNamespace(role="context"))  # type: ignore[arg-type]
-    assert not is_context(SimpleNamespace())  # type: ignore[arg-type]
+    assert not is_context(SimpleNamespace(context=False))  # type: ignore[arg-type]
 
 
 # --- menus ---

@@ -65,6 +65,22 @@ def register(commands: Any) -> None:
     add_data_dir(command)
 
 
+def _problems_of(store: Any, clock: Any) -> Any:
+    """A lookup of the review's problems by id (None for an unknown id)."""
+    from daybrief.services.preferences import load_preferences
+    from daybrief.services.review import ProblemNotFound, find_problem
+
+    zone = load_preferences(store).zone()
+
+    def by_id(text: str) -> Any:
+        try:
+            return find_problem(store, zone, clock, text)
+        except ProblemNotFound:
+            return None
+
+    return by_id
+
+
 def _cmd_answer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.answers import (
         VERBS,
@@ -74,7 +90,6 @@ def _cmd_answer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         resolve_meeting,
     )
     from daybrief.services.credentials import KeyringStore
-    from daybrief.services.preferences import load_preferences
 
     target = Path(args.out) if args.out else None
     if target is not None and not target.parent.is_dir():
@@ -82,7 +97,7 @@ def _cmd_answer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with open_store_for(args, create=False) as store:
         try:
             uid, instance = resolve_meeting(
-                store, args.meeting, zone=load_preferences(store).zone(), clock=clock_of(args)
+                store, args.meeting, problem_by_id=_problems_of(store, clock_of(args))
             )
             meeting = find_meeting(store, uid, instance)
             result = answer(

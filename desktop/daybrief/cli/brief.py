@@ -30,8 +30,8 @@ def register(commands: Any) -> None:
     brief = commands.add_parser(
         "brief",
         help="the day's briefing: problems first, then meetings, follow-ups and goals",
-        description="The briefing of one day (SPEC §4), from the store or only the given "
-        "calendars; works without a display, e.g. from cron.",
+        description="The briefing of one day (see docs/semantics.md), from the store or only "
+        "the given calendars; works without a display, e.g. from cron.",
     )
     brief.set_defaults(run=_cmd_brief)
     brief.add_argument(

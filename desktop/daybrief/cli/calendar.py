@@ -27,6 +27,7 @@ from daybrief.core.conflicts import MAX_CONFLICTS, clusters, find_double_booking
 from daybrief.core.engine import occurrences_between, suggest_identity_from
 from daybrief.core.events import read_calendar
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_context
 from daybrief.core.serialize import conflict_to_dict, occurrence_to_dict, unconfirmed_to_dict
 
 
@@ -112,6 +113,8 @@ def _cmd_occurrences(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             flags.append("tentative")
         if occurrence.event.transp == "TRANSPARENT":
             flags.append("free")
+        if is_context(occurrence, me):
+            flags.append("context")  # another person's meeting, or an information entry
         suffix = f"  ({', '.join(flags)})" if flags else ""
         print(
             f"  {span(occurrence, zone)}  {occurrence.summary or '(no title)'}"
@@ -184,16 +187,17 @@ def _answered(args: argparse.Namespace) -> dict[tuple[str, str], str]:
 
 
 def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.queries import save_identity, saved_identity, stored_calendars
+    from daybrief.services.commands import set_identity, suggested_identity
+    from daybrief.services.queries import own_identity
 
     if args.files or args.demo:
         calendars = read_inputs(args)
         suggestions = suggest_identity_from(calendars)
     else:
         with open_store_for(args, create=False) as store:
-            suggestions = suggest_identity_from(stored_calendars(store))
+            suggestions = suggested_identity(store)
             if args.save is None:
-                saved = saved_identity(store)
+                saved = own_identity(store)
                 if saved:
                     print(f"Saved: {', '.join(saved)}", file=out)
     if args.save is not None:
@@ -201,8 +205,11 @@ def _cmd_whoami(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not chosen:
             raise UsageError("no address to save: give one, e.g. --save me@example.com")
         with open_store_for(args) as store:
-            save_identity(store, chosen)
-        print(f"Saved as yours: {', '.join(chosen)}", file=out)
+            try:
+                saved_now = set_identity(store, chosen)
+            except ValueError as error:
+                raise UsageError(f"--save: {error}") from None
+        print(f"Saved as yours: {', '.join(saved_now)}", file=out)
         return EXIT_OK
     for address in suggestions:
         print(address, file=out)
@@ -230,13 +237,16 @@ def overview(args: argparse.Namespace, out: TextIO) -> int:
         )
     conflicts = find_double_bookings(occurrences, me)
     unconfirmed = find_unconfirmed(occurrences, me)
+    mine = sum(not is_context(o, me) for o in occurrences)
+    context = f" (and {len(occurrences) - mine} for context)" if mine < len(occurrences) else ""
     print(
-        f"{day:%A %d %B}: {len(occurrences)} meetings, {len(conflicts)} double-booking(s), "
+        f"{day:%A %d %B}: {mine} meetings{context}, {len(conflicts)} double-booking(s), "
         f"{len(unconfirmed)} unconfirmed\n",
         file=out,
     )
     for occurrence in occurrences:
-        print(f"  {describe(occurrence, zone)}", file=out)
+        mark = "  (context)" if is_context(occurrence, me) else ""
+        print(f"  {describe(occurrence, zone)}{mark}", file=out)
     if conflicts:
         print("\nDouble-booked:", file=out)
         for conflict in conflicts:

@@ -43,6 +43,23 @@ def add_data_dir(command: argparse.ArgumentParser) -> None:
     add_now(command)
 
 
+ROLE_CHOICES = ("mine", "others", "info")
+"""core.roles' values, spelt out: the command line's contract does not move with core."""
+
+
+def add_role(command: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """``--role mine|others|info``: whose calendar it is (docs/roles.md)."""
+    command.add_argument(
+        "--role",
+        choices=ROLE_CHOICES,
+        required=required,
+        default=None,
+        help="whose calendar it is: mine (your own), others (another person's or a team's: "
+        "only meetings you organise or attend count), info (holidays, rosters: shown, never "
+        "counted); default: guessed on the first import, kept after",
+    )
+
+
 def add_now(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--now",

@@ -10,27 +10,30 @@ from daybrief.cli.common import (
     EXIT_UNUSABLE,
     UsageError,
     add_data_dir,
+    add_role,
     describe_day,
     local_day,
     now_of,
     open_store_for,
     span,
-    zone_name,
     zone_of,
 )
-from daybrief.core.errors import InvalidCalendar
 
 
 def register(commands: Any) -> None:
     imports = commands.add_parser(
         "import",
         help="import ICS files into the store (again: only what changed)",
-        description="Import ICS files into the store; prints what changed since last time.",
+        description="Import ICS files into the store; prints what changed since last time. "
+        "As the window's import: your template rules are applied to new or changed meetings, "
+        "your addresses are suggested and saved when none are known, and the first calendar "
+        "of your own removes the demo (see docs/application-layer.md).",
     )
     imports.set_defaults(run=_cmd_import)
     imports.add_argument("files", nargs="+", metavar="FILE")
     imports.add_argument("--name", help="calendar name (default: X-WR-CALNAME or file name)")
     imports.add_argument("--tz", default=None, help="your time zone (default: the system's)")
+    add_role(imports)
     add_data_dir(imports)
     export = commands.add_parser("export-data", help="back up all your own data to one JSON file")
     export.set_defaults(run=_cmd_export_data)
@@ -48,50 +51,48 @@ def register(commands: Any) -> None:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from daybrief.services.rules import import_and_apply
+    from daybrief.services.commands import DEMO_REMOVED, import_calendars
 
     zone = zone_of(args)
-    failures = 0
-    imported = 0
-    items_added = meetings_touched = 0
     with open_store_for(args) as store:
-        for path in args.files:
-            try:
-                outcome = import_and_apply(
-                    store,
-                    path,
-                    user_zone=zone,
-                    zone_name=zone_name(zone),
-                    now=now_of(args),
-                    name=args.name,
-                )
-            except InvalidCalendar as error:
-                print(f"daybrief: {error} (nothing imported from it)", file=err)
-                failures += 1
-                continue
-            imported += 1
-            items_added += outcome.rules.items
-            meetings_touched += outcome.rules.meetings
-            report = outcome.report
-            print(report.summary(), file=out)
-            for label, items in (
-                ("added", report.added),
-                ("cancelled", report.cancelled),
-                ("removed", report.removed),
-            ):
-                for occurrence in items[:10]:
-                    print(f"  {label}: {describe_day(occurrence, zone)}", file=out)
-            for before, after in report.moved[:10]:
-                print(
-                    f"  moved: {describe_day(before, zone)} -> "
-                    f"{local_day(after, zone):%a %Y-%m-%d} {span(after, zone)}",
-                    file=out,
-                )
-            for warning in report.warnings:
-                print(f"  skipped: {warning}", file=err)
-    if imported:
-        print(f"applied templates: {items_added} items on {meetings_touched} meetings", file=out)
-    return EXIT_UNUSABLE if failures else EXIT_OK
+        outcome = import_calendars(
+            store, args.files, zone=zone, now=now_of(args), name=args.name, role=args.role
+        )
+    for failure in outcome.failures:
+        print(f"daybrief: {failure} (nothing imported from it)", file=err)
+    for report in outcome.reports:
+        print(report.summary(), file=out)
+        role_line = report.role_line()
+        if role_line and (report.role_guess is not None or args.role):
+            print(role_line, file=out)
+        for label, items in (
+            ("added", report.added),
+            ("cancelled", report.cancelled),
+            ("removed", report.removed),
+        ):
+            for occurrence in items[:10]:
+                print(f"  {label}: {describe_day(occurrence, zone)}", file=out)
+        for before, after in report.moved[:10]:
+            print(
+                f"  moved: {describe_day(before, zone)} -> "
+                f"{local_day(after, zone):%a %Y-%m-%d} {span(after, zone)}",
+                file=out,
+            )
+        for warning in report.warnings:
+            print(f"  skipped: {warning}", file=err)
+    if outcome.reports:
+        rules = outcome.rules
+        items, meetings = (rules.items, rules.meetings) if rules is not None else (0, 0)
+        print(f"applied templates: {items} items on {meetings} meetings", file=out)
+    if outcome.demo_removed is not None:
+        print(DEMO_REMOVED, file=out)
+    if outcome.identity:
+        print(
+            f"These look like your addresses: {', '.join(outcome.identity)}; saved as yours "
+            "(change them with: daybrief whoami --save ADDRESS...)",
+            file=out,
+        )
+    return EXIT_UNUSABLE if outcome.failures else EXIT_OK
 
 
 def _cmd_export_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -9,8 +9,10 @@ from typing import Any, TextIO
 from daybrief.cli.common import (
     EXIT_OK,
     EXIT_SOURCE_FAILED,
+    ROLE_CHOICES,
     UsageError,
     add_data_dir,
+    add_role,
     json_lines,
     now_of,
     open_store_for,
@@ -21,8 +23,11 @@ from daybrief.core.errors import InvalidCalendar
 def register(commands: Any) -> None:
     sources = commands.add_parser(
         "sources",
-        help="calendar subscriptions (ICS addresses, CalDAV accounts): add, list, remove, refresh",
-        description="Calendar sources kept current from the network. Addresses and passwords "
+        help="calendar subscriptions (ICS addresses, CalDAV accounts): add, list, set, remove, "
+        "refresh",
+        description="Calendar sources kept current from the network; adding and refreshing "
+        "apply your template rules to new or changed meetings, as the window does. "
+        "Addresses and passwords "
         "are kept in the OS keyring, never in the store.",
     )
     verbs = sources.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -49,11 +54,32 @@ def register(commands: Any) -> None:
         help="without a keyring: import once and store neither address nor password "
         "(refreshing it later asks for them again)",
     )
+    add_role(add)
     add_data_dir(add)
-    listing = verbs.add_parser("list", help="every source, with its state and last success")
+    listing = verbs.add_parser(
+        "list", help="every source, with its role (guessed or set), state and last success"
+    )
     listing.set_defaults(run=_cmd_sources_list)
     listing.add_argument("--json", action="store_true", help="JSON lines, one per source")
     add_data_dir(listing)
+    change = verbs.add_parser(
+        "set",
+        help="a calendar's role (whose it is) and colour",
+        description="Set whose calendar a source is, and its colour in the window. A new "
+        "role takes effect at once: nothing is fetched again and your own data is untouched.",
+    )
+    change.set_defaults(run=_cmd_sources_set)
+    change.add_argument("source", metavar="ID|NAME")
+    change.add_argument(
+        "--role",
+        choices=ROLE_CHOICES,
+        help="mine (your own), others (another person's or a team's: only meetings you "
+        "organise or attend count), info (holidays, rosters: shown, never counted)",
+    )
+    change.add_argument(
+        "--colour", metavar="#RRGGBB", help="its colour in the window; 'none' for the default"
+    )
+    add_data_dir(change)
     remove = verbs.add_parser(
         "remove", help="forget a source (your checklists and notes on its meetings stay)"
     )
@@ -88,17 +114,19 @@ def _credentials(args: argparse.Namespace) -> Any:
 
 
 def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.commands import DEMO_REMOVED, subscribe_calendar
     from daybrief.services.credentials import CredentialsUnavailable
     from daybrief.services.fetch import FetchError
-    from daybrief.services.sources import SourceExists, subscribe
+    from daybrief.services.sources import SourceExists
 
     password = _read_password(args)
     credentials = _credentials(args)
     with open_store_for(args) as store:
         try:
-            subscription = subscribe(
-                store, args.url, credentials=credentials, now=now_of(args),
+            outcome = subscribe_calendar(
+                store, args.url, credentials=credentials, zone=_zone(store), now=now_of(args),
                 name=args.name, username=args.user, password=password, calendar=args.calendar,
+                role=args.role,
             )  # fmt: skip
         except (CredentialsUnavailable, SourceExists, LookupError) as error:
             raise UsageError(str(error).strip("'\"")) from None
@@ -107,6 +135,8 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_SOURCE_FAILED
         except InvalidCalendar as error:
             raise UsageError(f"{error} (nothing added)") from None
+    subscription = outcome.subscription
+    assert subscription is not None
     if subscription.choices:
         print("This CalDAV account has several calendars:", file=err)
         for calendar in subscription.choices:
@@ -114,10 +144,37 @@ def _cmd_sources_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("pick one with --calendar NAME (or --calendar all)")
     for result in subscription.added:
         print(f"Added {result.name!r} (id {result.source_id}): {result.summary()}", file=out)
+        if result.report is not None and result.report.role_guess is not None:
+            guess = result.report.role_guess
+            print(f"  role {guess.role.value}, guessed: {guess.reason}", file=out)
+            print(f"  (change it: daybrief sources set {result.source_id} --role ...)", file=out)
+        elif args.role:
+            print(f"  role {args.role}", file=out)
         if result.report is not None:
             for warning in result.report.warnings:
                 print(f"  skipped: {warning}", file=err)
+    _tell_after_adding(outcome, out, DEMO_REMOVED)
     return EXIT_OK
+
+
+def _zone(store: Any) -> Any:
+    """The zone the user set (the system's when none), as the window uses."""
+    from daybrief.services.preferences import stored_preferences
+
+    return stored_preferences(store).zone()
+
+
+def _tell_after_adding(outcome: Any, out: TextIO, demo_removed: str) -> None:
+    if outcome.rules is not None and outcome.rules.items:
+        print(outcome.rules.text(), file=out)
+    if outcome.demo_removed is not None:
+        print(demo_removed, file=out)
+    if outcome.identity:
+        print(
+            f"These look like your addresses: {', '.join(outcome.identity)}; saved as yours "
+            "(change them with: daybrief whoami --save ADDRESS...)",
+            file=out,
+        )
 
 
 def _cmd_sources_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -138,6 +195,10 @@ def _cmd_sources_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             f"{row['occurrences']} occurrences, last good {when}",
             file=out,
         )
+        guessed = row["role_how"] == "guessed" and row["role_reason"]
+        reason = f": {row['role_reason']}" if guessed else ""
+        colour = f"; colour {row['colour']}" if row["colour"] else ""
+        print(f"     role {row['role']} ({row['role_how']}{reason}){colour}", file=out)
         if status.problem:
             retry = status.next_retry_at
             again = f"; next try {retry:%Y-%m-%d %H:%M} UTC" if retry else ""
@@ -157,6 +218,33 @@ def _one_source(store: Any, text: str) -> Any:
     return found[0]
 
 
+def _cmd_sources_set(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.sources import parse_colour, set_source_colour, set_source_role
+
+    if args.role is None and args.colour is None:
+        raise UsageError("sources set: give --role mine|others|info and/or --colour #RRGGBB")
+    colour: str | None = None
+    if args.colour is not None and args.colour.strip().lower() != "none":
+        try:
+            colour = parse_colour(args.colour)
+        except ValueError as error:
+            raise UsageError(f"--colour: {error}") from None
+    with open_store_for(args, create=False) as store:
+        source = _one_source(store, args.source)
+        with store.transaction():  # both or neither
+            if args.role is not None:
+                set_source_role(store, source.id, args.role)
+            if args.colour is not None:
+                set_source_colour(store, source.id, colour)
+    parts = []
+    if args.role is not None:
+        parts.append(f"role {args.role}")
+    if args.colour is not None:
+        parts.append(f"colour {colour or 'default'}")
+    print(f"{source.name!r} (id {source.id}): {', '.join(parts)}", file=out)
+    return EXIT_OK
+
+
 def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.credentials import KeyringStore
     from daybrief.services.sources import remove_source
@@ -169,19 +257,20 @@ def _cmd_sources_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
 
 def _cmd_sources_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from daybrief.services.commands import refresh_calendars
     from daybrief.services.credentials import CredentialsUnavailable, KeyringStore
     from daybrief.services.fetch import FetchError
-    from daybrief.services.refresh import refresh_all, refresh_source
     from daybrief.services.sources import secret_with_password
 
     password = _read_password(args)
     credentials = KeyringStore()
     now = now_of(args)
     with open_store_for(args, create=False) as store:
+        zone = _zone(store)
         if args.source is None:
             if password is not None:
                 raise UsageError("--password-stdin needs the source to refresh (ID or NAME)")
-            results = refresh_all(store, now=now, credentials=credentials)
+            outcome = refresh_calendars(store, credentials=credentials, zone=zone, now=now)
         else:
             source = _one_source(store, args.source)
             secret = None
@@ -192,9 +281,12 @@ def _cmd_sources_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
                     raise UsageError(f"{source.name}: a local file has no password") from None
                 except (CredentialsUnavailable, FetchError) as error:
                     raise UsageError(f"{source.name}: {error}") from None
-            results = [
-                refresh_source(store, source.id, now=now, credentials=credentials, secret=secret)
-            ]
-    for result in results:
+            outcome = refresh_calendars(
+                store, credentials=credentials, zone=zone, now=now, source_id=source.id,
+                secret=secret,
+            )  # fmt: skip
+    for result in outcome.results:
         print(result.summary(), file=err if result.failed else out)
-    return EXIT_SOURCE_FAILED if any(r.failed for r in results) else EXIT_OK
+    if outcome.rules is not None and outcome.rules.items:
+        print(outcome.rules.text(), file=out)
+    return EXIT_SOURCE_FAILED if outcome.failed else EXIT_OK

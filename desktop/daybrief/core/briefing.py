@@ -1,4 +1,4 @@
-"""The briefing for one day (SPEC §4): plain data the window shows and the exporters write.
+"""The briefing for one day (docs/semantics.md): plain data the window shows and exports.
 
 :func:`build_briefing` takes the day's occurrences, the user's own data (checklists,
 follow-ups, goals, client names, the last look) and a clock, and returns a frozen
@@ -24,9 +24,10 @@ from daybrief.core.clients import ClientDirectory
 from daybrief.core.clock import Clock
 from daybrief.core.confirmation import Unconfirmed, user_partstat
 from daybrief.core.conflicts import is_busy
+from daybrief.core.keys import KEY_SEPARATOR
+from daybrief.core.keys import ref_of as meeting_ref
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
-    KEY_SEPARATOR,
     ChecklistEntry,
     Problem,
     ProblemInputs,
@@ -35,11 +36,11 @@ from daybrief.core.review import (
     WorkingPattern,
     day_window,
     find_problems,
-    meeting_ref,
     on_day,
     unconfirmed_by_key,
     unconfirmed_text,
 )
+from daybrief.core.roles import is_mine
 
 __all__ = [
     "KEY_SEPARATOR",
@@ -200,6 +201,9 @@ class MeetingEntry:
     changes: tuple[Change, ...] = ()
     moved_from: datetime | None = None
     """The start last seen, for a moved meeting (user's zone)."""
+    context: bool = False
+    """Not the user's meeting (core.roles): another person's in their calendar, or an
+    information calendar's entry. Listed for orientation, never counted."""
 
     @property
     def internal(self) -> bool:
@@ -524,6 +528,7 @@ def _entry(
         organizer_start=organizer_start,
         organizer_end=organizer_end,
         organizer_zone=organizer_zone,
+        context=not is_mine(occurrence, me),
     )
 
 

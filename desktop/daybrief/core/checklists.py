@@ -1,4 +1,4 @@
-"""Which meetings a rule picks, and the meeting facts rules look at (SPEC §3 "Rules").
+"""Which meetings a rule picks, and the meeting facts rules look at (docs/semantics.md).
 
 Pure functions over plain values: the store keeps rules and templates, services feed
 this module a meeting's facts and apply the templates it picks. Rule kinds are the
@@ -45,7 +45,7 @@ def domain_of(address: str) -> str:
 
 
 def own_domains(me: Iterable[str]) -> frozenset[str]:
-    """The user's domains, from the user's addresses (SPEC §2 identity)."""
+    """The user's domains, from the user's addresses (docs/semantics.md, You)."""
     return frozenset(d for d in (domain_of(a) for a in me) if d)
 
 

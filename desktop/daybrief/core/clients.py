@@ -1,4 +1,4 @@
-"""Clients from attendee email domains (SPEC §2 Client).
+"""Clients from attendee email domains (docs/semantics.md, Client).
 
 A client is an attendee's email domain that is neither one of the user's own domains
 nor a free-mail provider. Subdomains fold into the registrable domain

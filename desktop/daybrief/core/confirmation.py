@@ -1,4 +1,4 @@
-"""Unconfirmed meetings (SPEC §2) and the user's identity."""
+"""Unconfirmed meetings (docs/semantics.md) and the user's identity."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from daybrief.core.model import Occurrence, recurrence_key
+from daybrief.core.roles import is_mine
 
 Answered = Mapping[tuple[str, str], str]
 """Answers the user gave that the calendar does not show yet: (UID, instance) → PARTSTAT.
@@ -17,7 +18,7 @@ _NOT_PEOPLE = frozenset({"ROOM", "RESOURCE"})
 
 
 def normalize_email(address: str) -> str:
-    """Case-insensitive, ``mailto:`` stripped (SPEC §2 identity)."""
+    """Case-insensitive, ``mailto:`` stripped (docs/semantics.md, You)."""
     address = address.strip()
     if address.lower().startswith("mailto:"):
         address = address[7:]
@@ -82,10 +83,11 @@ def unconfirmed_reason(
     In order: the user's own answer (NEEDS-ACTION or TENTATIVE, also on a meeting the
     user organises: some servers list the organiser unanswered, and then it is not
     settled), the event's own STATUS:TENTATIVE, then, for the organiser, required
-    attendees who have not answered.
+    attendees who have not answered. Context (core.roles: another person's meeting in their
+    calendar, an information calendar's entry) is never unconfirmed: it is not the user's.
     """
     event = occurrence.event
-    if event.status == "CANCELLED":
+    if event.status == "CANCELLED" or not is_mine(occurrence, me):
         return None
     mine = user_partstat(occurrence, me) if me else None
     if mine is not None and answered_partstat(occurrence, answered) is not None:

@@ -1,4 +1,4 @@
-"""Double-bookings: busy occurrences of different meetings that overlap strictly (SPEC §2).
+"""Double-bookings: busy occurrences of different meetings that overlap (docs/semantics.md).
 
 A sweep over occurrences sorted by start keeps only the meetings still running,
 so the cost is O(n log n + k) for k conflicts, not O(n²).
@@ -13,6 +13,7 @@ from datetime import datetime
 
 from daybrief.core.confirmation import user_partstat
 from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_mine
 
 MAX_CONFLICTS = 250_000
 """Two absurd series (FREQ=SECONDLY, hour-long instances) overlap tens of millions of
@@ -20,11 +21,13 @@ times; no real calendar has this many double-bookings, so the search stops here.
 
 
 def is_busy(occurrence: Occurrence, me: Collection[str] = ()) -> bool:
-    """Timed, opaque, not cancelled, not declined by the user, not marked free (SPEC §2 Busy)."""
+    """Timed, opaque, not cancelled, not declined by the user, not marked free (Busy in
+    docs/semantics.md), and the user's own: context from another person's or an information
+    calendar never is (core.roles)."""
     event = occurrence.event
     if occurrence.all_day or event.transp == "TRANSPARENT" or event.status == "CANCELLED":
         return False
-    if event.ms_busystatus == "FREE":
+    if event.ms_busystatus == "FREE" or not is_mine(occurrence, me):
         return False
     return not (me and user_partstat(occurrence, me) == "DECLINED")
 
@@ -151,15 +154,21 @@ def clusters(conflicts: Iterable[Conflict]) -> list[list[Occurrence]]:
 
 @dataclass(frozen=True, slots=True)
 class TimeOffClash:
-    """A meeting during the user's time off (a hygiene warning, SPEC §2)."""
+    """A meeting during the user's time off (a hygiene warning: docs/semantics.md)."""
 
     time_off: Occurrence
     meeting: Occurrence
 
 
-def is_time_off(occurrence: Occurrence) -> bool:
-    """Out of office as the calendar says it (Outlook's BUSYSTATUS OOF)."""
-    return occurrence.event.ms_busystatus == "OOF" and occurrence.event.status != "CANCELLED"
+def is_time_off(occurrence: Occurrence, me: Collection[str] = ()) -> bool:
+    """Out of office as the user's own calendar says it (Outlook's BUSYSTATUS OOF).
+
+    A colleague's absence in a team calendar, or an entry of an information calendar, is
+    not the user's time off; the user can still say that one is (by its UID, as
+    ``find_time_off_clashes``'s callers do for all-day entries).
+    """
+    event = occurrence.event
+    return event.ms_busystatus == "OOF" and event.status != "CANCELLED" and is_mine(occurrence, me)
 
 
 def find_time_off_clashes(

@@ -7,6 +7,7 @@ and several clients.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -19,6 +20,10 @@ DEMO_CLIENTS = [
     ("Stark", "stark.example", "lena.fischer", "Lena Fischer"),
 ]
 _COLLEAGUE = ("kim.park@brightpath.example", "Kim Park")
+DEMO_FILE = "demo-calendar.ics"
+DEMO_NAME = "Demo calendar"
+DEMO_DOMAINS = frozenset(domain for _name, domain, _user, _person in DEMO_CLIENTS)
+_DATED_UID = re.compile(r"demo-\d{8}-\d")
 
 
 # The day the demo is about: two double-bookings, each kind of unconfirmed meeting.
@@ -34,6 +39,12 @@ _NEXT_WORKING_DAY: list[tuple[str, time, int, str, dict[str, Any]]] = [
     ("demo-stark-lunch", time(12, 30), 60, "Lunch with Stark",
      {"client": 4, "status": "TENTATIVE"}),
 ]  # fmt: skip
+_FIXED_UIDS = frozenset(["demo-standup", *(uid for uid, *_rest in _NEXT_WORKING_DAY)])
+
+
+def is_demo_uid(uid: str) -> bool:
+    """Whether a UID is one the demo calendar makes (on any day it was made)."""
+    return uid in _FIXED_UIDS or _DATED_UID.fullmatch(uid) is not None
 
 
 def next_working_day(today: date) -> date:

@@ -81,6 +81,8 @@ class ParsedEvent:
     sequence: int = 0
     line: int | None = None
     calendar: str = ""
+    role: str = "mine"
+    """The calendar's role (core.roles), carried onto ``info``."""
     end: Moment | None = None
     duration: Duration | None = None
     # Empty tuples by default, shared: most events of a big calendar have none of these,
@@ -103,9 +105,17 @@ class ParsedEvent:
     def info(self) -> EventInfo:
         if self._info is None:
             details = read_details(self.source, self.line or 0) if self.source else {}
-            self._info = _info(details, self.uid, self.calendar, self.line, self.sequence)
+            self._info = _info(
+                details, self.uid, self.calendar, self.line, self.sequence, self.role
+            )
             self.source = None  # the bytes are no longer needed for this event
         return self._info
+
+    @property
+    def info_read(self) -> bool:
+        """Whether ``info`` has been read already (expansion reads it for every event with
+        an occurrence in its window); reading it costs a parse of the event's details."""
+        return self._info is not None
 
     @property
     def is_recurring(self) -> bool:
@@ -121,13 +131,15 @@ class ParsedCalendar:
     warnings: list[ReadWarning]
     name: str | None = None
     floating_zone: tzinfo | None = None
-    """From X-WR-TIMEZONE: the zone for this file's floating times (SPEC §2)."""
+    """From X-WR-TIMEZONE: the zone for this file's floating times (docs/semantics.md)."""
     floating_zone_name: str | None = None
     method: str | None = None
     blocks: list[Block] = field(default_factory=list)
     """Every top-level VEVENT block of the file, read or skipped."""
     truncated_at: int | None = None
     """Line of a VEVENT the file ends inside of: a cut-off download, most likely."""
+    role: str = "mine"
+    """The role it was read with (core.roles); every event's ``info`` carries it."""
 
 
 _Warn = Callable[[int | None, str], None]
@@ -146,6 +158,7 @@ def read_calendar(
     *,
     wanted: Callable[[bytes], bool] | None = None,
     spans: Sequence[Block] | None = None,
+    role: str = "mine",
 ) -> ParsedCalendar:
     """Read one calendar; never raises for a broken event, only for a file with no calendar.
 
@@ -156,12 +169,13 @@ def read_calendar(
         wanted: given a VEVENT block's digest, whether to read it (None: read all); blocks
             not wanted are only listed in ``blocks``.
         spans: read only these blocks (from an earlier ``blocks``), nothing else.
+        role: the calendar's role (core.roles), given to every event.
 
     Raises:
         InvalidCalendar: no iCalendar content at all.
     """
     with collector_paused():
-        return _read_calendar(data, source, name, wanted, spans)
+        return _read_calendar(data, source, name, wanted, spans, role)
 
 
 def _read_calendar(
@@ -170,6 +184,7 @@ def _read_calendar(
     name: str | None,
     wanted: Callable[[bytes], bool] | None,
     spans: Sequence[Block] | None,
+    role: str = "mine",
 ) -> ParsedCalendar:
     sink = WarningSink(source)
     raw = data if isinstance(data, bytes) else data.encode("utf-8", errors="surrogatepass")
@@ -183,7 +198,7 @@ def _read_calendar(
     def on_component(component: Component) -> None:
         if component.name == "VEVENT":
             try:
-                events.append(_parse_event(component, resolver, calname, sink))
+                events.append(_parse_event(component, resolver, calname, sink, role))
             except _EventError as error:
                 uid = component.first("UID")
                 sink.add(
@@ -226,6 +241,7 @@ def _read_calendar(
         method=method.value.strip().upper() if method else None,
         blocks=scanner.blocks,
         truncated_at=scanner.truncated_at,
+        role=role,
     )
 
 
@@ -284,7 +300,11 @@ def read_file(path: str, name: str | None = None) -> ParsedCalendar:
 
 
 def _parse_event(
-    component: Component, resolver: ZoneResolver, calendar: str, sink: WarningSink
+    component: Component,
+    resolver: ZoneResolver,
+    calendar: str,
+    sink: WarningSink,
+    role: str = "mine",
 ) -> ParsedEvent:
     uid_prop = component.first("UID")
     uid = uid_prop.value.strip() if uid_prop and uid_prop.value.strip() else None
@@ -317,6 +337,7 @@ def _parse_event(
         sequence=sequence,
         line=component.line,
         calendar=calendar,
+        role=role,
         source=component.source,
         digest=component.digest,
     )
@@ -505,7 +526,12 @@ def _attendee(prop: Prop) -> Attendee:
 
 
 def _info(
-    props: dict[str, list[Prop]], uid: str | None, calendar: str, line: int | None, sequence: int
+    props: dict[str, list[Prop]],
+    uid: str | None,
+    calendar: str,
+    line: int | None,
+    sequence: int,
+    role: str = "mine",
 ) -> EventInfo:
     def first(name: str) -> Prop | None:
         found = props.get(name)
@@ -538,6 +564,7 @@ def _info(
         calendar=calendar,
         line=line,
         categories=tuple(categories),
+        role=role,
     )
 
 

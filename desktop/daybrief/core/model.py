@@ -55,6 +55,9 @@ class EventInfo:
     line: int | None = None
     """Line of BEGIN:VEVENT, for messages."""
     categories: tuple[str, ...] = ()
+    role: str = "mine"
+    """The role of the calendar it came from (core.roles): ``mine``, ``others`` or ``info``;
+    set when the calendar is read or loaded, never stored with the event."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Expansion of events into occurrences over a window.
 
-Rules (SPEC §2, RFC 5545 3.8.5):
+Rules (docs/semantics.md, RFC 5545 3.8.5):
 
 * Series are expanded in their own wall-clock time, then placed in their zone,
   so 09:00 stays 09:00 across DST.
@@ -30,6 +30,7 @@ from daybrief.core.errors import ReadWarning
 from daybrief.core.events import Moment, ParsedCalendar, ParsedEvent
 from daybrief.core.feasibility import never_matches
 from daybrief.core.model import EventInfo, Occurrence, recurrence_key
+from daybrief.core.roles import stronger_role
 from daybrief.core.values import Duration, RecurrenceRule
 
 MAX_INSTANCES_PER_SERIES = 500_000
@@ -649,11 +650,14 @@ def _latest_per_rid(events: list[ParsedEvent]) -> list[ParsedEvent]:
 def merge_calendars(expansions: Iterable[list[Occurrence]]) -> list[Occurrence]:
     """Occurrences of several calendars as one sorted list; a meeting in two calendars once.
 
-    The same UID and RECURRENCE-ID in two calendars is one meeting (SPEC §2); the copy
+    The same UID and RECURRENCE-ID in two calendars is one meeting (docs/semantics.md); the copy
     with the highest SEQUENCE is kept, and ``calendars`` names every calendar it is in.
+    Its role is the strongest of its copies' (core.roles): a meeting that is in one of
+    the user's own calendars is the user's, whatever a team calendar says of it.
     """
     by_identity: dict[tuple[str, str], Occurrence] = {}
     calendars: dict[tuple[str, str], list[str]] = {}
+    roles: dict[tuple[str, str], str] = {}
     merged: list[Occurrence] = []
     for occurrences in expansions:
         for occurrence in occurrences:
@@ -669,11 +673,25 @@ def merge_calendars(expansions: Iterable[list[Occurrence]]) -> list[Occurrence]:
                 continue
             if occurrence.calendar not in calendars[key]:
                 calendars[key].append(occurrence.calendar)
+            role = roles.get(key, current.event.role)
+            if occurrence.event.role != role:
+                roles[key] = stronger_role(role, occurrence.event.role)
             if occurrence.event.sequence > current.event.sequence:
                 by_identity[key] = occurrence
+    # Instances of a series share one EventInfo: give them one upgraded copy, not one each.
+    upgraded: dict[tuple[int, str], EventInfo] = {}
     for key, occurrence in by_identity.items():
         names = calendars[key]
-        merged.append(replace(occurrence, calendars=tuple(names)) if len(names) > 1 else occurrence)
+        strongest = roles.get(key)
+        if strongest is not None and strongest != occurrence.event.role:
+            event = occurrence.event
+            found = upgraded.get((id(event), strongest))
+            if found is None:
+                found = upgraded[(id(event), strongest)] = replace(event, role=strongest)
+            occurrence = replace(occurrence, event=found, calendars=tuple(names))
+        elif len(names) > 1:
+            occurrence = replace(occurrence, calendars=tuple(names))
+        merged.append(occurrence)
     merged.sort(key=sort_key)
     return merged
 

@@ -36,10 +36,13 @@ from daybrief.core.conflicts import (
     is_busy,
     is_time_off,
 )
+from daybrief.core.keys import ref_of
 from daybrief.core.model import Occurrence, format_utc, recurrence_key
+from daybrief.core.roles import is_mine
+from daybrief.core.settings import WorkingWeek
 
-KEY_SEPARATOR = "\x1f"
-"""Same separator as the store's meeting keys, so a meeting ref *is* its instance key."""
+meeting_ref = ref_of
+"""A meeting's name in problems: its key (core/keys.py), or one made for a meeting without UID."""
 
 _TITLE_IN_TEXT = 120
 """Titles quoted inside a problem line are cut here: a 10 kB title must not bury the rest."""
@@ -72,16 +75,16 @@ class WorkingPattern:
     """Shorter gaps are not worth suggesting."""
     prep_slots_per_meeting: int = 2
 
+    @property
+    def week(self) -> WorkingWeek:
+        return WorkingWeek(self.working_days, self.day_start, self.day_end)
+
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.working_days
+        return self.week.is_working_day(day)
 
     def next_working_day(self, today: date) -> date:
         """The first working day after ``today`` (Friday → Monday); tomorrow if none is set."""
-        for offset in range(1, 8):
-            candidate = today + timedelta(days=offset)
-            if self.is_working_day(candidate):
-                return candidate
-        return today + timedelta(days=1)
+        return self.week.next_working_day(today)
 
 
 # --------------------------------------------------------------------------- the period
@@ -275,19 +278,6 @@ class ProblemInputs:
     states: Mapping[str, RememberedState] = field(default_factory=dict)
     answered: Mapping[str, str] = field(default_factory=dict)
     """Meeting key → the PARTSTAT the user sent and the calendar does not show yet."""
-
-
-def meeting_ref(occurrence: Occurrence) -> str:
-    """The instance key of an occurrence: UID, plus RECURRENCE-ID for a recurring instance.
-
-    Equal to the store's ``meeting_key`` for meetings with a UID. A meeting without UID
-    has no stable identity; it gets a key from its calendar and start, which cannot clash
-    with a real UID because it starts with the separator.
-    """
-    rid = recurrence_key(occurrence)
-    if occurrence.uid:
-        return f"{occurrence.uid}{KEY_SEPARATOR}{rid}" if rid else occurrence.uid
-    return f"{KEY_SEPARATOR}{occurrence.calendar}{KEY_SEPARATOR}{format_utc(occurrence.start)}"
 
 
 def problem_id(kind: ProblemKind | str, keys: Iterable[str]) -> str:
@@ -542,6 +532,8 @@ def _open_items(
         items = open_required(occurrence, inputs)
         if not items or occurrence.event.status == "CANCELLED":
             continue
+        if not is_mine(occurrence, inputs.me):
+            continue  # context (core.roles) is never a problem, whatever is attached to it
         count = len(items)
         names = ", ".join(_short(item.text, 60) for item in items)
         reason = f"{count} required item{'s' if count != 1 else ''} not done: {names}"

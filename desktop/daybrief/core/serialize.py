@@ -1,4 +1,4 @@
-"""Occurrences, conflicts and unconfirmed meetings as JSON-ready dicts (SPEC §7).
+"""Occurrences, conflicts and unconfirmed meetings as JSON-ready dicts (docs/semantics.md).
 
 Field names match ``shared/corpus/expected`` so the two compare directly.
 """
@@ -12,6 +12,7 @@ from daybrief.core.confirmation import Unconfirmed, unconfirmed_reason, user_par
 from daybrief.core.conflicts import Conflict
 from daybrief.core.model import Occurrence, format_utc, recurrence_key
 from daybrief.core.review import Draft, Problem
+from daybrief.core.roles import is_mine
 
 
 def occurrence_to_dict(occurrence: Occurrence, me: Collection[str] = ()) -> dict[str, Any]:
@@ -49,6 +50,8 @@ def occurrence_to_dict(occurrence: Occurrence, me: Collection[str] = ()) -> dict
             "unconfirmed": unconfirmed_reason(occurrence, me) is not None
             and (bool(me) or event.status == "TENTATIVE"),
             "calendar": event.calendar,
+            "calendar_role": event.role,
+            "context": not is_mine(occurrence, me),
             "location": event.location,
             "conference_url": event.conference_url,
         }

@@ -1,4 +1,4 @@
-"""TZID resolution, in the order of SPEC §2, and VTIMEZONE definitions as tzinfo.
+"""TZID resolution, in the order of docs/semantics.md, and VTIMEZONE definitions as tzinfo.
 
 Order: a VTIMEZONE in the file; an IANA name; an IANA name inside a path-like
 TZID (``/mozilla.org/20050126_1/Europe/Berlin``); a Windows zone name (CLDR's

@@ -16,6 +16,7 @@ from daybrief.core.clients import ClientDirectory
 from daybrief.core.clock import SystemClock
 from daybrief.core.confirmation import Unconfirmed, identity
 from daybrief.core.conflicts import is_busy
+from daybrief.core.keys import key_of as key_of  # re-exported for older callers
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
     Problem,
@@ -29,11 +30,16 @@ from daybrief.core.review import (
     outside_hours,
     unconfirmed_by_key,
 )
+from daybrief.core.roles import is_mine
 from daybrief.services.clients import client_directory
 from daybrief.services.preferences import Preferences, zone_label
-from daybrief.services.queries import calendars_token, occurrences_in_store, orphaned_meetings
+from daybrief.services.queries import (
+    calendar_colours,
+    calendars_token,
+    occurrences_in_store,
+    orphaned_meetings,
+)
 from daybrief.services.review import problem_inputs
-from daybrief.services.rules import instance_key
 from daybrief.services.working import settings_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
@@ -81,6 +87,13 @@ class AgendaRow:
     busy: bool
     problems: tuple[Problem, ...] = ()
     """The open problems it is part of (the review model's)."""
+    context: bool = False
+    """Not the user's meeting (core.roles: another person's in their calendar, or an
+    information calendar's entry): drawn faded, never a problem, never counted."""
+    role: str = "mine"
+    """The role of the calendar it came from (of the strongest, when in several)."""
+    colour: str | None = None
+    """The calendar's colour (#RRGGBB) when the user chose one."""
 
     @property
     def summary(self) -> str:
@@ -113,7 +126,13 @@ class DayAgenda:
 
     @property
     def open_required_items(self) -> int:
-        return sum(row.checklist.required_open for row in self.rows)
+        """Required items still open on the user's meetings (context is never counted)."""
+        return sum(row.checklist.required_open for row in self.rows if not row.context)
+
+    @property
+    def meetings(self) -> int:
+        """The user's meetings of the day; context entries are not counted."""
+        return sum(not row.context for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -157,11 +176,6 @@ class HygieneItem:
         return self.snapshot.meeting_key if self.snapshot is not None else None
 
 
-def key_of(occurrence: Occurrence) -> str | None:
-    """The meeting key user data hangs on; None for an event without a usable UID."""
-    return instance_key(occurrence)
-
-
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(), zone)
     end = datetime.combine(day + timedelta(days=1), time(), zone)
@@ -178,7 +192,7 @@ def meeting_link(occurrence: Occurrence) -> str | None:
 
 
 def meeting_clients(occurrence: Occurrence, directory: ClientDirectory) -> dict[str, str]:
-    """Clients in a meeting, name → the domain it is known by (SPEC §2 Client)."""
+    """Clients in a meeting, name → the domain it is known by (docs/semantics.md, Client)."""
     event = occurrence.event
     found: dict[str, str] = {}
     addresses = [event.organizer] if event.organizer else []
@@ -285,6 +299,7 @@ class AgendaService:
         pattern = settings_of(self.store)
         directory = self.directory()
         checklists = Checklists(self.store)
+        colours = calendar_colours(self.store)
         rows = []
         for occurrence in sorted(occurrences, key=lambda o: (not o.all_day, o.start, o.summary)):
             key = key_of(occurrence)
@@ -318,6 +333,9 @@ class AgendaService:
                     and bool(outside_hours(occurrence, day, zone, pattern)),
                     busy=is_busy(occurrence, me),
                     problems=tuple(mine),
+                    context=not is_mine(occurrence, me),
+                    role=occurrence.event.role,
+                    colour=colours.get(occurrence.calendar),
                 )
             )
         return DayAgenda(day, zone, rows, review.problems)

@@ -22,7 +22,7 @@ import copy
 import re
 import ssl
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -138,10 +138,11 @@ def parse_meeting(text: str) -> tuple[str, str | None]:
 
 
 def resolve_meeting(
-    store: Store, text: str, *, zone: tzinfo | None = None, clock: Any = None
+    store: Store, text: str, *, problem_by_id: Callable[[str], Any] | None = None
 ) -> tuple[str, str | None]:
     """What MEETING on the command line names: a UID, ``UID@RECURRENCE-ID``, or the id of a
-    review problem about one meeting (``daybrief.services.review.find_problem``).
+    review problem about one meeting, which ``problem_by_id`` looks up (the caller passes
+    the review's lookup: this module sits below the review, which reads pending answers).
 
     Returns (UID, instance key or None).
 
@@ -151,8 +152,8 @@ def resolve_meeting(
     uid, instance = parse_meeting(text)
     if instance is not None and _known(store, text.strip()):
         return text.strip(), None  # the whole text is a UID that happens to end like an instance
-    if instance is None and not _known(store, uid) and zone is not None and clock is not None:
-        problem = _problem(store, text, zone, clock)
+    if instance is None and not _known(store, uid) and problem_by_id is not None:
+        problem = _problem(text, problem_by_id)
         if problem is not None:
             meetings = [m for m in problem.meetings if m.uid]
             if len(meetings) != 1:
@@ -165,18 +166,11 @@ def resolve_meeting(
     return uid, instance
 
 
-def _problem(store: Store, text: str, zone: tzinfo, clock: Any) -> Any:
-    """The review problem with this id, when the review model is there and knows it."""
-    try:
-        from daybrief.services.review import ProblemNotFound, find_problem
-    except ImportError:  # a build without the review model
-        return None
+def _problem(text: str, problem_by_id: Callable[[str], Any]) -> Any:
+    """The review problem with this id, when ``text`` looks like one and it is known."""
     if not re.fullmatch(r"[0-9a-fA-F]{4,}", text.strip()):
         return None
-    try:
-        return find_problem(store, zone, clock, text.strip())
-    except ProblemNotFound:
-        return None
+    return problem_by_id(text.strip())
 
 
 def _known(store: Store, uid: str) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from functools import cache
 
+from daybrief.core import settings as declared
 from daybrief.core.briefing import (
     Briefing,
     BriefingSettings,
@@ -28,9 +28,10 @@ from daybrief.core.clock import Clock
 from daybrief.core.confirmation import identity
 from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
+from daybrief.core.keys import split_meeting_key
 from daybrief.core.model import Occurrence
-from daybrief.paths import resource_path
-from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.domains import load_freemail_domains, registrable
+from daybrief.services.queries import demo_showing, occurrences_in_store, saved_identity
 from daybrief.services.review import problem_inputs
 from daybrief.services.working import (
     BACK_TO_BACK_GAP,
@@ -47,7 +48,6 @@ from daybrief.services.working import (
 )
 from daybrief.store.briefings import BriefingLooks
 from daybrief.store.db import Store
-from daybrief.store.meetings import split_meeting_key
 from daybrief.store.userdata import UserData
 
 __all__ = [
@@ -69,25 +69,8 @@ __all__ = [
 FORMATS = ("txt", "md", "html", "json", "eml", "pdf", "followups-ics", "prep-ics")
 
 
-def registrable(domain: str) -> str:
-    from daybrief.services.clients import registrable as by_public_suffix_list
-
-    return by_public_suffix_list(domain)
-
-
-@cache
-def load_freemail_domains() -> frozenset[str]:
-    """The packaged list of free-mail providers (``resources/freemail_domains.txt``)."""
-    text = resource_path("freemail_domains.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower()
-        for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    )
-
-
 def default_day(now: datetime, settings: BriefingSettings) -> date:
-    """SPEC §4: today in the morning (until the working day ends), else the next working day."""
+    """Today in the morning (until the working day ends), else the next working day."""
     today = now.date()
     if settings.is_working_day(today) and now.time() < settings.day_end:
         return today
@@ -147,14 +130,14 @@ def user_inputs_from_store(
         goals = [GoalEntry(g.text, g.done) for g in ud.goals.for_day(day)]
         previous = [GoalEntry(g.text, g.done) for g in ud.goals.last_day_before(day)]
         inputs = problem_inputs(store, occurrences, me)
-        own = ud.settings.get(OWN_DOMAINS, [])
+        own = () if demo_showing(store) else declared.OWN_DOMAINS.read(ud.settings.get(OWN_DOMAINS))
     return UserInputs(
         me=me,
         clients=ClientDirectory.for_user(
             me,
             load_freemail_domains(),
             names,
-            [str(d) for d in own] if isinstance(own, list) else [],
+            list(own),
             registrable=registrable,
         ),
         checklists=inputs.checklists,

@@ -1,7 +1,7 @@
 """Clients as the whole app sees them: one directory from the user, the store and the PSL.
 
-Who is a client (SPEC §2): people at a domain that is neither the user's own nor a free-mail
-provider. Subdomains fold to the registrable domain by the Public Suffix List (the
+Who is a client (docs/semantics.md): people at a domain that is neither the user's own nor
+a free-mail provider. Subdomains fold to the registrable domain by the Public Suffix List (the
 ``publicsuffixlist`` package, which bundles the list and is kept current); the user's
 names, merges and splits are the store's clients table.
 """
@@ -11,46 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cache, lru_cache
 
-from publicsuffixlist import PublicSuffixList
-
-from daybrief.core.clients import ClientDirectory, registrable_domain
+from daybrief.core import settings as declared
+from daybrief.core.clients import ClientDirectory
 from daybrief.core.clock import FixedClock
 from daybrief.core.confirmation import identity
+from daybrief.core.keys import key_of
+from daybrief.core.keys import ref_of as meeting_ref
 from daybrief.core.model import Occurrence
-from daybrief.core.review import meeting_ref
-from daybrief.services.briefing import OWN_DOMAINS, load_freemail_domains
+from daybrief.core.roles import is_mine
+from daybrief.services.domains import load_freemail_domains, registrable
 from daybrief.services.preferences import Preferences, zone_label
-from daybrief.services.queries import occurrences_in_store, saved_identity
+from daybrief.services.queries import demo_showing, occurrences_in_store, saved_identity
 from daybrief.services.review import review
-from daybrief.services.rules import instance_key as key_of
+from daybrief.services.settings import read
 from daybrief.store.checklists import Checklists
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.followups import FollowUps
 from daybrief.store.models import FollowUp
 from daybrief.store.notes import Notes
-from daybrief.store.settings import Settings
-
-
-@cache
-def _suffixes() -> PublicSuffixList | None:
-    # ICANN section only: mail domains under private suffixes (github.io) are rare, and
-    # folding a cloud host's customer domain to the host would merge unrelated clients.
-    try:
-        return PublicSuffixList(only_icann=True)
-    except OSError:  # a broken install without the list: the built-in approximation
-        return None
-
-
-@lru_cache(maxsize=4096)
-def registrable(domain: str) -> str:
-    """``mail.eu.acme.co.uk`` → ``acme.co.uk`` by the Public Suffix List."""
-    domain = domain.strip().lower().rstrip(".")
-    suffixes = _suffixes()
-    private = suffixes.privatesuffix(domain) if suffixes is not None else None
-    return private if private else registrable_domain(domain)
 
 
 def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDirectory:
@@ -58,12 +38,12 @@ def client_directory(store: Store, me: Iterable[str] | None = None) -> ClientDir
     addresses = list(saved_identity(store) if me is None else me)
     clients = Clients(store).all()
     names = {domain: client.name for client in clients for domain in client.domains}
-    own = Settings(store).get(OWN_DOMAINS, [])
+    own = () if demo_showing(store) else read(store, declared.OWN_DOMAINS)
     return ClientDirectory.for_user(
         addresses,
         load_freemail_domains(),
         names,
-        [str(d) for d in own] if isinstance(own, list) else [],
+        list(own),
         registrable=registrable,
     )
 
@@ -109,13 +89,15 @@ def clients_overview(store: Store, preferences: Preferences, now: datetime) -> l
     today = now.astimezone(zone).date()
     start = datetime.combine(today - timedelta(days=PAST_DAYS), time(), zone)
     end = datetime.combine(today + timedelta(days=AHEAD_DAYS), time(), zone)
+    me = identity(preferences.addresses)
+    # A colleague's meeting with a client, seen in a team calendar, is not the user's
+    # meeting with that client (core.roles): only the user's own are listed.
     occurrences = [
         o
         for o in occurrences_in_store(store, start, end, zone, zone_label(zone))
-        if o.event.status != "CANCELLED"
+        if o.event.status != "CANCELLED" and is_mine(o, me)
     ]
     directory = client_directory(store, preferences.addresses)
-    me = identity(preferences.addresses)
     # The review model's open problems over the hygiene horizon, as the Hygiene page has them.
     ahead = review(store, zone, FixedClock(now), first=today, days=preferences.hygiene_days, me=me)
     problems_of: dict[str, set[str]] = {}

@@ -29,9 +29,10 @@ from daybrief.core.checklists import (
     substitute_client,
 )
 from daybrief.core.confirmation import identity
+from daybrief.core.keys import key_of
 from daybrief.core.model import Occurrence
 from daybrief.services.queries import saved_identity
-from daybrief.services.rules import ClientNames, instance_key
+from daybrief.services.rules import ClientNames
 from daybrief.store.calendars import Calendars
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
@@ -179,7 +180,7 @@ class _ClientHistory:
     def __init__(self, occurrences: Iterable[Occurrence], names: ClientNames) -> None:
         spans: dict[str, list[tuple[datetime, datetime, str]]] = {}
         for occurrence in occurrences:
-            key = instance_key(occurrence)
+            key = key_of(occurrence)
             if key is None or occurrence.event.status == "CANCELLED":
                 continue
             for client in names.of(occurrence):
@@ -188,7 +189,7 @@ class _ClientHistory:
 
     def previous_end(self, clients: Collection[str], before: Occurrence) -> datetime | None:
         """The end of the latest meeting with any of ``clients`` that began before this one."""
-        me = instance_key(before)
+        me = key_of(before)
         latest: datetime | None = None
         for client in clients:
             spans = self._spans.get(client, [])
@@ -226,7 +227,7 @@ def check_file_items(
     now = clock()
     by_key: dict[str, Occurrence] = {}
     for occurrence in occurrences:
-        key = instance_key(occurrence)
+        key = key_of(occurrence)
         if key is not None:
             by_key.setdefault(key, occurrence)
     checklists = Checklists(store)

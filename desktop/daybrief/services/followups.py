@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -18,8 +18,9 @@ import icalendar
 
 from daybrief.core.clients import ClientDirectory
 from daybrief.core.errors import InvalidCalendar
+from daybrief.core.keys import key_of, meeting_key, split_meeting_key
 from daybrief.core.model import Occurrence
-from daybrief.services.agenda import key_of
+from daybrief.core.roles import is_mine
 from daybrief.services.export.ics import calendar, text_value
 from daybrief.services.preferences import Preferences, zone_label
 from daybrief.store._rows import UNCHANGED, Unchanged
@@ -27,7 +28,7 @@ from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
 from daybrief.store.followups import FollowUps
-from daybrief.store.meetings import Meetings, meeting_key, split_meeting_key
+from daybrief.store.meetings import Meetings
 from daybrief.store.models import FollowUp
 from daybrief.store.settings import Settings
 
@@ -71,10 +72,17 @@ def next_meeting_with(
     directory: ClientDirectory,
     after: datetime,
     zone: tzinfo,
+    me: Collection[str] = (),
 ) -> NextMeeting | None:
-    """The user's next meeting with ``client`` starting after ``after``."""
+    """The user's next meeting with ``client`` starting after ``after``.
+
+    ``me``: the user's addresses, so that their meetings in a team calendar count and a
+    colleague's meeting with the client there does not (core.roles).
+    """
     for occurrence in sorted(occurrences, key=lambda o: o.start):
         if occurrence.start <= after or occurrence.event.status == "CANCELLED":
+            continue
+        if not is_mine(occurrence, me):
             continue
         event = occurrence.event
         if client in directory.clients_of(event.attendees, event.organizer):

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from daybrief.core.engine import occurrences_between
+from daybrief.core.confirmation import identity
+from daybrief.core.engine import guess_calendar_role, occurrences_between
 from daybrief.core.errors import InvalidCalendar, ReadWarning
 from daybrief.core.events import ParsedEvent, read_calendar
 from daybrief.core.gcpause import collector_paused
@@ -27,6 +28,7 @@ from daybrief.core.ics_reader import (
     split_blocks,
     with_lines,
 )
+from daybrief.core.keys import meeting_key
 from daybrief.core.model import Occurrence, recurrence_key
 from daybrief.core.recurrence import (
     SERIES_CUT,
@@ -34,9 +36,11 @@ from daybrief.core.recurrence import (
     expand_calendar,
     merge_calendars,
 )
+from daybrief.core.roles import RoleGuess, with_role
+from daybrief.services.queries import saved_identity
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
-from daybrief.store.meetings import Meetings, meeting_key
+from daybrief.store.meetings import Meetings
 
 WINDOW_BACK = timedelta(days=30)
 WINDOW_AHEAD = timedelta(days=180)
@@ -51,7 +55,7 @@ def _no_checkpoint(phase: str) -> None:
 
 
 def default_window(now: datetime) -> tuple[datetime, datetime]:
-    """The rolling window occurrences are kept for (SPEC: 30 days back, 180 ahead)."""
+    """The rolling window occurrences are kept for (30 days back, 180 ahead)."""
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return day - WINDOW_BACK, day + WINDOW_AHEAD
 
@@ -69,6 +73,22 @@ class ImportReport:
     changed_events: int | None = None
     """For an incremental import: how many VEVENT blocks were new or changed, and gone."""
     gone_events: int = 0
+    touched: list[Occurrence] = field(default_factory=list)
+    """Occurrences new or changed in this import (all of them for a full read, none when
+    unchanged): template rules only need to look at these."""
+    role: str | None = None
+    """The calendar's role after the import (core.roles)."""
+    role_guess: RoleGuess | None = None
+    """Set on the first import when the role was guessed, not given."""
+
+    def role_line(self) -> str | None:
+        """What to tell the user about the role: the guess and why, or the role given."""
+        if self.role_guess is not None:
+            guess = self.role_guess
+            return f"{self.source}: role {guess.role.value} (guessed: {guess.reason})"
+        if self.role is not None:
+            return f"{self.source}: role {self.role}"
+        return None
 
     def summary(self) -> str:
         if self.unchanged:
@@ -116,8 +136,12 @@ def import_file(
     name: str | None = None,
     window: tuple[datetime, datetime] | None = None,
     checkpoint: Checkpoint | None = None,
+    role: str | None = None,
 ) -> ImportReport:
     """Import (or re-import) one ICS file as a source of the store.
+
+    ``role`` (core.roles): the calendar's role, as the user chose it; None keeps the role
+    it has, or guesses one on the first import.
 
     ``checkpoint`` is called between the phases; an exception it raises (the user pressed
     Cancel) ends the import before anything is written.
@@ -147,6 +171,7 @@ def import_file(
         name=name,
         window=window,
         checkpoint=checkpoint,
+        role=role,
     )
 
 
@@ -163,10 +188,16 @@ def import_bytes(
     name: str | None = None,
     window: tuple[datetime, datetime] | None = None,
     checkpoint: Checkpoint | None = None,
+    role: str | None = None,
+    address: str | None = None,
 ) -> ImportReport:
-    """Import calendar bytes for a source (file, URL, CalDAV); see :func:`import_file`."""
+    """Import calendar bytes for a source (file, URL, CalDAV); see :func:`import_file`.
+
+    ``address``: where the bytes came from in full, when ``location`` is redacted: only
+    for the first import's guess of the role (Google's holiday calendars are known by it).
+    """
     with collector_paused():
-        return _import_bytes(
+        report = _import_bytes(
             store,
             data,
             kind=kind,
@@ -178,7 +209,19 @@ def import_bytes(
             name=name,
             window=window,
             checkpoint=checkpoint,
+            guess_from=address,
+            guess=role is None,
         )
+    calendars = Calendars(store)
+    source = calendars.find_source(kind, location)
+    if source is not None:
+        if role is not None and (role != source.role or not source.role_set):
+            calendars.set_role(source.id, role, chosen=True)
+        report.role = role or source.role
+        # The rules look at what this import touched: as this calendar's role has it, so a
+        # colleague's meeting in a team calendar gets no checklist.
+        report.touched = with_role(report.touched, report.role)
+    return report
 
 
 def _import_bytes(
@@ -194,6 +237,8 @@ def _import_bytes(
     name: str | None,
     window: tuple[datetime, datetime] | None,
     checkpoint: Checkpoint | None,
+    guess_from: str | None = None,
+    guess: bool = True,
 ) -> ImportReport:
     check = checkpoint or _no_checkpoint
     check("reading")
@@ -221,7 +266,7 @@ def _import_bytes(
     try:
         calendar = read_calendar(data, label, name)
         if calendar.truncated_at is not None:
-            # A cut-off download must not replace the last good import (SPEC §6).
+            # A cut-off download must not replace the last good import.
             raise InvalidCalendar(
                 label, "the file ends inside an event; it looks cut off", calendar.truncated_at
             )
@@ -234,6 +279,7 @@ def _import_bytes(
     check("saving")
     report.warnings = expansion.warnings
     report.occurrences = len(expansion.occurrences)
+    report.touched = expansion.occurrences
     previous = calendars.occurrences_of(source.id) if source is not None else []
     compare(previous, expansion.occurrences, report)
     uid_by_digest = {e.digest: e.uid for e in calendar.events if e.digest is not None}
@@ -241,9 +287,19 @@ def _import_bytes(
     # Offsets of a file read after dropping a BOM (or from UTF-16) are not offsets in
     # ``data``: such content is kept whole.
     outside = outside_blocks(data, calendar.blocks) if offsets_are_in(data) else None
+    role_guess = None
+    if guess and (source is None or (source.content_hash is None and not source.role_set)):
+        # The first import: whose calendar it is, guessed once; the user's word replaces it.
+        hints = [location, *([guess_from] if guess_from else [])]
+        role_guess = guess_calendar_role(calendar, hints, identity(saved_identity(store)))
+        report.role_guess = role_guess
     with store.transaction():
         if source is None:
             source = calendars.add_source(kind, location, calendar.name or label)
+        if role_guess is not None:
+            calendars.set_role(
+                source.id, role_guess.role.value, chosen=False, reason=role_guess.reason
+            )
         calendars.replace_content(
             source,
             data=data,
@@ -356,6 +412,7 @@ def _import_changed_blocks(
     previous = calendars.occurrences_of_uids(source.id, uids)
     report = ImportReport(label, changed_events=len(new_blocks), gone_events=len(removed))
     report.warnings = expansion.warnings
+    report.touched = expansion.occurrences
     compare(previous, expansion.occurrences, report)
     check("saving")
     with store.transaction():
@@ -479,6 +536,7 @@ def _move_window(
     report = ImportReport(label, changed_events=0, gone_events=0)
     report.warnings = stored_warnings
     report.added = gained_occurrences
+    report.touched = gained_occurrences
     report.removed = leaving
     check("saving")
     with store.transaction():

@@ -1,67 +1,73 @@
 """The user's preferences, typed, over the store's key-value settings.
 
-One declaration per preference (key, default) so the window, the CLI and the
-reminders read the same values with the same defaults.
+Each preference is read by its declaration in core/settings.py (key, type, default,
+limits), so the window, the CLI, the briefing and the reminders read the same values.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
+from daybrief.core import settings as declared
+from daybrief.core.demo import DEMO_USER
 from daybrief.core.events import zone_by_name
-from daybrief.services.briefing import DAY_END, DAY_START, WORKING_DAYS
-from daybrief.services.queries import IDENTITY_SETTING
+from daybrief.core.settings import WorkingWeek
+from daybrief.services.queries import demo_showing
+from daybrief.services.settings import read, write
 from daybrief.store.db import Store
 from daybrief.store.settings import Settings
 
-REFRESH_MINUTES = "refresh_minutes"
+REFRESH_MINUTES = declared.REFRESH_MINUTES.key
 """How often sources are read again; the refresh service reads the same key."""
-
-TASK_SYNC_MINUTES = "task_sync_minutes"
-"""How often the window syncs follow-ups with the connected task list."""
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)
 class Preferences:
-    addresses: tuple[str, ...] = ()
-    """The user's own email addresses (SPEC §2: whose answers count as "mine")."""
-    zone_name: str = ""
+    addresses: tuple[str, ...] = declared.ADDRESSES.default
+    """The user's own email addresses (whose answers count as "mine": docs/semantics.md)."""
+    zone_name: str = declared.ZONE.default
     """An IANA zone; empty means the system's zone."""
-    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
-    """Weekday numbers, Monday = 0."""
-    work_start: time = time(9, 0)
-    work_end: time = time(17, 30)
-    hygiene_days: int = 14
+    week: WorkingWeek = declared.DEFAULT_WEEK
+    hygiene_days: int = declared.HYGIENE_DAYS.default
     """How far ahead the hygiene panel looks for double-bookings and unconfirmed meetings."""
-    reminder_lead_minutes: int = 30
-    refresh_minutes: int = 30
+    reminder_lead_minutes: int = declared.REMINDER_LEAD_MINUTES.default
+    refresh_minutes: int = declared.REFRESH_MINUTES.default
     """How often calendar addresses and files are read again."""
-    close_to_tray: bool = True
-    task_sync_minutes: int = 15
+    close_to_tray: bool = declared.CLOSE_TO_TRAY.default
+    task_sync_minutes: int = declared.TASK_SYNC_MINUTES.default
     """How often follow-ups are synced with the task list (besides at start and after edits)."""
+
+    @property
+    def working_days(self) -> tuple[int, ...]:
+        """Weekday numbers, Monday = 0."""
+        return tuple(sorted(self.week.days))
+
+    @property
+    def work_start(self) -> time:
+        return self.week.start
+
+    @property
+    def work_end(self) -> time:
+        return self.week.end
 
     def zone(self) -> tzinfo:
         return resolve_zone(self.zone_name)
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.working_days
+        return self.week.is_working_day(day)
 
     def next_working_day(self, after: date) -> date:
-        day = after + timedelta(days=1)
-        for _ in range(7):
-            if self.is_working_day(day):
-                return day
-            day += timedelta(days=1)
-        return after + timedelta(days=1)  # no working days at all: simply tomorrow
+        return self.week.next_working_day(after)
 
     def opening_day(self, now: datetime) -> date:
         """The day the window opens on: today in the morning, the next working day after work.
 
-        SPEC §1: the evening routine prepares tomorrow; the morning one reads today.
+        The evening routine prepares the next working day; the morning one reads today
+        (docs/semantics.md).
         """
         local = now.astimezone(self.zone())
         if self.is_working_day(local.date()) and local.time() < self.work_end:
@@ -88,13 +94,6 @@ def zone_label(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or zone)
 
 
-def _time(value: object, default: time) -> time:
-    try:
-        return time.fromisoformat(str(value))
-    except ValueError:
-        return default
-
-
 EXPORT_FOLDER = "export/folder"
 """Where the last export went: the next one goes there too."""
 
@@ -112,47 +111,52 @@ def set_export_folder(store: Store, folder: Path) -> None:
 
 def saved_zone_name(store: Store) -> str:
     """The zone the user chose ("" for the system's)."""
-    return Settings(store).get_as("zone", str, "")
+    return read(store, declared.ZONE)
 
 
 def load_preferences(store: Store) -> Preferences:
+    """The preferences to show the calendars with.
+
+    While the demo shows, it is seen as its own user sees it (the demo's address, the
+    default working week and horizon), whatever the user typed: the user's own values are
+    kept for their calendars (:func:`stored_preferences`).
+    """
+    mine = stored_preferences(store)
+    if not demo_showing(store):
+        return mine
+    return replace(
+        mine,
+        addresses=(DEMO_USER,),
+        week=declared.DEFAULT_WEEK,
+        hygiene_days=declared.HYGIENE_DAYS.default,
+    )
+
+
+def stored_preferences(store: Store) -> Preferences:
+    """The preferences the user saved, each by its declaration (core/settings.py)."""
     settings = Settings(store)
-    defaults = Preferences()
-    raw_days = settings.get(WORKING_DAYS, list(defaults.working_days))
-    days = (
-        tuple(sorted({int(d) for d in raw_days if isinstance(d, int) and 0 <= d <= 6}))
-        if isinstance(raw_days, list)
-        else defaults.working_days
-    )
-    addresses = settings.get(IDENTITY_SETTING, [])
-    return Preferences(
-        addresses=tuple(str(a) for a in addresses) if isinstance(addresses, list) else (),
-        zone_name=settings.get_as("zone", str, ""),
-        working_days=days,
-        work_start=_time(settings.get(DAY_START), defaults.work_start),
-        work_end=_time(settings.get(DAY_END), defaults.work_end),
-        hygiene_days=max(1, settings.get_as("hygiene_days", int, defaults.hygiene_days)),
-        reminder_lead_minutes=max(
-            0, settings.get_as("reminder_lead_minutes", int, defaults.reminder_lead_minutes)
-        ),
-        close_to_tray=settings.get_as("close_to_tray", bool, defaults.close_to_tray),
-        refresh_minutes=max(5, settings.get_as(REFRESH_MINUTES, int, defaults.refresh_minutes)),
-        task_sync_minutes=max(
-            1, settings.get_as(TASK_SYNC_MINUTES, int, defaults.task_sync_minutes)
-        ),
-    )
+    with store.snapshot():
+        return Preferences(
+            addresses=read(store, declared.ADDRESSES),
+            zone_name=read(store, declared.ZONE),
+            week=declared.working_week(settings.get),
+            hygiene_days=read(store, declared.HYGIENE_DAYS),
+            reminder_lead_minutes=read(store, declared.REMINDER_LEAD_MINUTES),
+            refresh_minutes=read(store, declared.REFRESH_MINUTES),
+            close_to_tray=read(store, declared.CLOSE_TO_TRAY),
+            task_sync_minutes=read(store, declared.TASK_SYNC_MINUTES),
+        )
 
 
 def save_preferences(store: Store, preferences: Preferences) -> None:
-    settings = Settings(store)
     with store.transaction():
-        settings.set(IDENTITY_SETTING, list(preferences.addresses))
-        settings.set("zone", preferences.zone_name)
-        settings.set(WORKING_DAYS, list(preferences.working_days))
-        settings.set(DAY_START, preferences.work_start.strftime("%H:%M"))
-        settings.set(DAY_END, preferences.work_end.strftime("%H:%M"))
-        settings.set("hygiene_days", preferences.hygiene_days)
-        settings.set("reminder_lead_minutes", preferences.reminder_lead_minutes)
-        settings.set("close_to_tray", preferences.close_to_tray)
-        settings.set(REFRESH_MINUTES, preferences.refresh_minutes)
-        settings.set(TASK_SYNC_MINUTES, preferences.task_sync_minutes)
+        write(store, declared.ADDRESSES, preferences.addresses)
+        write(store, declared.ZONE, preferences.zone_name)
+        write(store, declared.WORKING_DAYS, preferences.week.days)
+        write(store, declared.DAY_START, preferences.week.start)
+        write(store, declared.DAY_END, preferences.week.end)
+        write(store, declared.HYGIENE_DAYS, preferences.hygiene_days)
+        write(store, declared.REMINDER_LEAD_MINUTES, preferences.reminder_lead_minutes)
+        write(store, declared.CLOSE_TO_TRAY, preferences.close_to_tray)
+        write(store, declared.REFRESH_MINUTES, preferences.refresh_minutes)
+        write(store, declared.TASK_SYNC_MINUTES, preferences.task_sync_minutes)

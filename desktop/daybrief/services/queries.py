@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from daybrief.core import settings as declared
+from daybrief.core.demo import DEMO_FILE, DEMO_USER
 from daybrief.core.engine import occurrences_between
 from daybrief.core.events import ParsedCalendar, read_calendar
 from daybrief.core.model import Occurrence
@@ -15,7 +18,7 @@ from daybrief.store.models import MeetingSnapshot
 from daybrief.store.orphans import Orphans
 from daybrief.store.settings import Settings
 
-IDENTITY_SETTING = "identity"
+IDENTITY_SETTING = declared.ADDRESSES.key
 
 
 def occurrences_in_store(
@@ -44,7 +47,7 @@ def occurrences_in_store(
 def orphaned_meetings(store: Store) -> list[MeetingSnapshot]:
     """Meetings with user data that no enabled calendar has any more, not yet dismissed.
 
-    SPEC §3: they keep their data and show as "no longer in your calendar", as last seen
+    They keep their data and show as "no longer in your calendar", as last seen
     (the snapshot), until the user dismisses them; one that reappears is no orphan again.
     """
     return Orphans(store).undismissed()
@@ -63,7 +66,7 @@ def stored_calendars(store: Store) -> list[ParsedCalendar]:
     global _read_cache
     calendars = Calendars(store)
     sources = [s for s in calendars.sources() if s.enabled]
-    key = (str(store.path), *((s.id, s.content_hash, s.name, s.location) for s in sources))
+    key = (str(store.path), *((s.id, s.content_hash, s.name, s.location, s.role) for s in sources))
     with _read_lock:
         if _read_cache is not None and _read_cache[0] == key:
             return list(_read_cache[1])
@@ -73,29 +76,61 @@ def stored_calendars(store: Store) -> list[ParsedCalendar]:
         data = calendars.content(source.id)
         if data is not None:
             size += len(data)
-            parsed.append(read_calendar(data, source.location, source.name))
+            parsed.append(read_calendar(data, source.location, source.name, role=source.role))
     if all(s.content_hash for s in sources):
         with _read_lock:
             _read_cache = (key, parsed) if size <= _READ_CACHE_LIMIT else None
     return list(parsed)
 
 
+def calendar_colours(store: Store) -> dict[str, str]:
+    """The colour the user chose for each calendar, by name (what occurrences carry)."""
+    return {s.name: s.colour for s in Calendars(store).sources() if s.colour}
+
+
 def calendars_token(store: Store) -> tuple[object, ...]:
-    """Changes whenever what the calendars say may have changed (content, window, zone)."""
+    """Changes whenever what the calendars say may have changed (content, window, zone, and
+    role: occurrences carry their calendar's role)."""
     return tuple(
-        (s.id, s.enabled, s.content_hash, s.window_start, s.window_end, s.user_zone, s.name)
+        (s.id, s.enabled, s.content_hash, s.window_start, s.window_end, s.user_zone, s.name,
+         s.role)
         for s in Calendars(store).sources()
-    )
+    )  # fmt: skip
 
 
 def has_calendars(store: Store) -> bool:
     return any(source.enabled for source in Calendars(store).sources())
 
 
-def save_identity(store: Store, addresses: list[str]) -> None:
-    Settings(store).set(IDENTITY_SETTING, [str(address) for address in addresses])
+def save_identity(store: Store, addresses: Sequence[str]) -> None:
+    """Remember ``addresses`` as the user's own (the window's settings, ``whoami --save``)."""
+    Settings(store).set(IDENTITY_SETTING, declared.ADDRESSES.dump(tuple(map(str, addresses))))
+
+
+def own_identity(store: Store) -> list[str]:
+    """The addresses the user saved as theirs, whatever is showing."""
+    return list(declared.ADDRESSES.read(Settings(store).get(IDENTITY_SETTING)))
 
 
 def saved_identity(store: Store) -> list[str]:
-    value = Settings(store).get(IDENTITY_SETTING, [])
-    return [str(v) for v in value] if isinstance(value, list) else []
+    """Whose answers count as "mine" in what is shown: the user's own addresses, or the
+    demo's made-up user while the demo is showing (so typing your address never changes
+    what the demo shows)."""
+    return [DEMO_USER] if demo_showing(store) else own_identity(store)
+
+
+DEMO_LOCATION = "demo/location"
+"""Where the demo calendar file was written (set when it is loaded)."""
+
+
+def demo_location(store: Store) -> str:
+    """The demo calendar's source location in ``store`` (whether or not it is loaded)."""
+    saved = Settings(store).get(DEMO_LOCATION)
+    if isinstance(saved, str) and saved:
+        return saved
+    return str((store.path.parent / DEMO_FILE).resolve())
+
+
+def demo_showing(store: Store) -> bool:
+    """Whether the demo calendar is one of the store's calendars."""
+    return Calendars(store).find_source("file", demo_location(store)) is not None

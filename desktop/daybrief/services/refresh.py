@@ -14,19 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from daybrief.core import settings as declared
 from daybrief.core.errors import InvalidCalendar
 from daybrief.services.caldav_source import Changes, combine, fetch_changes
 from daybrief.services.credentials import CredentialStore, CredentialsUnavailable, Secret
 from daybrief.services.fetch import FetchError, Limits, Opener, Validators, fetch_ics
 from daybrief.services.importer import ImportReport, default_window, import_bytes, import_file
-from daybrief.services.preferences import REFRESH_MINUTES, load_preferences, zone_label
+from daybrief.services.preferences import load_preferences, zone_label
+from daybrief.services.settings import read
 from daybrief.store.calendars import Calendars, Source
 from daybrief.store.db import Store
-from daybrief.store.settings import Settings
 from daybrief.store.source_sync import SourceSync, SyncState, merged_objects
 
-REFRESH_MINUTES_SETTING = REFRESH_MINUTES
-DEFAULT_REFRESH_MINUTES = 30
+REFRESH_MINUTES_SETTING = declared.REFRESH_MINUTES.key
+DEFAULT_REFRESH_MINUTES = declared.REFRESH_MINUTES.default
 FIRST_RETRY = timedelta(minutes=2)
 LONGEST_RETRY = timedelta(hours=6)
 
@@ -76,8 +77,7 @@ class RefreshResult:
 
 
 def refresh_interval(store: Store) -> timedelta:
-    minutes = Settings(store).get_as(REFRESH_MINUTES_SETTING, int, DEFAULT_REFRESH_MINUTES)
-    return timedelta(minutes=max(minutes, 1))
+    return timedelta(minutes=read(store, declared.REFRESH_MINUTES))
 
 
 def retry_delay(failures: int) -> timedelta:
@@ -312,6 +312,8 @@ def import_url_bytes(
     name: str | None,
     checkpoint: Callable[[str], None] | None = None,
     kind: str = "url",
+    role: str | None = None,
+    address: str | None = None,
 ) -> ImportReport:
     return import_bytes(
         store,
@@ -325,6 +327,8 @@ def import_url_bytes(
         name=name,
         window=default_window(now),
         checkpoint=checkpoint,
+        role=role,
+        address=address,
     )
 
 
@@ -349,8 +353,14 @@ def import_caldav_changes(
     now: datetime,
     zone: tzinfo,
     tell: Callable[[str], None] | None = None,
+    *,
+    role: str | None = None,
+    address: str | None = None,
 ) -> ImportReport:
-    """Import the objects after ``changes``; the sync state moves on only if that worked."""
+    """Import the objects after ``changes``; the sync state moves on only if that worked.
+
+    ``role`` and ``address``: as for :func:`~daybrief.services.importer.import_bytes`.
+    """
     sync = SourceSync(store)
     if changes.replace_all:
         objects = {o.href: o for o in changes.changed}
@@ -360,7 +370,8 @@ def import_caldav_changes(
         [objects[href].data for href in sorted(objects)], state.calendar_name or source.name
     )
     report = import_url_bytes(store, source.location, state.display_url, data, now, zone,
-                              name=source.name, checkpoint=tell, kind="caldav")  # fmt: skip
+                              name=source.name, checkpoint=tell, kind="caldav",
+                              role=role, address=address)  # fmt: skip
     sync.save_objects(
         source.id,
         changed=changes.changed,

@@ -1,4 +1,4 @@
-"""When to remind, and of what (SPEC §5): computed from the store with an injected clock.
+"""When to remind, and of what (docs/semantics.md): from the store, with an injected clock.
 
 The tray drives this with one timer armed at :meth:`ReminderService.next_due`; nothing
 here polls or knows about Qt. Reminders are planned afresh from the calendars every time,
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from daybrief.core.confirmation import identity, normalize_email
-from daybrief.core.conflicts import is_busy
-from daybrief.core.model import Occurrence, format_utc
+from daybrief.core import settings as declared
+from daybrief.core.confirmation import identity
+from daybrief.core.model import format_utc
+from daybrief.core.reminding import asks_for_follow_ups, remindable
 from daybrief.services.agenda import AgendaService
 from daybrief.services.preferences import Preferences
 from daybrief.services.review import review_line
@@ -28,7 +29,7 @@ MISSED_AFTER = timedelta(minutes=10)
 LOOK_BACK = timedelta(hours=18)
 LOOK_AHEAD = timedelta(hours=40)
 PAUSED_UNTIL = "reminders_paused_until"
-OUTSIDE_HOURS = "remind_outside_hours"
+OUTSIDE_HOURS = declared.REMIND_OUTSIDE_HOURS.key
 CHECKED_AT = "reminders_checked_at"
 
 
@@ -82,7 +83,7 @@ class ReminderService:
         return datetime.combine(day, at, self.preferences.zone()).astimezone(UTC)
 
     def _outside_hours_allowed(self) -> bool:
-        return self.settings.get_as(OUTSIDE_HOURS, bool, False)
+        return declared.REMIND_OUTSIDE_HOURS.read(self.settings.get(OUTSIDE_HOURS))
 
     def planned(self, now: datetime) -> list[Reminder]:
         """Every reminder due in [now - LOOK_BACK, now + LOOK_AHEAD], planned from the store."""
@@ -100,7 +101,7 @@ class ReminderService:
             agenda = self.agenda.day(day)
             for row in agenda.rows:
                 occurrence = row.occurrence
-                if occurrence.all_day or not row.busy or row.key is None:
+                if row.key is None or not remindable(occurrence, me):
                     continue
                 if row.outside_hours and not any_hours:
                     continue
@@ -124,7 +125,7 @@ class ReminderService:
                             day=day,
                         )
                     )
-                if _has_others(occurrence, me):
+                if asks_for_follow_ups(occurrence, me):
                     reminders.append(
                         Reminder(
                             key=f"after|{row.key}|{format_utc(occurrence.end)}",
@@ -289,13 +290,6 @@ class ReminderService:
 
 def _lead_of(preferences: Preferences) -> timedelta:
     return timedelta(minutes=preferences.reminder_lead_minutes)
-
-
-def _has_others(occurrence: Occurrence, me: frozenset[str]) -> bool:
-    addresses = {normalize_email(a.email) for a in occurrence.event.attendees}
-    if occurrence.event.organizer:
-        addresses.add(normalize_email(occurrence.event.organizer))
-    return bool(addresses - set(me)) and is_busy(occurrence, me)
 
 
 def _items_phrase(items: list[str]) -> str:

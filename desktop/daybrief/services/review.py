@@ -11,11 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta, tzinfo
 from urllib.parse import quote
 
+from daybrief.core import settings as declared
 from daybrief.core.clock import Clock
 from daybrief.core.confirmation import identity
+from daybrief.core.keys import KEY_SEPARATOR
+from daybrief.core.keys import ref_of as meeting_ref
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
-    KEY_SEPARATOR,
     ChecklistEntry,
     Draft,
     MeetingProblems,
@@ -31,7 +33,6 @@ from daybrief.core.review import (
     by_meeting,
     days_period,
     drafts_for,
-    meeting_ref,
     review_period,
 )
 from daybrief.services.queries import occurrences_in_store, saved_identity
@@ -123,8 +124,7 @@ def answered_meetings(store: Store) -> dict[str, str]:
 
 
 def time_off_uids(store: Store) -> frozenset[str]:
-    value = Settings(store).get(TIME_OFF_UIDS, [])
-    return frozenset(str(u) for u in value) if isinstance(value, list) else frozenset()
+    return frozenset(declared.TIME_OFF_UIDS.read(Settings(store).get(TIME_OFF_UIDS)))
 
 
 def problem_inputs(

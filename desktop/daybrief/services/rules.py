@@ -12,7 +12,7 @@ a template later reach only meetings it had not been applied to yet.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
@@ -23,13 +23,15 @@ from daybrief.core.checklists import (
     rule_matches,
 )
 from daybrief.core.confirmation import identity, user_partstat
-from daybrief.core.model import Occurrence, recurrence_key
-from daybrief.services.importer import ImportReport, default_window, import_file
+from daybrief.core.keys import key_of
+from daybrief.core.model import Occurrence
+from daybrief.core.roles import is_mine
+from daybrief.services.importer import default_window
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
-from daybrief.store.meetings import Meetings, meeting_key
+from daybrief.store.meetings import Meetings
 from daybrief.store.models import Rule, RuleKind, Template
 from daybrief.store.settings import Settings
 from daybrief.store.templates import ItemSpec, Rules, Templates
@@ -80,7 +82,7 @@ def seed_first_run_templates(store: Store) -> list[Template]:
     """Create the starter templates and their rules, once per store; returns those made.
 
     Not done when the store is opened: a fresh store must stay empty so a backup can be
-    restored into it. The app calls this on the first import (see :func:`import_and_apply`)
+    restored into it. The app calls this on the first import (see services/commands.py)
     and when the templates screen first opens. A template of the same name the user
     already has is left alone.
     """
@@ -115,17 +117,6 @@ class ClientNames:
         return frozenset(self._directory.clients_of(event.attendees, event.organizer))
 
 
-def instance_key(occurrence: Occurrence) -> str | None:
-    """The key a checklist of this meeting instance hangs on; None without a usable UID."""
-    uid = occurrence.event.uid
-    if not uid:
-        return None
-    try:
-        return meeting_key(uid, recurrence_key(occurrence))
-    except StoreError:
-        return None
-
-
 def _rule_value(rule: Rule, clients: Clients) -> str:
     """The value core matches on: a client rule names its client by id, core by name."""
     if rule.kind is RuleKind.CLIENT and rule.value.strip().isdigit():
@@ -141,8 +132,9 @@ def apply_rules(
 ) -> RulesSummary:
     """Apply every enabled rule's template to the meetings it picks, in one transaction.
 
-    Cancelled meetings, meetings the user declined and meetings without a UID are left
-    out. Pass the occurrences from now on: past meetings need no preparation.
+    Cancelled meetings, meetings the user declined, meetings without a UID and context
+    (core.roles: a colleague's meeting in a team calendar, a holiday) are left out. Pass
+    the occurrences from now on: past meetings need no preparation.
 
     Args:
         store: the open store.
@@ -165,11 +157,11 @@ def apply_rules(
     items = 0
     with store.transaction():
         for occurrence in occurrences:
-            if occurrence.event.status == "CANCELLED":
+            if occurrence.event.status == "CANCELLED" or not is_mine(occurrence, addresses):
                 continue
             if addresses and user_partstat(occurrence, addresses) == "DECLINED":
                 continue
-            key = instance_key(occurrence)
+            key = key_of(occurrence)
             if key is None:
                 continue
             facts: MeetingFacts | None = None
@@ -230,30 +222,3 @@ def apply_rules_ahead(
     end = default_window(now)[1]
     occurrences = occurrences_in_store(store, now, end, user_zone, zone_name)
     return apply_rules(store, occurrences, saved_identity(store) if me is None else me)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    report: ImportReport
-    rules: RulesSummary
-
-
-def import_and_apply(
-    store: Store,
-    path: str,
-    *,
-    user_zone: tzinfo,
-    zone_name: str,
-    now: datetime,
-    name: str | None = None,
-    me: Sequence[str] | None = None,
-) -> ImportOutcome:
-    """Import a calendar file, then apply the rules: what the CLI and the window call.
-
-    Raises:
-        InvalidCalendar: as :func:`~daybrief.services.importer.import_file`; then no
-            rule runs and nothing changes.
-    """
-    report = import_file(store, path, user_zone=user_zone, zone_name=zone_name, now=now, name=name)
-    summary = apply_rules_ahead(store, user_zone=user_zone, zone_name=zone_name, now=now, me=me)
-    return ImportOutcome(report, summary)

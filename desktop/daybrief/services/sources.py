@@ -9,11 +9,14 @@ is refused and nothing is stored.
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from daybrief.core.errors import DaybriefError
+from daybrief.core.roles import ROLE_LABELS as ROLE_LABELS
+from daybrief.core.roles import Role, parse_role
 from daybrief.core.urls import UnusableAddress, normalise_url, redact_url
 from daybrief.services.caldav_source import (
     RemoteCalendar,
@@ -39,8 +42,13 @@ class SourceExists(DaybriefError):
     """The address (and calendar) is already a source."""
 
 
+def rename_source(store: Store, source_id: int, name: str) -> None:
+    """Give a calendar the name the user chose (kept across refreshes)."""
+    Calendars(store).rename(source_id, name)
+
+
 def remove_source(store: Store, source_id: int, credentials: CredentialStore | None = None) -> None:
-    """Forget a source; meetings with user data keep it and show as last seen (SPEC §3).
+    """Forget a source; meetings with user data keep it and show as last seen (docs/semantics.md).
 
     With ``credentials``, its keyring entry goes too; a keyring that cannot be reached
     does not stop the removal.
@@ -99,7 +107,20 @@ class SourceStatus:
             "next_retry_at": (
                 self.next_retry_at.strftime("%Y-%m-%dT%H:%M:%SZ") if self.next_retry_at else None
             ),
+            "role": source.role,
+            "role_how": self.role_how,
+            "role_reason": source.role_reason,
+            "colour": source.colour,
         }
+
+    @property
+    def role_how(self) -> str:
+        """``set`` (the user chose it) or ``guessed`` (on the first import)."""
+        return "set" if self.source.role_set else "guessed"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.source.role, self.source.role)
 
 
 def list_sources(store: Store) -> list[SourceStatus]:
@@ -118,6 +139,51 @@ def find_sources(store: Store, id_or_name: str) -> list[Source]:
     if text.isdigit():
         return [s for s in sources if s.id == int(text)]
     return [s for s in sources if s.name.casefold() == text.casefold()]
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def parse_colour(text: str) -> str:
+    """A calendar colour as ``#rrggbb`` (lower case).
+
+    Raises:
+        ValueError: not of the form #RRGGBB, with a message saying so.
+    """
+    value = text.strip()
+    if not _COLOUR.fullmatch(value):
+        raise ValueError(f"colour {text!r} is not of the form #RRGGBB (e.g. #3b82f6)")
+    return value.lower()
+
+
+def set_source_role(store: Store, source_id: int, role: str | Role) -> None:
+    """The user's choice of role (core.roles). It takes effect at once: occurrences take
+    their calendar's role when read, so nothing is fetched or imported again, and the
+    user's own data (checklists, notes, follow-ups) is not touched.
+
+    Raises:
+        ValueError: not a role.
+        KeyError: no such source.
+    """
+    chosen = parse_role(str(role))
+    calendars = Calendars(store)
+    if not any(s.id == source_id for s in calendars.sources()):
+        raise KeyError(source_id)
+    calendars.set_role(source_id, chosen.value, chosen=True)
+
+
+def set_source_colour(store: Store, source_id: int, colour: str | None) -> None:
+    """The calendar's colour in the window (#RRGGBB), or None for the default.
+
+    Raises:
+        ValueError: not a colour.
+        KeyError: no such source.
+    """
+    value = parse_colour(colour) if colour is not None else None
+    calendars = Calendars(store)
+    if not any(s.id == source_id for s in calendars.sources()):
+        raise KeyError(source_id)
+    calendars.set_colour(source_id, value)
 
 
 def file_locations(store: Store) -> list[str]:
@@ -167,6 +233,7 @@ def add_url_source(
     zone: tzinfo | None = None,
     limits: Limits | None = None,
     opener: Opener | None = None,
+    role: str | None = None,
 ) -> RefreshResult:
     """Subscribe to an ICS address (https, http or webcal) and import it now.
 
@@ -191,7 +258,10 @@ def add_url_source(
     credentials.set(ref, Secret(address, username, password))
     try:
         with store.transaction():
-            report = import_url_bytes(store, location, display, fetched.data, now, zone, name=name)
+            report = import_url_bytes(
+                store, location, display, fetched.data, now, zone, name=name, role=role,
+                address=address,
+            )  # fmt: skip
             source = Calendars(store).find_source("url", location)
             assert source is not None
             sync = SourceSync(store)
@@ -219,6 +289,7 @@ def add_caldav_source(
     now: datetime,
     name: str | None = None,
     zone: tzinfo | None = None,
+    role: str | None = None,
 ) -> RefreshResult:
     """Add one calendar of a CalDAV account (from :func:`discover_calendars`) and import it.
 
@@ -245,7 +316,9 @@ def add_caldav_source(
             sync.create(source.id, secret_ref=ref, display_url=display, calendar_name=calendar.name)
             state = sync.state(source.id)
             assert state is not None
-            report = import_caldav_changes(store, source, state, changes, now, zone)
+            report = import_caldav_changes(
+                store, source, state, changes, now, zone, role=role, address=calendar.url
+            )
             sync.record_success(source.id, now)
     except BaseException:
         credentials.delete(ref)
@@ -337,11 +410,13 @@ def subscribe(
     username: str | None = None,
     password: str | None = None,
     calendar: str | None = None,
+    role: str | None = None,
 ) -> Subscription:
     """Add any address: an ICS file (webcal/https/http), else a CalDAV account's calendars.
 
     ``calendar``: a CalDAV calendar's name, or ``all``; None tries the address as an ICS
-    file first and, when it is not one, as a CalDAV account.
+    file first and, when it is not one, as a CalDAV account. ``role`` (core.roles): whose
+    calendar it is; None guesses it from the first import (the report says why).
 
     Raises:
         FetchError: neither worked (the first reason, unless the password was refused).
@@ -352,7 +427,7 @@ def subscribe(
         try:
             result = add_url_source(
                 store, url, credentials=credentials, now=now, name=name,
-                username=username, password=password,
+                username=username, password=password, role=role,
             )  # fmt: skip
             return Subscription(added=(result,))
         except FetchError as error:
@@ -383,6 +458,7 @@ def subscribe(
             credentials=credentials,
             now=now,
             name=name if len(chosen) == 1 else None,
+            role=role,
         )
         for remote in chosen
     )

@@ -57,7 +57,7 @@ from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
 from daybrief.store.followups import FollowUps
-from daybrief.store.meetings import split_meeting_key
+from daybrief.store.meetings import meeting_key, split_meeting_key
 from daybrief.store.models import FollowUp
 from daybrief.store.task_sync import TaskLink, TaskList, TaskSync
 
@@ -246,8 +246,16 @@ def _categories(todo: icalendar.cal.Component) -> list[str]:
 
 
 def _key_of(text: Any) -> str | None:
+    """A meeting key kept in an X- property; None when absent or not a usable key."""
     value = unquote(str(text)).strip() if text is not None else ""
-    return value or None
+    if not value:
+        return None
+    try:
+        uid, rid = split_meeting_key(value)
+        meeting_key(uid, rid)  # refuses control characters, as the store would
+    except (StoreError, ValueError):
+        return None
+    return value
 
 
 def remote_fields(todo: icalendar.cal.Component, known_clients: dict[str, str]) -> TaskFields:
@@ -287,7 +295,7 @@ def remote_fields(todo: icalendar.cal.Component, known_clients: dict[str, str]) 
 def _uid_of_key(key: str) -> str:
     try:
         return split_meeting_key(key)[0]
-    except StoreError:
+    except (StoreError, ValueError):
         return key
 
 

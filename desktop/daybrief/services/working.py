@@ -1,62 +1,50 @@
-"""The user's working pattern (days, hours, thresholds) as kept in the store's settings."""
+"""The user's working pattern (days, hours, thresholds), read through the settings'
+declarations (core/settings.py) so the briefing, the review, the window and the command
+line agree on every default and limit."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 
+from daybrief.core import settings as declared
 from daybrief.core.review import WorkingPattern
+from daybrief.services.queries import demo_showing
 from daybrief.store.db import Store
 from daybrief.store.settings import Settings
 
-# Setting keys (JSON values in the store's settings table).
-WORKING_DAYS = "work/days"
-"""List of weekday numbers, Monday = 0."""
-DAY_START = "work/day_start"
-"""'HH:MM'."""
-DAY_END = "work/day_end"
-BACK_TO_BACK_GAP = "briefing/back_to_back_gap_minutes"
-BACK_TO_BACK_MEETINGS = "briefing/back_to_back_meetings"
-BACK_TO_BACK_HOURS = "briefing/back_to_back_hours"
-PREP_MINUTES = "briefing/prep_minutes"
-OWN_DOMAINS = "clients/own_domains"
-"""Extra domains of the user's own organisation (besides those of their addresses)."""
-TIME_OFF_UIDS = "calendar/time_off_uids"
-"""UIDs of all-day events the user marked as time off."""
-
-
-def _clock_time(value: object, default: time) -> time:
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            return default
-    return default
+# The keys, as declared in core/settings.py.
+WORKING_DAYS = declared.WORKING_DAYS.key
+DAY_START = declared.DAY_START.key
+DAY_END = declared.DAY_END.key
+BACK_TO_BACK_GAP = declared.BACK_TO_BACK_GAP_MINUTES.key
+BACK_TO_BACK_MEETINGS = declared.BACK_TO_BACK_MEETINGS.key
+BACK_TO_BACK_HOURS = declared.BACK_TO_BACK_HOURS.key
+PREP_MINUTES = declared.PREP_MINUTES.key
+OWN_DOMAINS = declared.OWN_DOMAINS.key
+TIME_OFF_UIDS = declared.TIME_OFF_UIDS.key
 
 
 def briefing_settings(settings: Settings) -> WorkingPattern:
-    """The user's settings, each falling back to its default when unset or malformed."""
-    base = WorkingPattern()
-    days = settings.get(WORKING_DAYS)
-    working = base.working_days
-    if isinstance(days, list) and all(
-        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
-    ):
-        working = frozenset(d for d in days if isinstance(d, int))
-    gap = settings.get_as(BACK_TO_BACK_GAP, int, 5)
-    count = settings.get_as(BACK_TO_BACK_MEETINGS, int, base.back_to_back_meetings)
-    hours = settings.get_as(BACK_TO_BACK_HOURS, float, 3.0)
-    prep = settings.get_as(PREP_MINUTES, int, base.prep_minutes)
+    """The user's settings, each falling back to its declared default when unset or not valid."""
+    week = declared.working_week(settings.get)
     return WorkingPattern(
-        working_days=working,
-        day_start=_clock_time(settings.get(DAY_START), base.day_start),
-        day_end=_clock_time(settings.get(DAY_END), base.day_end),
-        back_to_back_gap=timedelta(minutes=max(0, gap)),
-        back_to_back_meetings=max(2, count),
-        back_to_back_span=timedelta(hours=max(0.5, hours)),
-        prep_minutes=max(5, prep),
+        working_days=week.days,
+        day_start=week.start,
+        day_end=week.end,
+        back_to_back_gap=timedelta(
+            minutes=declared.BACK_TO_BACK_GAP_MINUTES.read(settings.get(BACK_TO_BACK_GAP))
+        ),
+        back_to_back_meetings=declared.BACK_TO_BACK_MEETINGS.read(
+            settings.get(BACK_TO_BACK_MEETINGS)
+        ),
+        back_to_back_span=timedelta(
+            hours=declared.BACK_TO_BACK_HOURS.read(settings.get(BACK_TO_BACK_HOURS))
+        ),
+        prep_minutes=declared.PREP_MINUTES.read(settings.get(PREP_MINUTES)),
     )
 
 
 def settings_of(store: Store) -> WorkingPattern:
-    """The briefing settings kept in ``store``."""
-    return briefing_settings(Settings(store))
+    """The working pattern kept in ``store`` (the defaults while the demo shows: the demo's
+    day looks the same whatever hours the user set)."""
+    return WorkingPattern() if demo_showing(store) else briefing_settings(Settings(store))

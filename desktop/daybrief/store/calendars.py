@@ -35,6 +35,13 @@ class Source:
     last_success_at: str | None
     last_error: str | None
     last_error_at: str | None
+    role: str = "mine"
+    """mine, others or info (schema 11, core.roles)."""
+    role_set: bool = False
+    """Chosen by the user; False: guessed on the first import (``role_reason`` says why)."""
+    role_reason: str | None = None
+    colour: str | None = None
+    """#RRGGBB, or None for the window's default."""
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -55,7 +62,20 @@ def _source(row: Any) -> Source:
         last_success_at=row["last_success_at"],
         last_error=row["last_error"],
         last_error_at=row["last_error_at"],
+        **_role_columns(row),
     )
+
+
+def _role_columns(row: Any) -> dict[str, Any]:
+    # Stores are opened at older schemas too (a migration's own steps, its tests).
+    if "role" not in row.keys():  # noqa: SIM118 (a sqlite3.Row's "in" looks at values)
+        return {}
+    return {
+        "role": row["role"],
+        "role_set": bool(row["role_set"]),
+        "role_reason": row["role_reason"],
+        "colour": row["colour"],
+    }
 
 
 class Calendars:
@@ -109,6 +129,27 @@ class Calendars:
                 "UPDATE sources SET last_success_at = ?, last_error = NULL, last_error_at = NULL, "
                 "updated_at = ? WHERE id = ?",
                 (now, now, source_id),
+            )
+
+    def set_role(
+        self, source_id: int, role: str, *, chosen: bool, reason: str | None = None
+    ) -> None:
+        """The source's role: ``chosen`` by the user, or guessed for ``reason``.
+
+        Only the sources row changes: occurrences take the role when read (:meth:`between`).
+        """
+        with self.store.transaction():
+            self.store.execute(
+                "UPDATE sources SET role = ?, role_set = ?, role_reason = ?, updated_at = ? "
+                "WHERE id = ?",
+                (role, int(chosen), reason, self.store.now(), source_id),
+            )
+
+    def set_colour(self, source_id: int, colour: str | None) -> None:
+        with self.store.transaction():
+            self.store.execute(
+                "UPDATE sources SET colour = ?, updated_at = ? WHERE id = ?",
+                (colour, self.store.now(), source_id),
             )
 
     def rename(self, source_id: int, name: str) -> None:
@@ -450,8 +491,9 @@ class Calendars:
     # ------------------------------------------------------------------ occurrences
 
     def occurrences_of(self, source_id: int) -> list[Occurrence]:
+        names = self._calendar_names()  # once, not once per row
         return [
-            _occurrence(r, self._calendar_names())
+            _occurrence(r, names)
             for r in self.store.query(
                 "SELECT * FROM occurrences WHERE source_id = ? ORDER BY start_utc", (source_id,)
             )
@@ -474,8 +516,10 @@ class Calendars:
             r["uid"] for r in self.store.query("SELECT DISTINCT uid FROM occurrences") if r["uid"]
         }
 
-    def _calendar_names(self) -> dict[int, str]:
-        return {r["id"]: r["name"] for r in self.store.query("SELECT id, name FROM sources")}
+    def _calendar_names(self) -> dict[int, tuple[str, str]]:
+        """Name and role per source: the role is applied here, as occurrences are read, so
+        a change of role needs no import again."""
+        return {s.id: (s.name, s.role) for s in self.sources()}
 
 
 _COLUMNS = (
@@ -540,7 +584,8 @@ def _occurrence_row(source_id: int, occurrence: Occurrence) -> tuple[Any, ...]:
     )
 
 
-def _occurrence(row: Any, calendars: dict[int, str]) -> Occurrence:
+def _occurrence(row: Any, calendars: dict[int, tuple[str, str]]) -> Occurrence:
+    calendar, role = calendars.get(row["source_id"], ("", "mine"))
     attendees = tuple(
         Attendee(
             email=a["email"], cn=a["cn"], partstat=a["partstat"], explicit=a["explicit"],
@@ -561,7 +606,8 @@ def _occurrence(row: Any, calendars: dict[int, str]) -> Occurrence:
         organizer_cn=row["organizer_cn"],
         attendees=attendees,
         sequence=row["sequence"],
-        calendar=calendars.get(row["source_id"], ""),
+        calendar=calendar,
+        role=role,
     )
     rid_text = row["recurrence_id"]
     recurrence_id: datetime | date | None = None

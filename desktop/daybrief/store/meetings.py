@@ -1,38 +1,19 @@
-"""Meeting identity and the snapshot kept of every meeting that carries user data."""
+"""The snapshot kept of every meeting that carries user data.
+
+A meeting's identity is :class:`daybrief.core.keys.MeetingKey`; its text is what is stored.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
 
+from daybrief.core.keys import KEY_SEPARATOR, meeting_key, split_meeting_key
 from daybrief.store._rows import need, ts, ts_or_none, ts_text
 from daybrief.store.db import Store
-from daybrief.store.errors import StoreError
 from daybrief.store.models import MeetingSnapshot
 
-# RFC 5545 forbids control characters in TEXT values, so a UID cannot contain this one:
-# the key splits back unambiguously, and a series key is exactly its UID.
-KEY_SEPARATOR = "\x1f"
-
-
-def meeting_key(uid: str, recurrence_id: str = "") -> str:
-    """The key user data hangs on: ``uid`` for a series (or one-off), else UID + RECURRENCE-ID.
-
-    ``recurrence_id`` is the engine's text form (``daybrief.core.model.recurrence_key``).
-    """
-    if not uid:
-        raise StoreError("a meeting without a UID cannot carry user data (no stable identity)")
-    if KEY_SEPARATOR in uid or KEY_SEPARATOR in recurrence_id:
-        raise StoreError(f"control character in a meeting identity: {uid!r} {recurrence_id!r}")
-    return f"{uid}{KEY_SEPARATOR}{recurrence_id}" if recurrence_id else uid
-
-
-def split_meeting_key(key: str) -> tuple[str, str]:
-    """(UID, RECURRENCE-ID or '') of a key made by :func:`meeting_key`."""
-    uid, _, rid = key.partition(KEY_SEPARATOR)
-    if not uid:
-        raise StoreError(f"not a meeting key: {key!r}")
-    return uid, rid
+__all__ = ["KEY_SEPARATOR", "Meetings", "ensure_meeting", "meeting_key", "split_meeting_key"]
 
 
 def ensure_meeting(store: Store, key: str) -> None:

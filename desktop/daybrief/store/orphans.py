@@ -1,4 +1,4 @@
-"""Meetings whose user data no longer has a meeting in any calendar (SPEC §3).
+"""Meetings whose user data no longer has a meeting in any calendar (docs/semantics.md).
 
 Read-only: an orphan keeps every item the user wrote; only dismissing hides it
 (``Meetings.dismiss``), and it stops being an orphan by itself when it reappears.

@@ -1,4 +1,4 @@
-"""The task list follow-ups are synced with, and each task as last agreed (schema 11).
+"""The task list follow-ups are synced with, and each task as last agreed (schema 12).
 
 Nothing here is a secret: ``secret_ref`` only names the keyring entry.
 """

@@ -17,7 +17,7 @@ from daybrief.store.templates import Rules, Templates
 
 @dataclass(frozen=True, slots=True)
 class UserData:
-    """Every public write commits before it returns (SPEC §3: every edit committed when made).
+    """Every public write commits before it returns (docs/semantics.md: every edit is saved).
 
     Inside ``store.transaction()`` writes join that transaction instead, for the rare caller
     that needs several edits to land together.

@@ -17,7 +17,7 @@ from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
 from daybrief.services.reminders import Reminder, ReminderService
 from daybrief.services.review import review
-from daybrief.store import StoreError, StoreLocked, open_store, store_path
+from daybrief.services.storage import StoreError, StoreLocked, open_store, store_path
 from daybrief.ui.answering import Answerer, DailyBriefingMailer
 from daybrief.ui.main_window import MainWindow
 from daybrief.ui.single_instance import InstanceServer, hand_over, server_name

@@ -1,4 +1,4 @@
-"""The briefing page: the day as SPEC §4 tells it, goals to pick, exports in every format."""
+"""The briefing page: the day (docs/semantics.md), goals to pick, exports in every format."""
 
 from __future__ import annotations
 

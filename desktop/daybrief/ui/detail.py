@@ -1,6 +1,6 @@
 """The meeting detail pane: every field, attendees with answers, checklist, follow-ups, notes.
 
-Every edit goes to the store when it is made (SPEC §3); the pane only reflects it.
+Every edit goes to the store when it is made (docs/semantics.md); the pane only reflects it.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow
+from daybrief.services.edits import ChecklistItem, Edits, FollowUp
 from daybrief.services.export._common import safe_url
 from daybrief.services.files import FileSystem, check_file_items
 from daybrief.services.followups import (
@@ -43,8 +44,6 @@ from daybrief.services.followups import (
     due_tomorrow,
 )
 from daybrief.services.preferences import Preferences
-from daybrief.store.models import ChecklistItem, FollowUp
-from daybrief.store.userdata import UserData
 from daybrief.ui.answering import AnswerControls
 from daybrief.ui.models import ChecklistModel, FollowUpModel, answers_label
 from daybrief.ui.theme import css, tone
@@ -89,7 +88,7 @@ class MeetingDetail(QWidget):
 
     def __init__(
         self,
-        data: UserData,
+        data: Edits,
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
         *,
@@ -331,12 +330,12 @@ class MeetingDetail(QWidget):
             self._data.store, [row.occurrence], self._clock, fs=self._file_system
         )
         self.checklist_model.set_items(
-            self._data.checklists.items(row.key),
+            self._data.checklist(row.key),
             {status.item.id: status.label for status in statuses if status.label},
         )
-        clients = self._data.clients.all()
+        clients = self._data.clients()
         names = {client.id: client.name for client in clients}
-        mine = [f for f in self._data.follow_ups.all() if f.meeting_key == row.key]
+        mine = self._data.follow_ups_of(row.key)
         self.follow_up_model.set_items(mine, names)
         self.follow_up_client.clear()
         self.follow_up_client.addItem("No client", None)
@@ -346,10 +345,9 @@ class MeetingDetail(QWidget):
         if row.clients:  # the meeting's (first) client, not "No client"
             self.follow_up_client.setCurrentIndex(1)
         self.template_box.clear()
-        for template in self._data.templates.all():
+        for template in self._data.templates():
             self.template_box.addItem(template.name, template.id)
-        note = self._data.notes.get(row.key)
-        self._set_notes(note.text if note else "")
+        self._set_notes(self._data.note(row.key))
 
     def _set_notes(self, text: str) -> None:
         self.notes.blockSignals(True)
@@ -432,13 +430,7 @@ class MeetingDetail(QWidget):
         if row is None or row.key is None:
             return None
         occurrence = row.occurrence
-        self._data.meetings.remember(
-            row.key,
-            summary=occurrence.summary,
-            start_utc=occurrence.start,
-            calendar=occurrence.event.calendar,
-        )
-        return row.key
+        return self._data.remember(row.key, occurrence)
 
     def _edited(self) -> None:
         self._reload()
@@ -449,7 +441,7 @@ class MeetingDetail(QWidget):
         return self.checklist_model.item_at(index.row()) if index.isValid() else None
 
     def _toggle_item(self, item: ChecklistItem, done: bool) -> None:
-        self._data.checklists.set_done(item.id, done)
+        self._data.set_item_done(item.id, done)
         self._edited()
 
     def _add_item(self) -> None:
@@ -457,7 +449,7 @@ class MeetingDetail(QWidget):
         key = self._remember() if text else None
         if key is None:
             return
-        self._data.checklists.add(key, text, required=self.new_item_required.isChecked())
+        self._data.add_item(key, text, required=self.new_item_required.isChecked())
         self.new_item.clear()
         self._edited()
 
@@ -472,14 +464,14 @@ class MeetingDetail(QWidget):
         if not 0 <= target < len(ids):
             return
         ids[position], ids[target] = ids[target], ids[position]
-        self._data.checklists.reorder(row.key, ids)
+        self._data.reorder_items(row.key, ids)
         self._edited()
         self.checklist.setCurrentIndex(self.checklist_model.index(target))
 
     def _toggle_required(self) -> None:
         item = self._selected_item()
         if item is not None:
-            self._data.checklists.edit(item.id, required=not item.required)
+            self._data.set_item_required(item.id, not item.required)
             self._edited()
 
     def _set_file_pattern(self) -> None:
@@ -493,24 +485,24 @@ class MeetingDetail(QWidget):
             text=item.file_pattern or "~/Clients/{client}/*",
         )
         if ok:
-            self._data.checklists.edit(item.id, file_pattern=pattern.strip() or None)
+            self._data.set_item_file_pattern(item.id, pattern.strip() or None)
             self._edited()
 
     def _delete_item(self) -> None:
         item = self._selected_item()
         if item is not None:
-            self._data.checklists.delete(item.id)
+            self._data.delete_item(item.id)
             self._edited()
 
     def _apply_template(self) -> None:
         template_id = self.template_box.currentData()
         key = self._remember()
         if key is not None and template_id is not None:
-            self._data.templates.apply(key, int(template_id))
+            self._data.apply_template(key, int(template_id))
             self._edited()
 
     def _toggle_follow_up(self, item: FollowUp, done: bool) -> None:
-        self._data.follow_ups.set_done(item.id, done)
+        self._data.set_follow_up_done(item.id, done)
         self._edited()
 
     def _add_follow_up(self) -> None:
@@ -532,11 +524,11 @@ class MeetingDetail(QWidget):
         client_id: int | None
         if isinstance(client, str):  # a client named from its domain only: make it real
             domain = self._domain_for(client)
-            client_id = self._data.clients.ensure_for_domain(domain, client).id if domain else None
+            client_id = self._data.client_for_domain(domain, client) if domain else None
         else:
             client_id = client
         anchor = self._anchor.key if self._anchor is not None and self._anchor.day == due else None
-        self._data.follow_ups.add(
+        self._data.add_follow_up(
             text, due=due, client_id=client_id, meeting_key=key, due_before=anchor
         )
         self._anchor = None
@@ -621,7 +613,7 @@ class MeetingDetail(QWidget):
     def _delete_follow_up(self) -> None:
         index = self.follow_ups.currentIndex()
         if index.isValid():
-            self._data.follow_ups.delete(self.follow_up_model.item_at(index.row()).id)
+            self._data.delete_follow_up(self.follow_up_model.item_at(index.row()).id)
             self._edited()
 
     def _save_notes(self) -> None:
@@ -630,8 +622,7 @@ class MeetingDetail(QWidget):
         if row is None or row.key is None:
             return
         text = self.notes.toPlainText()
-        note = self._data.notes.get(row.key)
-        if text == (note.text if note else ""):
+        if text == self._data.note(row.key):
             return
         self._remember()
-        self._data.notes.set(row.key, text)
+        self._data.set_note(row.key, text)

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -33,18 +36,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from daybrief.core import settings as declared
 from daybrief.core.errors import ReadWarning
+from daybrief.core.settings import Setting, WorkingWeek
 from daybrief.services import autostart
 from daybrief.services.credentials import CredentialStore
+from daybrief.services.edits import Edits, RuleKind, StoreError
 from daybrief.services.preferences import WEEKDAY_NAMES, Preferences
-from daybrief.services.sources import list_sources, remove_source, set_source_secret
-from daybrief.store.calendars import Calendars, Source
-from daybrief.store.db import Store
-from daybrief.store.errors import StoreError
-from daybrief.store.models import RuleKind
-from daybrief.store.userdata import UserData
+from daybrief.services.sources import (
+    ROLE_LABELS,
+    Source,
+    SourceStatus,
+    list_sources,
+    remove_source,
+    rename_source,
+    set_source_colour,
+    set_source_role,
+    set_source_secret,
+)
+from daybrief.services.storage import Store
 from daybrief.ui.models import WarningsModel
-from daybrief.ui.theme import tone
+from daybrief.ui.theme import theme, tone
+
+
+def _spin(setting: Setting[int], suffix: str) -> QSpinBox:
+    """A spin box with the setting's own limits (core/settings.py)."""
+    return QSpinBox(
+        minimum=int(setting.minimum or 0),
+        maximum=int(setting.maximum if setting.maximum is not None else 99999),
+        suffix=suffix,
+    )
 
 
 class SettingsDialog(QDialog):
@@ -87,11 +108,11 @@ class SettingsDialog(QDialog):
         hours.addWidget(QLabel("to"))
         hours.addWidget(self.end)
         hours.addStretch(1)
-        self.horizon = QSpinBox(minimum=1, maximum=90, suffix=" days")
+        self.horizon = _spin(declared.HYGIENE_DAYS, " days")
         self.horizon.setValue(preferences.hygiene_days)
-        self.lead = QSpinBox(minimum=0, maximum=24 * 60, suffix=" min")
+        self.lead = _spin(declared.REMINDER_LEAD_MINUTES, " min")
         self.lead.setValue(preferences.reminder_lead_minutes)
-        self.refresh = QSpinBox(minimum=5, maximum=24 * 60, suffix=" min")
+        self.refresh = _spin(declared.REFRESH_MINUTES, " min")
         self.refresh.setValue(preferences.refresh_minutes)
         self.task_sync = QSpinBox(minimum=1, maximum=24 * 60, suffix=" min")
         self.task_sync.setValue(preferences.task_sync_minutes)
@@ -156,9 +177,11 @@ class SettingsDialog(QDialog):
         self.result_preferences = Preferences(
             addresses=addresses,
             zone_name=str(zone_name or ""),
-            working_days=tuple(n for n, box in enumerate(self.days) if box.isChecked()),
-            work_start=start,  # type: ignore[arg-type]
-            work_end=end,  # type: ignore[arg-type]
+            week=WorkingWeek(
+                frozenset(n for n, box in enumerate(self.days) if box.isChecked()),
+                start,  # type: ignore[arg-type]
+                end,  # type: ignore[arg-type]
+            ),
             hygiene_days=self.horizon.value(),
             reminder_lead_minutes=self.lead.value(),
             refresh_minutes=self.refresh.value(),
@@ -184,7 +207,7 @@ RULE_LABELS = {
 class TemplatesDialog(QDialog):
     """Templates (named checklists) and the rules that apply them to meetings."""
 
-    def __init__(self, data: UserData, parent: QWidget | None = None) -> None:
+    def __init__(self, data: Edits, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Templates and rules")
         self.resize(820, 520)
@@ -262,7 +285,7 @@ class TemplatesDialog(QDialog):
         current = select if select is not None else self._current_template_id()
         self.templates.blockSignals(True)
         self.templates.clear()
-        for template in self._data.templates.all():
+        for template in self._data.templates():
             item = QListWidgetItem(template.name)
             item.setData(Qt.ItemDataRole.UserRole, template.id)
             self.templates.addItem(item)
@@ -279,7 +302,7 @@ class TemplatesDialog(QDialog):
         self.rules.clear()
         if template_id is None:
             return
-        template = self._data.templates.get(template_id)
+        template = self._data.template(template_id)
         for entry in template.items:
             text = entry.text + ("  (required)" if entry.required else "")
             if entry.file_pattern:
@@ -287,7 +310,7 @@ class TemplatesDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.items.addItem(item)
-        for rule in self._data.rules.all():
+        for rule in self._data.rules():
             if rule.template_id != template_id:
                 continue
             label = RULE_LABELS.get(rule.kind, rule.kind.value)
@@ -300,7 +323,7 @@ class TemplatesDialog(QDialog):
         name, ok = QInputDialog.getText(self, "New template", "Name:")
         if ok and name.strip():
             try:
-                template = self._data.templates.create(name.strip())
+                template = self._data.create_template(name.strip())
             except StoreError as error:
                 QMessageBox.warning(self, "Templates", str(error))
                 return
@@ -310,11 +333,11 @@ class TemplatesDialog(QDialog):
         template_id = self._current_template_id()
         if template_id is None:
             return
-        old = self._data.templates.get(template_id).name
+        old = self._data.template(template_id).name
         name, ok = QInputDialog.getText(self, "Rename template", "Name:", text=old)
         if ok and name.strip():
             try:
-                self._data.templates.rename(template_id, name.strip())
+                self._data.rename_template(template_id, name.strip())
             except StoreError as error:
                 QMessageBox.warning(self, "Templates", str(error))
             self._reload(template_id)
@@ -329,17 +352,14 @@ class TemplatesDialog(QDialog):
             "Delete this template and its rules? Checklists it already filled keep their items.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            for rule in self._data.rules.all():
-                if rule.template_id == template_id:
-                    self._data.rules.delete(rule.id)
-            self._data.templates.delete(template_id)
+            self._data.delete_template(template_id)
             self._reload()
 
     def _add_item(self) -> None:
         template_id = self._current_template_id()
         text = self.new_item.text().strip()
         if template_id is not None and text:
-            self._data.templates.add_item(
+            self._data.add_template_item(
                 template_id,
                 text,
                 required=self.new_required.isChecked(),
@@ -352,7 +372,7 @@ class TemplatesDialog(QDialog):
     def _remove_item(self) -> None:
         item = self.items.currentItem()
         if item is not None:
-            self._data.templates.delete_item(int(item.data(Qt.ItemDataRole.UserRole)))
+            self._data.delete_template_item(int(item.data(Qt.ItemDataRole.UserRole)))
             self._show_template()
 
     def _add_rule(self) -> None:
@@ -364,14 +384,14 @@ class TemplatesDialog(QDialog):
         if kind in (RuleKind.TITLE_KEYWORD, RuleKind.CLIENT) and not value:
             QMessageBox.information(self, "Rules", "Say which keywords or client the rule is for.")
             return
-        self._data.rules.add(kind, value, template_id)
+        self._data.add_rule(kind, value, template_id)
         self.rule_value.clear()
         self._show_template()
 
     def _remove_rule(self) -> None:
         item = self.rules.currentItem()
         if item is not None:
-            self._data.rules.delete(int(item.data(Qt.ItemDataRole.UserRole)))
+            self._data.delete_rule(int(item.data(Qt.ItemDataRole.UserRole)))
             self._show_template()
 
 
@@ -420,11 +440,17 @@ def _local_time(stamp: str | None) -> str:
 
 
 class CalendarsDialog(QDialog):
-    """The calendars Daybrief reads: how each last went, import again, remove."""
+    """The calendars Daybrief reads: whose each is and its colour, how each last went,
+    import again, remove."""
 
     import_requested = Signal()
     reimport_requested = Signal()
     subscribe_requested = Signal()
+    roles_changed = Signal()
+    """A role or colour changed: the window works its views out again (nothing is fetched)."""
+
+    ROLE_COLUMN = 5
+    COLOUR_COLUMN = 6
 
     def __init__(
         self,
@@ -435,13 +461,23 @@ class CalendarsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Calendars")
-        self.resize(820, 360)
+        self.resize(980, 360)
         self._store = store
         self._credentials = credentials
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(
-            ["Calendar", "File", "Meetings", "Last import", "Problem"]
+            ["Calendar", "File", "Meetings", "Last import", "Problem", "Whose", "Colour"]
         )
+        header_tips = {
+            self.ROLE_COLUMN: "Mine: your own calendar. Someone else's / team: only meetings "
+            "you organise or attend count. Information: holidays, rosters; shown, never "
+            "counted. A guessed role says why in its tooltip.",
+            self.COLOUR_COLUMN: "The calendar's colour in the window",
+        }
+        for column, tip in header_tips.items():
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -488,7 +524,57 @@ class CalendarsDialog(QDialog):
                 (source.name, status.address, str(status.occurrences), when, status.problem)
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            self.table.setCellWidget(row, self.ROLE_COLUMN, self._role_box(row, status))
+            self.table.setCellWidget(row, self.COLOUR_COLUMN, self._colour_button(row, status))
         self.table.resizeColumnsToContents()
+
+    def _role_box(self, row: int, status: SourceStatus) -> QComboBox:
+        box = QComboBox()
+        for role, label in ROLE_LABELS.items():
+            box.addItem(label, role)
+        box.setCurrentIndex(max(0, box.findData(status.source.role)))
+        how = "guessed" if not status.source.role_set else "set by you"
+        reason = f": {status.source.role_reason}" if status.source.role_reason else ""
+        box.setToolTip(f"{ROLE_LABELS.get(status.source.role, '')}, {how}{reason}")
+        box.currentIndexChanged.connect(lambda _i, r=row, b=box: self.set_role(r, b.currentData()))
+        return box
+
+    def _colour_button(self, row: int, status: SourceStatus) -> QPushButton:
+        colour = status.source.colour
+        button = QPushButton(colour or "Default")
+        if colour:
+            swatch = QPixmap(12, 12)
+            swatch.fill(theme().accent(colour))
+            button.setIcon(QIcon(swatch))
+        button.setToolTip("The calendar's colour in the window")
+        menu = QMenu(button)
+        menu.addAction("Choose…", lambda r=row: self._choose_colour(r))
+        menu.addAction("Use the default", lambda r=row: self.set_colour(r, None))
+        button.setMenu(menu)
+        return button
+
+    def set_role(self, row: int, role: str) -> None:
+        """The user's choice of role for the calendar in ``row``; effective at once."""
+        if not 0 <= row < len(self.statuses) or self.statuses[row].source.role == role:
+            return
+        set_source_role(self._store, self.statuses[row].source.id, role)
+        self.roles_changed.emit()
+        self.reload()
+
+    def set_colour(self, row: int, colour: str | None) -> None:
+        if not 0 <= row < len(self.statuses):
+            return
+        set_source_colour(self._store, self.statuses[row].source.id, colour)
+        self.roles_changed.emit()
+        self.reload()
+
+    def _choose_colour(self, row: int) -> None:
+        current = self.statuses[row].source.colour
+        chosen = QColorDialog.getColor(
+            QColor(current) if current else QColor(), self, "Calendar colour"
+        )
+        if chosen.isValid():  # Cancel keeps the colour as it was
+            self.set_colour(row, chosen.name())
 
     def _add(self) -> None:
         self.import_requested.emit()
@@ -512,7 +598,7 @@ class CalendarsDialog(QDialog):
             return
         name, ok = QInputDialog.getText(self, "Rename calendar", "Name:", text=source.name)
         if ok and name.strip():
-            Calendars(self._store).rename(source.id, name.strip())
+            rename_source(self._store, source.id, name.strip())
             self.reload()
 
     def _sign_in(self) -> None:

@@ -42,19 +42,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daybrief.core.engine import suggest_identity_from
+from daybrief.core.confirmation import identity
 from daybrief.services.agenda import AgendaRow, AgendaService, HygieneItem
 from daybrief.services.appearance import set_theme_mode, theme_mode
 from daybrief.services.clients import AHEAD_DAYS, client_directory
+from daybrief.services.commands import DEMO_REMOVED, apply_template_rules, suggested_identity
 from daybrief.services.credentials import CredentialStore, KeyringStore, SessionCredentials
-from daybrief.services.demo import (
-    demo_path,
-    demo_source_id,
-    forget_demo_identity,
-    has_demo,
-    load_demo,
-    needs_identity,
-)
+from daybrief.services.demo import has_demo, load_demo, needs_identity, remove_demo
+from daybrief.services.edits import Edits
 from daybrief.services.followups import NextMeeting, next_meeting_with, sync_anchored_due_dates
 from daybrief.services.jobs import (
     ImportOutcome,
@@ -68,9 +63,10 @@ from daybrief.services.preferences import (
     Preferences,
     load_preferences,
     save_preferences,
+    stored_preferences,
     zone_label,
 )
-from daybrief.services.queries import has_calendars, occurrences_in_store, stored_calendars
+from daybrief.services.queries import has_calendars, occurrences_in_store
 from daybrief.services.review import (
     Draft,
     ProblemKind,
@@ -80,17 +76,13 @@ from daybrief.services.review import (
     drafts,
     set_problem_state,
 )
-from daybrief.services.rules import apply_rules_ahead
-from daybrief.services.sources import remove_source
-from daybrief.services.storage import StoreError, open_store
+from daybrief.services.storage import Store, StoreError, open_store, utc_now
 from daybrief.services.task_sync import (
     SyncOutcome,
     disconnect_task_list,
     is_connected,
     task_list_status,
 )
-from daybrief.store.db import Store, utc_now
-from daybrief.store.userdata import UserData
 from daybrief.ui.about import AboutDialog
 from daybrief.ui.answering import MailSettingsDialog
 from daybrief.ui.briefing_page import EXPORTS, BriefingPage
@@ -157,7 +149,7 @@ class MainWindow(QMainWindow):
         self.store_file = store_file
         self.clock = clock
         self.demo_folder = demo_folder or store_file.parent
-        self.data = UserData.of(store)
+        self.data = Edits(store)
         self.preferences = load_preferences(store)
         self.service = AgendaService(store, self.preferences, clock)
         self.day = self.preferences.opening_day(clock())
@@ -577,8 +569,10 @@ class MainWindow(QMainWindow):
         today = self.today()
         relative = {today: "Today", today + timedelta(days=1): "Tomorrow"}.get(self.day, "")
         counts = []
-        if agenda.rows:
-            counts.append(f"{len(agenda.rows)} meetings")
+        if agenda.meetings:
+            counts.append(f"{agenda.meetings} meetings")
+        if agenda.meetings < len(agenda.rows):
+            counts.append(f"{len(agenda.rows) - agenda.meetings} for context")
         doubles = agenda.count(ProblemKind.DOUBLE_BOOKING)
         if doubles:
             counts.append(f"<span style='color:{css('problem')}'>⚠ {doubles} double-booked</span>")
@@ -590,8 +584,8 @@ class MainWindow(QMainWindow):
         others = agenda.problem_count - doubles - unconfirmed
         if others:
             counts.append(f"{others} other problem{'s' if others != 1 else ''}")
-        if not agenda.rows:
-            counts.append("no meetings")
+        if not agenda.meetings:
+            counts.insert(0, "no meetings")
         heading = f"{relative} — " if relative else ""
         self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
         self.briefing.show_day(self.day, self.service.zone)
@@ -743,7 +737,8 @@ class MainWindow(QMainWindow):
         horizon = after + timedelta(days=AHEAD_DAYS)
         occurrences = occurrences_in_store(self.store, after, horizon, zone, zone_label(zone))
         directory = client_directory(self.store, self.preferences.addresses)
-        return next_meeting_with(client, occurrences, directory, after, zone)
+        me = identity(self.preferences.addresses)
+        return next_meeting_with(client, occurrences, directory, after, zone, me)
 
     def _detail_changed(self) -> None:
         row = self.detail.row
@@ -782,7 +777,7 @@ class MainWindow(QMainWindow):
             return
         if item.kind == "gone":
             if state != ProblemState.OPEN.value:
-                self.data.meetings.dismiss(item.snapshot.meeting_key if item.snapshot else "")
+                self.data.dismiss_meeting(item.snapshot.meeting_key if item.snapshot else "")
         elif item.problem is not None:
             set_problem_state(self.store, item.problem, state)
         row = self.hygiene.currentIndex().row()
@@ -815,9 +810,11 @@ class MainWindow(QMainWindow):
     # --- settings and templates ---
 
     def edit_settings(self) -> None:
-        suggested = suggest_identity_from(stored_calendars(self.store))
+        # The user's own values, not the demo's (which the demo shows with).
         tasks = task_list_status(self.store).line(self.service.zone)
-        dialog = SettingsDialog(self.preferences, suggested, self, task_list=tasks)
+        dialog = SettingsDialog(
+            stored_preferences(self.store), suggested_identity(self.store), self, task_list=tasks
+        )
         dialog.theme.setCurrentIndex(max(0, dialog.theme.findData(theme_mode(self.store))))
         if dialog.exec() and dialog.result_preferences is not None:
             save_preferences(self.store, dialog.result_preferences)
@@ -875,25 +872,25 @@ class MainWindow(QMainWindow):
         dialog.import_requested.connect(self.choose_files)
         dialog.reimport_requested.connect(lambda: self.refresh_sources())
         dialog.subscribe_requested.connect(self.subscribe_address)
+        dialog.roles_changed.connect(self._roles_changed)
         dialog.exec()
         self.calendars_changed()
         self.refresh()
 
+    def _roles_changed(self) -> None:
+        # A role applies when occurrences are read: recomputing the views is all it takes.
+        self.calendars_changed()
+        self.refresh()
+
     def remove_demo(self) -> None:
-        source_id = demo_source_id(self.store, self.demo_folder)
-        if source_id is not None:
-            remove_source(self.store, source_id)
-            demo_path(self.demo_folder).unlink(missing_ok=True)
-        forget_demo_identity(self.store)
+        remove_demo(self.store)
         self.calendars_changed()
         self.refresh()
 
     def welcome(self) -> WelcomeDialog:
         """The first start's questions (non-blocking: the demo stays visible behind them)."""
-        shown = replace(
-            self.preferences,
-            addresses=() if needs_identity(self.store) else self.preferences.addresses,
-        )
+        mine = stored_preferences(self.store)
+        shown = replace(mine, addresses=() if needs_identity(self.store) else mine.addresses)
         dialog = WelcomeDialog(shown, [], self)
         dialog.finished.connect(lambda _code: self._welcomed(dialog))
         dialog.open()
@@ -905,7 +902,7 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return
         if not chosen.addresses:  # keep what is known; the first calendar will suggest
-            chosen = replace(chosen, addresses=self.preferences.addresses)
+            chosen = replace(chosen, addresses=stored_preferences(self.store).addresses)
         save_preferences(self.store, chosen)
         self.calendars_changed()
         self.refresh()
@@ -917,8 +914,7 @@ class MainWindow(QMainWindow):
     def edit_templates(self) -> None:
         TemplatesDialog(self.data, self).exec()
         # A new rule applies to the meetings already there, not only to the next import.
-        zone = self.service.zone
-        apply_rules_ahead(self.store, user_zone=zone, zone_name=zone_label(zone), now=self.clock())
+        apply_template_rules(self.store, zone=self.service.zone, now=self.clock())
         self.refresh()
 
     # --- importing ---
@@ -1035,8 +1031,20 @@ class MainWindow(QMainWindow):
         self.refresh()
         if subscription is not None:
             lines = [f"Added {r.name}: {r.summary()}" for r in subscription.added]
+            lines += [
+                f"{r.name}: {guess.role.label}, guessed: {guess.reason} (change it in Calendars)"
+                for r in subscription.added
+                if r.report is not None and (guess := r.report.role_guess) is not None
+            ]
             if outcome.rules is not None and outcome.rules.items:
                 lines.append(outcome.rules.text())
+            if outcome.demo_removed is not None:
+                lines.append(DEMO_REMOVED)
+            if outcome.identity:
+                lines.append(
+                    "Your addresses, as this calendar suggests: "
+                    f"{', '.join(outcome.identity)} (change them in Settings)"
+                )
             QMessageBox.information(self, "Calendar added", "\n".join(lines))
 
     def _run(self, work: Callable[..., object], finished: Callable[..., None], message: str) -> Job:
@@ -1116,8 +1124,13 @@ class MainWindow(QMainWindow):
         self._job_done()
         self.last_outcome = outcome
         self.calendars_changed()
+        if outcome.demo_removed is not None:
+            self.day = self.preferences.opening_day(self.clock())
         self.refresh()
-        if outcome.failures or (not self.quiet_import and self.isVisible()):
+        if outcome.demo_removed is not None:
+            self.statusBar().showMessage(DEMO_REMOVED, 15000)
+        told = outcome.failures or outcome.demo_removed is not None
+        if told or (not self.quiet_import and self.isVisible()):
             dialog = ImportReportDialog(
                 outcome.summaries(), outcome.warnings, outcome.failures, self
             )

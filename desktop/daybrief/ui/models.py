@@ -14,12 +14,12 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QFont, QIcon
+from PySide6.QtGui import QBrush, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from daybrief.core.model import Occurrence
 from daybrief.services.agenda import AgendaRow, DaySummary, HygieneItem
-from daybrief.store.models import ChecklistItem, FollowUp
+from daybrief.services.edits import ChecklistItem, FollowUp
 from daybrief.ui.theme import theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,6 +63,27 @@ def short_link(url: str, limit: int = 32) -> str:
     """A link as people read it: no scheme, no query, cut to fit a column."""
     text = url.split("://", 1)[-1].split("?", 1)[0].rstrip("/")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_SWATCHES: dict[str, QIcon] = {}
+
+
+def calendar_swatch(colour: str) -> QIcon:
+    """A small square of the calendar's colour (the user's #RRGGBB)."""
+    icon = _SWATCHES.get(colour)
+    if icon is None:
+        pixmap = QPixmap(10, 10)
+        pixmap.fill(theme().accent(colour))
+        icon = _SWATCHES[colour] = QIcon(pixmap)
+    return icon
+
+
+def context_note(row: AgendaRow) -> str:
+    """Why a row is faded: whose calendar it is from (calendar text, shown as plain text)."""
+    calendar = row.occurrence.calendar or "another calendar"
+    if row.role == "info":
+        return f"For information ({calendar}): never busy, never a problem"
+    return f"Someone else's meeting ({calendar}): shown for context, not counted"
 
 
 class RowsTableModel(QAbstractTableModel):
@@ -144,10 +165,20 @@ class AgendaModel(RowsTableModel):
             if row.unconfirmed is not None:
                 return QBrush(theme().warning_bg)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if row.context:
+                # Context (another person's meeting, a holiday): faded, in the theme's tone
+                # for it, so it stays legible on a dark palette too.
+                return QBrush(theme().faded)
             if column == self.WHERE and row.link:
                 return QBrush(theme().link)
             if not row.busy:
                 return QBrush(theme().faded)
+        if role == Qt.ItemDataRole.DecorationRole and column == self.TITLE and row.colour:
+            return calendar_swatch(row.colour)
+        if role == Qt.ItemDataRole.FontRole and row.context:
+            font = QFont()
+            font.setItalic(True)
+            return font
         if role == Qt.ItemDataRole.FontRole and column == self.WHERE and row.link:
             font = QFont()
             font.setUnderline(True)
@@ -182,6 +213,8 @@ class AgendaModel(RowsTableModel):
         return ""
 
     def _tooltip(self, row: AgendaRow, column: int) -> str | None:
+        if row.context and column in (self.STATUS, self.TITLE):
+            return context_note(row)
         if column == self.STATUS:
             lines = [f"Double-booked with {o.summary or '(no title)'}" for o in row.conflicts_with]
             if row.unconfirmed is not None:

@@ -46,6 +46,7 @@ from daybrief.services.clients import (
     rename_client,
     split_client,
 )
+from daybrief.services.edits import Edits, FollowUp
 from daybrief.services.followups import (
     FollowUpGroup,
     by_client,
@@ -59,10 +60,8 @@ from daybrief.services.followups import (
     import_follow_ups_ics,
 )
 from daybrief.services.preferences import Preferences
+from daybrief.services.storage import Store, open_store, utc_now
 from daybrief.services.task_sync import TaskListStatus, conflicted, task_list_status
-from daybrief.store.db import Store, open_store
-from daybrief.store.followups import FollowUps
-from daybrief.store.models import FollowUp
 from daybrief.ui.models import RowsTableModel
 from daybrief.ui.tasks import Job, run_in_background
 from daybrief.ui.theme import css, theme
@@ -499,7 +498,7 @@ class FollowUpsPage(QWidget):
         self.show_sync(task_list_status(self.store))
 
     def _toggle(self, item: FollowUp, done: bool) -> None:
-        FollowUps(self.store).set_done(item.id, done)
+        Edits(self.store).set_follow_up_done(item.id, done)
         # Not now: the reload that follows resets the model inside its own setData.
         QTimer.singleShot(0, self.changed.emit)
 
@@ -509,11 +508,7 @@ class FollowUpsPage(QWidget):
     def set_due(self, due: date | None) -> None:
         item = self.selected()
         if item is not None:
-            follow_ups = FollowUps(self.store)
-            if item.due_before:
-                follow_ups.set_anchor(item.id, None, due)
-            else:
-                follow_ups.update(item.id, due=due)
+            Edits(self.store).set_follow_up_due(item, due)
             self.changed.emit()
 
     def delete(self) -> None:
@@ -522,7 +517,7 @@ class FollowUpsPage(QWidget):
             return
         answer = QMessageBox.question(self, "Delete follow-up", f"Delete “{item.text}”?")
         if answer == QMessageBox.StandardButton.Yes:
-            FollowUps(self.store).delete(item.id)
+            Edits(self.store).delete_follow_up(item.id)
             self.changed.emit()
 
     def export(self, kind: str) -> None:
@@ -534,8 +529,6 @@ class FollowUpsPage(QWidget):
             self.export_to(kind, Path(name))
 
     def export_to(self, kind: str, path: Path) -> None:
-        from daybrief.store.db import utc_now
-
         text = (
             follow_ups_to_ics(self.store, utc_now())
             if kind == "ics"

@@ -51,12 +51,9 @@ def problem_words(row: AgendaRow) -> list[tuple[str, str]]:
 
 
 def is_context(row: AgendaRow) -> bool:
-    """A meeting from a context calendar (someone else's, a holiday list): drawn faded.
-
-    Calendar roles (another branch) add the flag to the row; until then nothing is context.
-    """
-    role = getattr(row, "role", None)
-    return bool(getattr(row, "context", False)) or role == "context"
+    """Not the user's meeting (docs/roles.md: another person's in their calendar, an
+    information calendar's entry): drawn faded."""
+    return row.context
 
 
 def calendar_colour(name: str) -> QColor:
@@ -415,7 +412,8 @@ class TimeGrid(QWidget):
 
         row = block.row
         faded = is_context(row) or not row.busy
-        colour = calendar_colour(row.occurrence.event.calendar)
+        # The colour the user chose for the calendar, else one of its own from its name.
+        colour = QColor(row.colour) if row.colour else calendar_colour(row.occurrence.calendar)
         problems = problem_words(row)
         painter.save()
         painter.setClipRect(rect.adjusted(-2, -2, 2, 2))

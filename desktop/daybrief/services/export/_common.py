@@ -150,7 +150,9 @@ def meeting_flags(entry: MeetingEntry) -> list[str]:
         flags.append("cancelled")
     elif entry.status == "tentative":
         flags.append("tentative")
-    if entry.my_answer == "declined":
+    if entry.context:
+        flags.append("for context")  # not the user's: "free" would say it is
+    elif entry.my_answer == "declined":
         flags.append("you declined")
     elif not entry.busy and not entry.all_day and entry.status != "cancelled":
         flags.append("free")

@@ -33,6 +33,7 @@ def _meeting(entry: MeetingEntry) -> dict[str, Any]:
         "calendar": entry.calendar,
         "status": entry.status,
         "busy": entry.busy,
+        "context": entry.context,
         "clients": list(entry.clients),
         "location": entry.location,
         "conference_url": entry.conference_url,

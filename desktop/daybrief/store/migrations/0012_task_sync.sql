@@ -1,4 +1,4 @@
--- Schema 11: follow-ups kept in step with a CalDAV task list (VTODO).
+-- Schema 12: follow-ups kept in step with a CalDAV task list (VTODO).
 -- notes: the follow-up's own text beyond its one line (the task's DESCRIPTION).
 ALTER TABLE follow_ups ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 
