@@ -377,3 +377,29 @@ def test_days_outside_the_window_read_the_calendars_once_per_content(
     again = stored_calendars(store)
     assert again[0] is not first[0]
     assert "Acme QBR (moved)" in {e.info.summary for e in again[0].events}
+
+
+def test_kept_reviews_follow_every_change_they_depend_on(store: Store, tmp_path: Path) -> None:
+    _import(store, tmp_path)
+    service = _service(store)
+    tuesday = date(2026, 3, 10)
+
+    def kinds() -> dict[str, str]:
+        return {p.kind.value: p.state.value for p in service.review(tuesday).problems}
+
+    first = service.review(tuesday)
+    assert service.review(tuesday).problems == first.problems  # kept, and the same
+    assert kinds()["double-booking"] == "open"
+    clash = next(p for p in first.problems if p.kind is ProblemKind.DOUBLE_BOOKING)
+    set_problem_state(store, clash, "handled")
+    assert kinds()["double-booking"] == "handled"
+    data = UserData.of(store)
+    item = data.checklists.add("qbr@test", "Deck", required=True)
+    assert "open-items" in kinds()
+    data.checklists.set_done(item.id, True)
+    assert "open-items" not in kinds()
+    data.checklists.set_done(item.id, False)
+    assert "open-items" in kinds()
+    # The calendar moves the renewal away from the QBR: the clash is gone.
+    _import(store, tmp_path, DAY.replace("T110000", "T150000").replace("T120000", "T160000"))
+    assert "double-booking" not in kinds()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from daybrief.core.briefing import day_load
@@ -28,6 +28,7 @@ from daybrief.core.review import (
     meeting_ref,
     on_day,
     outside_hours,
+    review_period,
     unconfirmed_by_key,
 )
 from daybrief.core.roles import is_mine
@@ -44,6 +45,7 @@ from daybrief.services.working import settings_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
 from daybrief.store.models import MeetingSnapshot
+from daybrief.store.stamps import review_inputs_stamp
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
@@ -247,6 +249,9 @@ class AgendaService:
         # checklist item then costs the problems, not the calendars' expansion again.
         self._occurrence_cache: dict[tuple[date, int], list[Occurrence]] = {}
         self._cached_for: tuple[object, ...] | None = None
+        # Reviews by (first day, days), kept while the calendars and the user's data they
+        # read are the same: on a big store they are the slow part of a refresh.
+        self._review_cache: dict[tuple[date, int], tuple[tuple[object, ...], Review]] = {}
 
     @property
     def zone(self) -> tzinfo:
@@ -280,10 +285,26 @@ class AgendaService:
     def review(self, first: date, days: int = 1) -> Review:
         """The problems of ``days`` days from ``first``, in every state, none of them over."""
         occurrences = self.occurrences(first, days)
+        now = self.now()
+        stamp = (self._cached_for, review_inputs_stamp(self.store), self.preferences)
+        cached = self._review_cache.get((first, days))
+        if cached is not None and cached[0] == stamp:
+            # Time only ever ends problems: drop those over since it was worked out.
+            over = now.astimezone(UTC)
+            return replace(
+                cached[1], problems=tuple(p for p in cached[1].problems if p.ends > over)
+            )
         inputs = problem_inputs(self.store, occurrences, self._me())
         period = days_period(first, first + timedelta(days=days - 1), self.zone)
         pattern = settings_of(self.store)
-        return build_review(period, occurrences, self.zone, self.now(), pattern, inputs)
+        found = build_review(period, occurrences, self.zone, now, pattern, inputs)
+        self._review_cache[(first, days)] = (stamp, found)
+        return found
+
+    def review_ahead(self) -> Review:
+        """The review period at now (the tray's badge, the nudge), kept like any review."""
+        period = review_period(self.now(), self.zone, settings_of(self.store))
+        return self.review(period.days[0], len(period.days))
 
     def day(self, day: date) -> DayAgenda:
         zone = self.zone

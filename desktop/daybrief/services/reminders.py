@@ -68,12 +68,18 @@ class Due:
 
 class ReminderService:
     def __init__(
-        self, store: Store, preferences: Preferences, clock: Callable[[], datetime]
+        self,
+        store: Store,
+        preferences: Preferences,
+        clock: Callable[[], datetime],
+        *,
+        agenda: AgendaService | None = None,
     ) -> None:
+        """``agenda``: a service to share (the window's, with what it has worked out)."""
         self.store = store
         self.preferences = preferences
         self.clock = clock
-        self.agenda = AgendaService(store, preferences, clock)
+        self.agenda = agenda or AgendaService(store, preferences, clock)
         self.shown = Reminders(store)
         self.settings = Settings(store)
 

@@ -16,7 +16,6 @@ from daybrief.services.appearance import theme_mode
 from daybrief.services.demo import first_run, has_demo
 from daybrief.services.queries import has_calendars
 from daybrief.services.reminders import Reminder, ReminderService
-from daybrief.services.review import review
 from daybrief.services.storage import StoreError, StoreLocked, open_store, store_path
 from daybrief.ui.answering import Answerer, DailyBriefingMailer
 from daybrief.ui.main_window import MainWindow
@@ -98,13 +97,16 @@ def _handed(window: MainWindow, arguments: list[str]) -> None:
 
 def problems_next_working_day(window: MainWindow) -> int:
     """The tray's badge: the review period's open problems, as ``daybrief problems`` counts."""
-    return review(window.store, window.service.zone, window.service).open_count()
+    return window.service.review_ahead().open_count()
 
 
 def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayController:
     """The tray and its reminders, wired to the window (or the window's bar without a tray)."""
     tray = TrayController(
-        lambda: ReminderService(window.store, window.preferences, window.clock),
+        # The window's agenda service: what it has worked out is the tray's too.
+        lambda: ReminderService(
+            window.store, window.preferences, window.clock, agenda=window.service
+        ),
         lambda: problems_next_working_day(window),
         use_tray=use_tray,
         parent=window,

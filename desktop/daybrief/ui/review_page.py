@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -60,6 +59,7 @@ from daybrief.services.review import (
 from daybrief.services.storage import Store
 from daybrief.ui.answering import Answerer
 from daybrief.ui.briefing_page import CallableClock, export_bytes
+from daybrief.ui.flow import FlowLayout
 
 KIND_WORDS = {
     ProblemKind.DOUBLE_BOOKING: "⚠ Double-booked",
@@ -109,11 +109,10 @@ class ProblemCard(QFrame):
         start = meeting.start.astimezone(zone)
         when = f"{start:%a %d %b}" + ("" if meeting.all_day else f" {start:%H:%M}")
         layout = QVBoxLayout(self)
-        head = QHBoxLayout()
         title = plain(f"{when}  {meeting.title}", bold=True)
-        title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         title.setAccessibleName("Meeting")
-        head.addWidget(title, 1)
+        layout.addWidget(title)
+        head = FlowLayout()
         head.addWidget(
             small_button(
                 "Open",
@@ -148,7 +147,7 @@ class ProblemCard(QFrame):
         word = plain(KIND_WORDS[problem.kind], wrap=False)
         grid.addWidget(word, line, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(plain(problem.reason), line, 1)
-        row = QHBoxLayout()
+        row = FlowLayout()
         page = self.page
         if problem.kind is ProblemKind.OPEN_ITEMS:
             for item_id, item in open_required_items(page.store, self.card.meeting.key)[:3]:
@@ -201,7 +200,6 @@ class ProblemCard(QFrame):
                 lambda: page.set_state(problem, ProblemState.IGNORED),
             )
         )
-        row.addStretch(1)
         grid.addLayout(row, line + 1, 1)
 
     def _all_handled(self) -> None:

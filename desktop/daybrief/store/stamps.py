@@ -1,0 +1,32 @@
+"""A cheap fingerprint of the user's data that problems depend on.
+
+The window keeps the review's problems while this and the calendars stay the same, so a
+refresh on a big store does not work them out again on the UI thread. It reads content,
+not connection counters, so a result worked out on a worker's connection is still good on
+the window's.
+"""
+
+from __future__ import annotations
+
+from daybrief.store.db import Store
+
+_QUERIES = (
+    # Which items exist, which are required, which are done (ids weighted, so ticking one
+    # item and unticking another in the same second still changes it).
+    "SELECT count(*), max(updated_at), total(done * id), total(required * id),"
+    " total(length(text)) FROM checklist_items",
+    "SELECT count(*), max(updated_at), total(length(state) + length(facts)) FROM problem_acks",
+    "SELECT count(*), max(updated_at), total(length(value)) FROM settings",
+    "SELECT count(*), max(updated_at), total(length(partstat) + length(previous))"
+    " FROM pending_answers",
+)
+
+
+def review_inputs_stamp(store: Store) -> tuple[object, ...]:
+    """Changes whenever checklists, problem states, settings or pending answers change."""
+    stamp: list[object] = []
+    with store.snapshot():
+        for sql in _QUERIES:
+            row = store.query_one(sql)
+            stamp.append(tuple(row) if row is not None else None)
+    return tuple(stamp)
