@@ -462,3 +462,27 @@ def test_connecting_the_same_list_again_keeps_the_sync_going(shared: Shared) -> 
     report = shared.sync(shared.a)
     assert (report.sent, report.conflicts) == (1, 0)
     assert shared.only(shared.a).notes == ""
+
+
+def test_a_follow_up_restored_under_its_old_uid_takes_its_task_back(shared: Shared) -> None:
+    """A backup restored with --replace deletes and re-adds the follow-ups: the task stays."""
+    item = add_follow_up(shared.a, "Send the board pack")
+    add_follow_up(shared.a, "Book the boardroom")
+    shared.sync(shared.a)
+    uid = FollowUps(shared.a).get(item.id).ical_uid
+    assert uid is not None
+    app_item = shared.app_todo(uid)
+    app_item.icalendar_component.add("PRIORITY", 1)  # the phone's, unknown to Daybrief
+    app_item.save()
+    shared.sync(shared.a)
+    with shared.a.transaction():
+        FollowUps(shared.a).delete(item.id)
+        restored = FollowUps(shared.a).add("Send the board pack", ical_uid=uid)
+    assert restored.id != item.id
+    shared.sync(shared.a)
+    shared.sync(shared.a)
+    assert sorted(f.text for f in FollowUps(shared.a).all()) == [
+        "Book the boardroom", "Send the board pack",
+    ]  # fmt: skip
+    # Never deleted and made again: what other apps put in the task is still there.
+    assert int(_todo(shared.app_todo(uid))["PRIORITY"]) == 1

@@ -641,8 +641,10 @@ class _Sync:
         for follow_up_id, light in _pending(self.store, self.tasks.links(with_data=False)):
             link = self.tasks.link(light.uid) if light is not None else None
             if follow_up_id is None:
-                assert link is not None
-                self.send_deletion(link)
+                # Only while it is still a deletion: a follow-up sent earlier in this turn
+                # may have taken the task back (the same UID, after a restore from backup).
+                if link is not None and link.follow_up_id is None and link.href:
+                    self.send_deletion(link)
                 continue
             item = self.follow_ups.by_id(follow_up_id)
             if item is not None:  # else deleted meanwhile: a deletion next time
