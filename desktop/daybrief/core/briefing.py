@@ -36,6 +36,7 @@ from daybrief.core.review import (
     WorkingPattern,
     day_window,
     find_problems,
+    occurrences_on,
     on_day,
     unconfirmed_by_key,
     unconfirmed_text,
@@ -565,7 +566,7 @@ class DayLoad:
 def day_load(
     day: date, occurrences: Iterable[Occurrence], zone: tzinfo, me: frozenset[str]
 ) -> DayLoad:
-    busy = [o for o in occurrences if on_day(o, day, zone) and is_busy(o, me)]
+    busy = [o for o in occurrences_on(day, occurrences, zone) if is_busy(o, me)]
     window_start, window_end = day_window(day, zone)
     booked = _union_length([(o.start, o.end) for o in busy], window_start, window_end)
     first = min((o.start for o in busy), default=None)

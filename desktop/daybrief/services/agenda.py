@@ -321,18 +321,24 @@ class AgendaService:
         directory = self.directory()
         checklists = Checklists(self.store)
         colours = calendar_colours(self.store)
+        # A pile-up can hold hundreds of meetings: look them up by ref, never pairwise.
+        refs = {id(o): meeting_ref(o) for o in occurrences}
+        by_ref: dict[str, list[Occurrence]] = {}
+        for occurrence in occurrences:
+            by_ref.setdefault(refs[id(occurrence)], []).append(occurrence)
         rows = []
         for occurrence in sorted(occurrences, key=lambda o: (not o.all_day, o.start, o.summary)):
             key = key_of(occurrence)
-            ref = meeting_ref(occurrence)
+            ref = refs[id(occurrence)]
             mine = by_key.get(ref, [])
             kinds = {p.kind for p in mine}
             partners = tuple(
                 other
                 for p in mine
                 if p.kind is ProblemKind.DOUBLE_BOOKING
-                for other in occurrences
-                if other is not occurrence and meeting_ref(other) in p.refs
+                for member in p.meetings
+                for other in by_ref.get(member.key, ())
+                if other is not occurrence
             )
             start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
             clients = meeting_clients(occurrence, directory)
@@ -405,7 +411,7 @@ class AgendaService:
                 kind=problem.kind.value,
                 problem_key=problem.id,
                 when=problem.at,
-                title=" × ".join(m.title for m in problem.meetings) or problem.kind.value,
+                title=_titles(problem),
                 detail=problem.reason,
                 state=problem.state.value,
                 problem=problem,
@@ -435,6 +441,13 @@ class AgendaService:
                 )
             )
         return items
+
+
+def _titles(problem: Problem) -> str:
+    """The meetings' titles; a pile-up of dozens names its first three and counts the rest."""
+    titles = [m.title for m in problem.meetings[:3]]
+    more = len(problem.meetings) - len(titles)
+    return " × ".join(titles) + (f" and {more} more" if more > 0 else "") or problem.kind.value
 
 
 def occurrence_day(occurrence: Occurrence, zone: tzinfo) -> date:
