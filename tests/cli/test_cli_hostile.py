@@ -361,7 +361,7 @@ def test_a_failing_password_command_is_one_clear_line(capsys, monkeypatch, tmp_p
         "--password-command", "exit 3", "--data-dir", str(tmp_path / "data"),
     )  # fmt: skip
     assert code == 2
-    assert err.strip() == "daybrief: --password-command: the password command failed (exit 3)"
+    assert err.strip() == "daybrief: --password-command: failed (exit status 3)"
 
 
 def test_password_from_command_takes_the_first_line():
@@ -371,7 +371,7 @@ def test_password_from_command_takes_the_first_line():
     assert password_from_command("echo one | tr o O") == "One"
     with pytest.raises(PasswordCommandFailed, match="printed no password"):
         password_from_command("true")
-    with pytest.raises(PasswordCommandFailed, match="no answer within"):
+    with pytest.raises(PasswordCommandFailed, match="gave no password within"):
         password_from_command("sleep 5", timeout=0.2)
 
 

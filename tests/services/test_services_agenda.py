@@ -403,3 +403,16 @@ def test_kept_reviews_follow_every_change_they_depend_on(store: Store, tmp_path:
     # The calendar moves the renewal away from the QBR: the clash is gone.
     _import(store, tmp_path, DAY.replace("T110000", "T150000").replace("T120000", "T160000"))
     assert "double-booking" not in kinds()
+
+
+def test_the_fingerprint_ignores_what_the_window_writes_as_it_goes(store: Store) -> None:
+    from daybrief.store.settings import Settings
+    from daybrief.store.stamps import review_inputs_stamp
+
+    before = review_inputs_stamp(store)
+    settings = Settings(store)
+    settings.set("reminders_checked_at", "2026-03-10T08:00:00+00:00")
+    settings.set("export_folder", "/tmp")
+    assert review_inputs_stamp(store) == before
+    settings.set("calendar/time_off_uids", ["offsite@test"])
+    assert review_inputs_stamp(store) != before

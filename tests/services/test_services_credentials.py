@@ -81,3 +81,24 @@ def test_session_credentials_are_memory_only() -> None:
 def test_a_secret_never_prints_itself() -> None:
     assert "hunter2-x" not in repr(SECRET) and "hunter2-x" not in f"{SECRET}"
     assert "private-0011" not in repr([SECRET])
+
+
+def test_a_password_command_gives_its_first_line() -> None:
+    from daybrief.services.credentials import password_from_command
+
+    assert password_from_command("printf 's3cret-pw\\nsecond line\\n'") == "s3cret-pw"
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [("exit 3", "exit status 3"), ("true", "printed no password"),
+     ("printf '\\n'", "printed no password")],
+)  # fmt: skip
+def test_a_failing_password_command_says_so_in_one_line(command: str, reason: str) -> None:
+    from daybrief.services.credentials import password_from_command
+
+    with pytest.raises(CredentialsUnavailable) as failed:
+        password_from_command(command)
+    message = str(failed.value)
+    assert message.startswith("--password-command: ") and reason in message
+    assert "\n" not in message and "keyring" not in message

@@ -36,6 +36,8 @@ CALENDAR_TABLES = {
 }  # fmt: skip
 # What the user last saw of each day's briefing: derived from the calendars, pruned freely.
 DERIVED_TABLES = {"briefing_looks", "briefing_seen"}
+# The task list's sync state: a restored store matches its follow-ups to the tasks by UID.
+SYNC_TABLES = {"task_list", "follow_up_tasks"}
 
 QBR = meeting_key("qbr@acme.example", "2026-03-05T10:00:00Z")
 SERIES = meeting_key("weekly@globex.example")
@@ -109,7 +111,9 @@ def test_every_table_is_in_the_backup_or_known_calendar_data(store: Store) -> No
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     }
-    assert tables == {spec.name for spec in USER_TABLES} | CALENDAR_TABLES | DERIVED_TABLES
+    assert tables == (
+        {spec.name for spec in USER_TABLES} | CALENDAR_TABLES | DERIVED_TABLES | SYNC_TABLES
+    )
     for spec in USER_TABLES:
         columns = {row[1] for row in store.query(f"PRAGMA table_info({spec.name})")}
         assert columns == {column for column, _ in spec.columns}, spec.name

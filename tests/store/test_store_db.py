@@ -67,9 +67,9 @@ def test_migrations_are_numbered_without_gaps_and_hold_no_transaction_control() 
 
 FILE_PATTERNS = next(m.version for m in bundled_migrations() if m.name == "file_patterns")
 # Today's API writes every column of the newest schema (problem facts: schema 9; the
-# backup's answers and sent mail: schema 10), so it can seed only a store of that schema;
-# older stores are seeded by SQL.
-API_SEEDS_FROM = next(m.version for m in bundled_migrations() if m.name == "answers_and_mail")
+# backup's answers and sent mail: schema 10; follow-up notes: schema 12), so it can seed
+# only a store of that schema; older stores are seeded by SQL.
+API_SEEDS_FROM = next(m.version for m in bundled_migrations() if m.name == "task_sync")
 """The first schema with checklist file patterns; older stores are seeded with raw SQL."""
 
 STAMP = "2026-03-01T08:00:00.000000Z"
@@ -129,8 +129,8 @@ def test_store_written_by_every_earlier_version_opens_and_keeps_its_data(
 ) -> None:
     """A store last written at schema ``written_at`` opens under the newest and loses nothing.
 
-    From the follow-up-links schema on, seeding goes through today's API and the backups
-    compare; before it, rows seeded by SQL must come through with every value they had,
+    From the task-sync schema (follow-up notes) on, seeding goes through today's API and
+    the backups compare; before it, rows seeded by SQL must come through with every value they had,
     the new columns at their defaults.
     """
     path = tmp_path / "daybrief.sqlite3"

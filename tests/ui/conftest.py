@@ -7,4 +7,6 @@ from tests.network import (  # noqa: F401  (fixtures are found by name)
     no_keyring,
     radicale,
     running_radicale,
+    running_xandikos,
+    xandikos,
 )

@@ -11,7 +11,8 @@ Exit codes:
     3   the output could not be made or written: ``--out`` not writable, no Qt for
         ``--format pdf``; a one-line reason on stderr;
     4   a calendar source could not be fetched (network, server, password, not a
-        calendar): its last good data is kept and the reason is on stderr;
+        calendar): its last good data is kept and the reason is on stderr; or the task
+        list could not be reached (``tasks sync``): local changes stay queued;
     5   the store or its data folder cannot be used right now: another Daybrief kept it
         busy for more than 5 s, the disk is full, the folder is read-only, the file is
         damaged or from a newer Daybrief; nothing was changed, a one-line reason on stderr;
@@ -46,11 +47,13 @@ from daybrief.cli import (
     answer,
     brief,
     calendar,
+    followups,
     goals,
     imports,
     mail,
     problems,
     sources,
+    tasks,
     templates,
 )
 from daybrief.cli.common import (
@@ -81,7 +84,10 @@ __all__ = [
 ]
 
 # Each command lives in its own module with a register(commands) function.
-_COMMAND_MODULES = (calendar, imports, brief, problems, goals, sources, templates, answer, mail)
+_COMMAND_MODULES = (
+    calendar, imports, brief, problems, goals, sources, templates, answer, mail, followups,
+    tasks,
+)  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -124,7 +124,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
         try:
             return password_from_command(command)
         except PasswordCommandFailed as error:
-            raise UsageError(f"--password-command: {error}") from None
+            raise UsageError(str(error)) from None
     if not getattr(args, "password_stdin", False):
         return None
     line = sys.stdin.readline()

@@ -177,6 +177,10 @@ REFRESH_MINUTES = int_setting(
     "refresh_minutes", 30, "minutes between two reads of the calendar sources",
     minimum=5, maximum=24 * 60,
 )  # fmt: skip
+TASK_SYNC_MINUTES = int_setting(
+    "task_sync_minutes", 15, "minutes between two syncs of follow-ups with the task list",
+    minimum=1, maximum=24 * 60,
+)  # fmt: skip
 CLOSE_TO_TRAY: Setting[bool] = Setting(
     "close_to_tray", True, _bool, bool, "closing the window keeps Daybrief in the tray"
 )
@@ -209,9 +213,9 @@ TIME_OFF_UIDS: Setting[tuple[str, ...]] = Setting(
 
 ALL: tuple[Setting[object], ...] = (
     ADDRESSES, ZONE, WORKING_DAYS, DAY_START, DAY_END, HYGIENE_DAYS,  # type: ignore[assignment]
-    REMINDER_LEAD_MINUTES, REMIND_OUTSIDE_HOURS, REFRESH_MINUTES, CLOSE_TO_TRAY,
-    BACK_TO_BACK_GAP_MINUTES, BACK_TO_BACK_MEETINGS, BACK_TO_BACK_HOURS, PREP_MINUTES,
-    OWN_DOMAINS, TIME_OFF_UIDS,
+    REMINDER_LEAD_MINUTES, REMIND_OUTSIDE_HOURS, REFRESH_MINUTES, TASK_SYNC_MINUTES,
+    CLOSE_TO_TRAY, BACK_TO_BACK_GAP_MINUTES, BACK_TO_BACK_MEETINGS, BACK_TO_BACK_HOURS,
+    PREP_MINUTES, OWN_DOMAINS, TIME_OFF_UIDS,
 )  # fmt: skip
 
 

@@ -466,3 +466,9 @@ def put_object(secret: Secret, item: CalendarObject) -> str | None:
             )
         etag = response.headers.get("ETag")
         return str(etag) if etag else None
+
+
+# Shared with the task-list sync (services/task_sync.py): the same client settings
+# (timeout, no DNS guessing) and the same redacted reasons.
+dav_client = _client
+caldav_errors = _translated

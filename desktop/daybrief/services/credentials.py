@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from daybrief.store.db import Store
 
 SERVICE = "Daybrief"
-PASSWORD_COMMAND_SECONDS = 120.0
+PASSWORD_COMMAND_SECONDS = 60.0
 """A command may ask for a passphrase (gpg's pinentry): give it time, but not for ever."""
 
 
@@ -92,38 +91,40 @@ class Secret:
         return replace(self, password=password_from_command(self.password_command))
 
 
-class PasswordCommandFailed(DaybriefError):
-    """The password command did not give a password; the reason is one complete line."""
+class PasswordCommandFailed(CredentialsUnavailable):
+    """The password command gave no password; one line, ``--password-command: <why>``."""
+
+    def __init__(self, reason: str) -> None:
+        self.detail = reason
+        DaybriefError.__init__(self, f"--password-command: {reason}")
 
 
 def password_from_command(command: str, timeout: float = PASSWORD_COMMAND_SECONDS) -> str:
     """The first line ``command`` prints on standard output: the password.
 
     The command is the user's own (like vdirsyncer's ``password.fetch`` or aerc's
-    ``source-cred-cmd``) and runs through the shell, so pipes work. Its standard input and
-    error stay the terminal's, for a passphrase prompt.
+    ``source-cred-cmd``) and runs through the shell, so pipes and quoting work as typed.
+    Its standard input is empty (cron has none); its errors go to the terminal; its output
+    never reaches a message. Calendar sources, task lists and mail all use this one.
 
     Raises:
         PasswordCommandFailed: it could not run, failed, timed out or printed no line.
     """
-    shell = ["/bin/sh", "-c", command] if os.name == "posix" else command
     try:
         done = subprocess.run(
-            shell, stdout=subprocess.PIPE, timeout=timeout, check=False, shell=os.name != "posix"
-        )
+            command, shell=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            timeout=timeout, check=False,
+        )  # fmt: skip
     except subprocess.TimeoutExpired:
-        raise PasswordCommandFailed(
-            f"the password command gave no answer within {timeout:g} s"
-        ) from None
+        raise PasswordCommandFailed(f"gave no password within {timeout:g} s") from None
     except OSError as error:
-        raise PasswordCommandFailed(
-            f"the password command could not run ({error.strerror or error})"
-        ) from None
+        reason = error.strerror or type(error).__name__
+        raise PasswordCommandFailed(f"could not be run ({reason})") from None
     if done.returncode != 0:
-        raise PasswordCommandFailed(f"the password command failed (exit {done.returncode})")
+        raise PasswordCommandFailed(f"failed (exit status {done.returncode})")
     first = done.stdout.decode("utf-8", errors="replace").split("\n", 1)[0].rstrip("\r")
     if not first:
-        raise PasswordCommandFailed("the password command printed no password")
+        raise PasswordCommandFailed("printed no password")
     return first
 
 

@@ -18,11 +18,12 @@ import icalendar
 
 from daybrief.core.clients import ClientDirectory
 from daybrief.core.errors import InvalidCalendar
-from daybrief.core.keys import key_of, split_meeting_key
+from daybrief.core.keys import key_of, meeting_key, split_meeting_key
 from daybrief.core.model import Occurrence, format_utc
 from daybrief.core.roles import is_mine
 from daybrief.services.export.ics import calendar, text_value
 from daybrief.services.preferences import Preferences, zone_label
+from daybrief.store._rows import UNCHANGED, Unchanged
 from daybrief.store.clients import Clients
 from daybrief.store.db import Store
 from daybrief.store.errors import StoreError
@@ -387,3 +388,103 @@ def follow_up_from_meeting(
         due_before=anchor.key if anchor is not None else None,
     )
     return QuickFollowUp(item, client, anchor)
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _client_named(store: Store, name: str | None) -> int | None:
+    """The client of that name (any case), made when there is none; None for no name."""
+    if name is None or not name.strip():
+        return None
+    clients = Clients(store)
+    for client in clients.all():
+        if client.name.casefold() == name.strip().casefold():
+            return client.id
+    return clients.create(name.strip()).id
+
+
+def add_follow_up(
+    store: Store,
+    text: str,
+    *,
+    due: date | None = None,
+    client: str | None = None,
+    meeting_uid: str | None = None,
+) -> FollowUp:
+    """A new follow-up; ``client`` by name (made if new), ``meeting_uid`` a meeting's UID.
+
+    Raises:
+        ValueError: no text.
+    """
+    if not text.strip():
+        raise ValueError("a follow-up needs some text")
+    with store.transaction():
+        return FollowUps(store).add(
+            text.strip(), due=due, client_id=_client_named(store, client),
+            meeting_key=meeting_key(meeting_uid.strip()) if meeting_uid else None,
+        )  # fmt: skip
+
+
+def edit_follow_up(
+    store: Store,
+    follow_up_id: int,
+    *,
+    text: str | None = None,
+    due: date | Unchanged | None = UNCHANGED,
+    client: str | Unchanged | None = UNCHANGED,
+) -> FollowUp:
+    """Change what is given (``client`` '' or None: no client; ``due`` None: no date).
+
+    Raises:
+        LookupError: no such follow-up.
+        ValueError: empty text.
+    """
+    if text is not None and not text.strip():
+        raise ValueError("a follow-up needs some text")
+    with store.transaction():
+        follow_ups = FollowUps(store)
+        existing = _existing(follow_ups, follow_up_id)
+        changes: dict[str, object] = {}
+        if text is not None:
+            changes["text"] = text.strip()
+        if not isinstance(due, Unchanged):
+            changes["due"] = due
+            if existing.due_before is not None:
+                follow_ups.set_anchor(follow_up_id, None, existing.due_date)  # a date by hand
+        if not isinstance(client, Unchanged):
+            changes["client_id"] = _client_named(store, client)
+        return follow_ups.update(follow_up_id, **changes)  # type: ignore[arg-type]
+
+
+def tick_follow_up(store: Store, follow_up_id: int, done: bool = True) -> FollowUp:
+    """Raises LookupError: no such follow-up."""
+    with store.transaction():
+        follow_ups = FollowUps(store)
+        _existing(follow_ups, follow_up_id)
+        return follow_ups.set_done(follow_up_id, done)
+
+
+def _existing(follow_ups: FollowUps, follow_up_id: int) -> FollowUp:
+    try:
+        return follow_ups.get(follow_up_id)
+    except StoreError:
+        raise LookupError(f"no follow-up {follow_up_id} (see: daybrief followups list)") from None
+
+
+def follow_up_dicts(store: Store, *, include_done: bool = False) -> list[dict[str, object]]:
+    """Follow-ups as plain data (the command line's JSON), by due date."""
+    out: list[dict[str, object]] = []
+    for row in follow_up_rows(store, include_done=include_done):
+        item = row.follow_up
+        out.append(
+            {
+                "id": item.id,
+                "text": item.text,
+                "due": item.due_date.isoformat() if item.due_date else None,
+                "client": row.client or None,
+                "done": item.done,
+                "meeting_uid": split_meeting_key(item.meeting_key)[0] if item.meeting_key else None,
+            }
+        )
+    return out

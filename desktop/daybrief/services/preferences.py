@@ -38,6 +38,8 @@ class Preferences:
     refresh_minutes: int = declared.REFRESH_MINUTES.default
     """How often calendar addresses and files are read again."""
     close_to_tray: bool = declared.CLOSE_TO_TRAY.default
+    task_sync_minutes: int = declared.TASK_SYNC_MINUTES.default
+    """How often follow-ups are synced with the task list (besides at start and after edits)."""
 
     @property
     def working_days(self) -> tuple[int, ...]:
@@ -142,6 +144,7 @@ def stored_preferences(store: Store) -> Preferences:
             reminder_lead_minutes=read(store, declared.REMINDER_LEAD_MINUTES),
             refresh_minutes=read(store, declared.REFRESH_MINUTES),
             close_to_tray=read(store, declared.CLOSE_TO_TRAY),
+            task_sync_minutes=read(store, declared.TASK_SYNC_MINUTES),
         )
 
 
@@ -156,3 +159,4 @@ def save_preferences(store: Store, preferences: Preferences) -> None:
         write(store, declared.REMINDER_LEAD_MINUTES, preferences.reminder_lead_minutes)
         write(store, declared.CLOSE_TO_TRAY, preferences.close_to_tray)
         write(store, declared.REFRESH_MINUTES, preferences.refresh_minutes)
+        write(store, declared.TASK_SYNC_MINUTES, preferences.task_sync_minutes)

@@ -1,14 +1,15 @@
 """Backup: all the user's data as one JSON file, and back, exactly.
 
-Format: ``{"format": "daybrief-user-data", "version": 3, "tables": {table: [row, ...]}}``,
+Format: ``{"format": "daybrief-user-data", "version": 6, "tables": {table: [row, ...]}}``,
 each row a dict of the table's columns (booleans as JSON booleans, settings values as JSON),
 rows in primary-key order. Calendar data is not in it: calendars re-import.
 
 Older formats still import: a table or column added in a later format may be absent from
 an older file, and then reads as empty or as the column's value from before it existed.
 Version 2 added file patterns of checklist and template items, ``done_by`` and
-``problem_acks``; version 5 the answers waiting for the calendar (``pending_answers``) and
-the sent history (``sent_mail``).
+``problem_acks``; version 4 the facts of problem states; version 5 the answers waiting for
+the calendar (``pending_answers``) and the sent history (``sent_mail``); version 6 the notes
+of follow-ups.
 
 Importing is one transaction, validated in full before the store is touched: a bad file
 changes nothing. A store that already holds user data is only overwritten with
@@ -32,7 +33,7 @@ from daybrief.store.errors import BackupError, StoreError
 from daybrief.store.settings import canonical_json
 
 FORMAT = "daybrief-user-data"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
@@ -119,8 +120,9 @@ USER_TABLES: tuple[TableSpec, ...] = (
             *_STAMPS,
             ("due_before", "str?"),
             ("ical_uid", "str?"),
+            ("notes", "str"),
         ),
-        added=(("due_before", 3, None), ("ical_uid", 3, None)),
+        added=(("due_before", 3, None), ("ical_uid", 3, None), ("notes", 6, "")),
     ),
     TableSpec("notes", "meeting_key", (("meeting_key", "str"), ("text", "str"), *_STAMPS)),
     TableSpec(

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 
-from daybrief.store._rows import UNCHANGED, Unchanged, day_or_none, day_text, need, ts, ts_or_none
+from daybrief.store._rows import (
+    UNCHANGED,
+    Unchanged,
+    day_or_none,
+    day_text,
+    need,
+    ts,
+    ts_or_none,
+    ts_text,
+)
 from daybrief.store.db import Store
 from daybrief.store.meetings import ensure_meeting
 from daybrief.store.models import FollowUp
@@ -24,6 +33,7 @@ def _follow_up(row: sqlite3.Row) -> FollowUp:
         updated_at=ts(row["updated_at"]),
         due_before=row["due_before"],
         ical_uid=row["ical_uid"],
+        notes=row["notes"],
     )
 
 
@@ -48,6 +58,7 @@ class FollowUps:
         meeting_key: str | None = None,
         due_before: str | None = None,
         ical_uid: str | None = None,
+        notes: str = "",
     ) -> FollowUp:
         with self._store.transaction():
             for key in (meeting_key, due_before):
@@ -56,11 +67,23 @@ class FollowUps:
             now = self._store.now()
             cursor = self._store.execute(
                 "INSERT INTO follow_ups (text, due_date, client_id, meeting_key, done,"
-                " created_at, updated_at, due_before, ical_uid)"
-                " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
-                (text, day_text(due), client_id, meeting_key, now, now, due_before, ical_uid),
-            )
+                " created_at, updated_at, due_before, ical_uid, notes)"
+                " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+                (text, day_text(due), client_id, meeting_key, now, now, due_before, ical_uid,
+                 notes),
+            )  # fmt: skip
             return self.get(int(cursor.lastrowid or 0))
+
+    def field_rows(self) -> list[sqlite3.Row]:
+        """Every follow-up's own fields, without timestamps (cheap: the sync's queue)."""
+        return self._store.query(
+            "SELECT id, text, notes, due_date, due_before, client_id, done, meeting_key"
+            " FROM follow_ups ORDER BY id"
+        )
+
+    def by_id(self, follow_up_id: int) -> FollowUp | None:
+        row = self._store.query_one("SELECT * FROM follow_ups WHERE id = ?", (follow_up_id,))
+        return None if row is None else _follow_up(row)
 
     def by_ical_uid(self, uid: str) -> FollowUp | None:
         row = self._store.query_one("SELECT * FROM follow_ups WHERE ical_uid = ?", (uid,))
@@ -92,6 +115,8 @@ class FollowUps:
         due: date | Unchanged | None = UNCHANGED,
         client_id: int | Unchanged | None = UNCHANGED,
         meeting_key: str | Unchanged | None = UNCHANGED,
+        notes: str | Unchanged = UNCHANGED,
+        due_before: str | Unchanged | None = UNCHANGED,
     ) -> FollowUp:
         with self._store.transaction():
             old = self.get(follow_up_id)
@@ -100,24 +125,40 @@ class FollowUps:
                 old.due_date if isinstance(due, Unchanged) else due,
                 old.client_id if isinstance(client_id, Unchanged) else client_id,
                 old.meeting_key if isinstance(meeting_key, Unchanged) else meeting_key,
+                old.notes if isinstance(notes, Unchanged) else notes,
+                old.due_before if isinstance(due_before, Unchanged) else due_before,
             )
-            if new != (old.text, old.due_date, old.client_id, old.meeting_key):
-                if new[3] is not None:
-                    ensure_meeting(self._store, new[3])
+            if new != (
+                old.text, old.due_date, old.client_id, old.meeting_key, old.notes, old.due_before
+            ):  # fmt: skip
+                for key in (new[3], new[5]):
+                    if key is not None:
+                        ensure_meeting(self._store, key)
                 self._store.execute(
                     "UPDATE follow_ups SET text = ?, due_date = ?, client_id = ?,"
-                    " meeting_key = ?, updated_at = ? WHERE id = ?",
-                    (new[0], day_text(new[1]), new[2], new[3], self._store.now(), follow_up_id),
-                )
+                    " meeting_key = ?, notes = ?, due_before = ?, updated_at = ? WHERE id = ?",
+                    (new[0], day_text(new[1]), new[2], new[3], new[4], new[5],
+                     self._store.now(), follow_up_id),
+                )  # fmt: skip
             return self.get(follow_up_id)
 
-    def set_done(self, follow_up_id: int, done: bool = True) -> FollowUp:
+    def set_ical_uid(self, follow_up_id: int, uid: str | None) -> None:
+        with self._store.transaction():
+            self._store.execute(
+                "UPDATE follow_ups SET ical_uid = ? WHERE id = ?", (uid, follow_up_id)
+            )
+
+    def set_done(
+        self, follow_up_id: int, done: bool = True, at: datetime | None = None
+    ) -> FollowUp:
+        """Tick (at ``at``, default now) or untick; a follow-up already so is left alone."""
         with self._store.transaction():
             now = self._store.now()
+            when = ts_text(at) if at is not None else now
             self._store.execute(
                 "UPDATE follow_ups SET done = ?, done_at = ?, updated_at = ?"
                 " WHERE id = ? AND done <> ?",
-                (int(done), now if done else None, now, follow_up_id, int(done)),
+                (int(done), when if done else None, now, follow_up_id, int(done)),
             )
             return self.get(follow_up_id)
 

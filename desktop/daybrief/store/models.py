@@ -68,6 +68,8 @@ class FollowUp:
     """A meeting's key: due on that meeting's day, and following it when it moves."""
     ical_uid: str | None = None
     """The UID of the task (VTODO) it was imported from, if any."""
+    notes: str = ""
+    """More than the one line of ``text`` (a task's DESCRIPTION)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,7 +179,7 @@ def merged_objects(
 
 
 class LocalSecrets:
-    """Secrets kept in the store when the OS has no keyring (see migration 13, local_secrets)."""
+    """Secrets kept in the store when the OS has no keyring (see migration 14, local_secrets)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -72,7 +72,11 @@ class SettingsDialog(QDialog):
     """My addresses (pre-filled with the engine's guess), zone, working week, horizons."""
 
     def __init__(
-        self, preferences: Preferences, suggested: Sequence[str], parent: QWidget | None = None
+        self,
+        preferences: Preferences,
+        suggested: Sequence[str],
+        parent: QWidget | None = None,
+        task_list: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Daybrief settings")
@@ -110,6 +114,12 @@ class SettingsDialog(QDialog):
         self.lead.setValue(preferences.reminder_lead_minutes)
         self.refresh = _spin(declared.REFRESH_MINUTES, " min")
         self.refresh.setValue(preferences.refresh_minutes)
+        self.task_sync = QSpinBox(minimum=1, maximum=24 * 60, suffix=" min")
+        self.task_sync.setValue(preferences.task_sync_minutes)
+        # The last sync and any problem (plain text: it quotes the list's name).
+        self.task_list = QLabel(task_list or "No task list connected (daybrief tasks connect).")
+        self.task_list.setTextFormat(Qt.TextFormat.PlainText)
+        self.task_list.setWordWrap(True)
         self.close_to_tray = QCheckBox("Keep running in the tray when the window closes")
         self.close_to_tray.setChecked(preferences.close_to_tray)
         self.autostart = QCheckBox("Start Daybrief when I log in")
@@ -124,6 +134,8 @@ class SettingsDialog(QDialog):
         form.addRow("Look for problems", self.horizon)
         form.addRow("Remind before meetings", self.lead)
         form.addRow("Read calendars again every", self.refresh)
+        form.addRow("Sync follow-ups every", self.task_sync)
+        form.addRow("Task list", self.task_list)
         form.addRow("", self.close_to_tray)
         form.addRow("", self.autostart)
         # The look is the window's own setting, not a Preference the CLI shares.
@@ -173,6 +185,7 @@ class SettingsDialog(QDialog):
             hygiene_days=self.horizon.value(),
             reminder_lead_minutes=self.lead.value(),
             refresh_minutes=self.refresh.value(),
+            task_sync_minutes=self.task_sync.value(),
             close_to_tray=self.close_to_tray.isChecked(),
         )
         if self.autostart.isChecked() != autostart.is_enabled():

@@ -76,7 +76,13 @@ from daybrief.services.review import (
     drafts,
     set_problem_state,
 )
-from daybrief.services.storage import Store, open_store, utc_now
+from daybrief.services.storage import Store, StoreError, open_store, utc_now
+from daybrief.services.task_sync import (
+    SyncOutcome,
+    disconnect_task_list,
+    is_connected,
+    task_list_status,
+)
 from daybrief.ui import plain
 from daybrief.ui.about import AboutDialog
 from daybrief.ui.answering import MailSettingsDialog
@@ -93,6 +99,7 @@ from daybrief.ui.dialogs import (
 from daybrief.ui.models import LINK_ROLE, AgendaModel, HygieneModel, WeekModel
 from daybrief.ui.people_pages import ClientsPage, FollowUpsPage
 from daybrief.ui.review_page import ReviewPage
+from daybrief.ui.task_sync import TaskListConnector, TaskSyncRunner
 from daybrief.ui.tasks import Job, Progress, run_in_background, start
 from daybrief.ui.theme import apply as apply_theme
 from daybrief.ui.theme import css, tone
@@ -307,6 +314,20 @@ class MainWindow(QMainWindow):
         self.refresh_timer = QTimer(self, interval=self.preferences.refresh_minutes * 60 * 1000)
         self.refresh_timer.timeout.connect(self._timer_refresh)
         self.refresh_timer.start()
+        self.task_sync = TaskSyncRunner(
+            store_file, lambda: self.credentials, clock, self.preferences.task_sync_minutes,
+            self._task_list_in_use, self,
+        )  # fmt: skip
+        self.task_sync.synced.connect(self._tasks_synced)
+        self.task_connector = TaskListConnector(store_file, lambda: self.credentials, self)
+        self.task_connector.connected.connect(self._task_list_connected)
+        self.task_connector.failed.connect(
+            lambda message: QMessageBox.warning(self, "Connect a task list", message)
+        )
+        self.follow_ups_page.task_list_action.connect(self._task_list_action)
+        self.follow_ups_page.changed.connect(self._follow_ups_edited)
+        self.detail.changed.connect(self._follow_ups_edited)
+        QTimer.singleShot(0, self.task_sync.start)
         self._warming = 0
         if fill_in_background and has_calendars(store):
             self.warm_then_refresh()
@@ -791,8 +812,9 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         # The user's own values, not the demo's (which the demo shows with).
+        tasks = task_list_status(self.store).line(self.service.zone)
         dialog = SettingsDialog(
-            stored_preferences(self.store), suggested_identity(self.store), self
+            stored_preferences(self.store), suggested_identity(self.store), self, task_list=tasks
         )
         dialog.theme.setCurrentIndex(max(0, dialog.theme.findData(theme_mode(self.store))))
         if dialog.exec() and dialog.result_preferences is not None:
@@ -800,7 +822,45 @@ class MainWindow(QMainWindow):
             self.set_theme(str(dialog.theme.currentData()))
             self.calendars_changed()
             self.refresh_timer.setInterval(self.preferences.refresh_minutes * 60 * 1000)
+            self.task_sync.set_minutes(self.preferences.task_sync_minutes)
             self.refresh()
+
+    def _task_list_in_use(self) -> bool:
+        try:
+            return is_connected(self.store)
+        except StoreError:
+            return False  # the store is closing with the window: nothing more to sync
+
+    def _follow_ups_edited(self) -> None:
+        """Maybe a follow-up changed: show what waits now, and sync shortly."""
+        if self._task_list_in_use():
+            self.follow_ups_page.show_sync(task_list_status(self.store))
+            self.task_sync.soon()
+
+    def _task_list_action(self, action: str) -> None:
+        if action == "connect":
+            self.task_connector.ask()
+        elif action == "sync":
+            self.task_sync.sync_now()
+        elif action == "disconnect" and is_connected(self.store):
+            answer = QMessageBox.question(
+                self, "Disconnect the task list",
+                "Stop syncing follow-ups? They stay here, and the tasks stay in the list.",
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Yes:
+                disconnect_task_list(self.store, self.credentials)
+                self.follow_ups_page.show_sync(task_list_status(self.store))
+
+    def _task_list_connected(self, name: str) -> None:
+        self.statusBar().showMessage(f"Connected to the task list “{name}”", 5000)
+        self.follow_ups_page.show_sync(task_list_status(self.store))
+        self.task_sync.start()
+
+    def _tasks_synced(self, outcome: SyncOutcome) -> None:
+        if outcome.changed_here:
+            self.refresh()
+        status = task_list_status(self.store)
+        self.follow_ups_page.show_sync(replace(status, problem=outcome.problem or status.problem))
 
     def set_theme(self, mode: str) -> None:
         """Light, dark or the system's look, kept for the next start and applied now."""
@@ -1168,6 +1228,7 @@ class MainWindow(QMainWindow):
             return
         if self.job is not None:
             self.job.progress.cancel()
+        self.task_sync.stop()
         super().closeEvent(event)
 
 

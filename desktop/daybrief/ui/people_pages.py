@@ -61,6 +61,7 @@ from daybrief.services.followups import (
 )
 from daybrief.services.preferences import Preferences
 from daybrief.services.storage import Store, open_store, utc_now, write_private_file
+from daybrief.services.task_sync import TaskListStatus, conflicted, task_list_status
 from daybrief.ui.models import RowsTableModel
 from daybrief.ui.tasks import Job, run_in_background
 from daybrief.ui.theme import css, theme
@@ -201,7 +202,8 @@ class FollowUpTreeModel(QAbstractItemModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return item.text
+                # A value that lost a sync conflict is in the notes (the tooltip).
+                return item.text + ("  ⚠ also edited elsewhere" if conflicted(item) else "")
             if column == 1:
                 due = f"{item.due_date:%a %d %b}" if item.due_date else ""
                 return due + (" (before the meeting)" if item.due_before else "")
@@ -211,6 +213,8 @@ class FollowUpTreeModel(QAbstractItemModel):
                 return row.meeting
         if role == Qt.ItemDataRole.CheckStateRole and column == 0:
             return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and item.notes:
+            return item.notes
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -406,6 +410,8 @@ class FollowUpsPage(QWidget):
     """Every follow-up, by due date or by client; tick, re-date, export and import."""
 
     changed = Signal()
+    task_list_action = Signal(str)
+    """"connect", "sync" or "disconnect": the window does it (it owns the workers)."""
 
     def __init__(
         self, store: Store, today: Callable[[], date], parent: QWidget | None = None
@@ -439,16 +445,32 @@ class FollowUpsPage(QWidget):
         import_button.clicked.connect(self.import_tasks)
         delete = QPushButton("Delete")
         delete.clicked.connect(self.delete)
+        self.task_list_button = QToolButton(text="Task list")
+        self.task_list_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        task_menu = QMenu(self.task_list_button)
+        for label, action in (("Connect a task list…", "connect"), ("Sync now", "sync"),
+                              ("Disconnect", "disconnect")):  # fmt: skip
+            task_menu.addAction(label, lambda a=action: self.task_list_action.emit(a))
+        self.task_list_button.setMenu(task_menu)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Group:"))
         bar.addWidget(self.grouping)
         bar.addWidget(self.show_done)
         bar.addStretch(1)
-        for widget in (self.due_button, delete, export, import_button):
+        for widget in (self.due_button, delete, export, import_button, self.task_list_button):
             bar.addWidget(widget)
+        self.sync_state = QLabel()
+        self.sync_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.sync_state.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.tree)
+        layout.addWidget(self.sync_state)
+
+    def show_sync(self, status: TaskListStatus) -> None:
+        """The task list's state under the list ("3 changes waiting for the server")."""
+        self.sync_state.setText(status.line(self.preferences.zone()))
+        self.sync_state.setVisible(status.connected)
 
     def _due_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -473,6 +495,7 @@ class FollowUpsPage(QWidget):
         grouped = self.grouping.currentIndex() == 0
         self.model.set_groups(by_due(rows, self.today()) if grouped else by_client(rows))
         self.tree.expandAll()
+        self.show_sync(task_list_status(self.store))
 
     def _toggle(self, item: FollowUp, done: bool) -> None:
         Edits(self.store).set_follow_up_done(item.id, done)

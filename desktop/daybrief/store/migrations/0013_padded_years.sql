@@ -1,4 +1,4 @@
--- Schema 12: years before 1000 written with four digits. Earlier versions wrote year 1 as
+-- Schema 13: years before 1000 written with four digits. Earlier versions wrote year 1 as
 -- "1-01-01T00:00:00Z", which no reader parses back and which sorts after "2026-…" as text:
 -- one such event made every later import, refresh and briefing fail. Rows are padded in
 -- place; meeting keys that end in such a RECURRENCE-ID are padded in every table that

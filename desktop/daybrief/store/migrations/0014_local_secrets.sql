@@ -1,4 +1,4 @@
--- Schema 13: calendar secrets on a machine without a keyring (a server, a cron job). The
+-- Schema 14: calendar secrets on a machine without a keyring (a server, a cron job). The
 -- address and user name of a source, as JSON, by the same reference the keyring would use;
 -- never a password (that comes from the source's password command each time). The store
 -- is readable by its owner only. An empty secret marks a "this session only" source, so a
