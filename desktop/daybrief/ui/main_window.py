@@ -255,7 +255,11 @@ class MainWindow(QMainWindow):
         self.follow_ups_page.changed.connect(lambda: self.refresh())
         self.tabs.addTab(self.follow_ups_page, "Follow-ups")
         self.review_page = ReviewPage(
-            store, clock, lambda: self.preferences, credentials=lambda: self.credentials
+            store,
+            clock,
+            lambda: self.preferences,
+            credentials=lambda: self.credentials,
+            review_of=lambda: self.service.review_ahead(),
         )
         self.review_page.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
         self.review_page.changed.connect(lambda: self.refresh())

@@ -226,12 +226,16 @@ class ReviewPage(QWidget):
         parent: QWidget | None = None,
         *,
         credentials: Callable[[], CredentialStore] | None = None,
+        review_of: Callable[[], Review] | None = None,
     ) -> None:
+        """``review_of``: where the review comes from (the window's service, which keeps
+        it while nothing changed); None works it out from the store each time."""
         super().__init__(parent)
         self.store = store
         self.clock = CallableClock(clock)
         self.preferences = preferences
         self.review: Review | None = None
+        self._review_of = review_of or (lambda: review(self.store, self.zone(), self.clock))
         self.heading = plain("", bold=True)
         self.cards_box = QVBoxLayout()
         self.handled_toggle = QToolButton()
@@ -325,7 +329,7 @@ class ReviewPage(QWidget):
         return self.preferences().opening_day(self.clock.now())
 
     def reload(self) -> Review:
-        found = review(self.store, self.zone(), self.clock)
+        found = self._review_of()
         self.review = found
         days = found.period.days
         span = f"{days[0]:%A}" if len(days) == 1 else f"{days[0]:%A} to {days[-1]:%A %d %B}"
