@@ -384,14 +384,15 @@ class ReviewPage(QWidget):
             from daybrief.core.briefing import suggest_goals
 
             offered += suggest_goals(briefing, limit=6)
-        except Exception:  # suggestions are a convenience: never block the page on them
-            pass
+        except Exception as error:  # a convenience: say so, and the page goes on without them
+            self.saved.setText(f"No goal suggestions: {error}")
         shown = 0
         for text in dict.fromkeys(offered):
             if text.casefold() in chosen or shown >= 4:
                 continue
+            short = text if len(text) <= 60 else text[:59] + "…"
             chip = small_button(
-                f"+ {text[:40]}", f"Add “{text}” as a goal", lambda t=text: self._add_goal(t)
+                f"+ {short}", f"Add “{text}” as a goal", lambda t=text: self._add_goal(t)
             )
             self.suggestions_box.addWidget(chip, 0, Qt.AlignmentFlag.AlignLeft)
             shown += 1
