@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from daybrief.core.demo import next_working_day
+from daybrief.services.edits import RuleKind
 from daybrief.store import open_store
 from daybrief.ui.dialogs import CalendarsDialog, ImportReportDialog, SettingsDialog, TemplatesDialog
 from daybrief.ui.main_window import MainWindow
@@ -83,6 +84,7 @@ def main() -> int:
     steps.append(lambda: window.tabs.setCurrentIndex(4))  # the list comes from a worker
     steps.append(lambda: shot(window, "04b-clients"))
     steps.append(lambda: (window.tabs.setCurrentIndex(5), shot(window, "04c-follow-ups")))
+    steps.append(lambda: (window.show_review(), shot(window, "04d-review")))
 
     def subscribe() -> None:
         from daybrief.ui.dialogs import SubscribeDialog
@@ -101,12 +103,11 @@ def main() -> int:
 
     def templates() -> None:
         data = window.data
-        if not data.templates.all():
-            template = data.templates.create(
-                "Quarterly business review",
-                [("Deck ready", True), ("Usage report", True), ("Agenda sent 24 h before", True)],
-            )
-            data.rules.add("title_keyword", "QBR, quarterly business review", template.id)
+        if not data.templates():
+            template = data.create_template("Quarterly business review")
+            for text in ("Deck ready", "Usage report", "Agenda sent 24 h before"):
+                data.add_template_item(template.id, text, required=True)
+            data.add_rule(RuleKind.TITLE_KEYWORD, "QBR, quarterly business review", template.id)
         dialog_shot(TemplatesDialog(data, window), "06-templates")
 
     steps.append(templates)
