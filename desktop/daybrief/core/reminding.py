@@ -1,4 +1,5 @@
-"""Which meetings deserve a reminder (SPEC §5): the rule, apart from when and how it is shown.
+"""Which meetings deserve a reminder (docs/semantics.md): the rule, apart from when and how
+it is shown.
 
 services.reminders plans and keeps the reminders; what qualifies is decided here, with the
 same notion of "the user's meeting" as double-bookings and unconfirmed ones (core.roles):
