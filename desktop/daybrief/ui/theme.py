@@ -25,6 +25,29 @@ _OK_HUE = 140
 _LINK_HUE = 217
 
 
+@dataclass(frozen=True)
+class IconColours:
+    """The tray icon's artwork. It is drawn for the desktop's panel, whose colours the app
+    does not know (as the packaged app icon is), so it keeps fixed colours of its own; the
+    badge is the problem hue at full strength, readable on light and dark panels alike."""
+
+    outline: QColor
+    page: QColor
+    accent: QColor
+    badge: QColor
+    badge_text: QColor
+
+
+def tray_icon_colours() -> IconColours:
+    return IconColours(
+        outline=QColor.fromRgb(0x1E, 0x3A, 0x8A),
+        page=QColor.fromRgb(0xFF, 0xFF, 0xFF),
+        accent=QColor.fromRgb(0x25, 0x63, 0xEB),
+        badge=QColor.fromRgb(0xDC, 0x26, 0x26),
+        badge_text=QColor.fromRgb(0xFF, 0xFF, 0xFF),
+    )
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QAction, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from daybrief.services.reminders import Kind, Reminder, ReminderService
+from daybrief.ui.theme import tray_icon_colours
 
 MAX_TIMER_MS = 6 * 3600 * 1000
 
@@ -21,15 +22,16 @@ def tray_icon(problems: int, size: int = 64) -> QIcon:
     """A calendar page; a red badge with tomorrow's problem count when there are any."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
+    colours = tray_icon_colours()
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     page = QRectF(size * 0.08, size * 0.14, size * 0.72, size * 0.72)
-    painter.setPen(QPen(QColor("#1e3a8a"), size / 32))
-    painter.setBrush(QColor("#ffffff"))
+    painter.setPen(QPen(colours.outline, size / 32))
+    painter.setBrush(colours.page)
     painter.drawRoundedRect(page, size * 0.08, size * 0.08)
-    painter.setBrush(QColor("#2563eb"))
+    painter.setBrush(colours.accent)
     painter.drawRect(QRectF(page.left(), page.top(), page.width(), page.height() * 0.25))
-    painter.setPen(QPen(QColor("#2563eb"), size / 16))
+    painter.setPen(QPen(colours.accent, size / 16))
     for row in range(2):
         y = page.top() + page.height() * (0.5 + 0.22 * row)
         painter.drawLine(
@@ -38,9 +40,9 @@ def tray_icon(problems: int, size: int = 64) -> QIcon:
     if problems:
         badge = QRectF(size * 0.46, size * 0.42, size * 0.54, size * 0.54)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#dc2626"))
+        painter.setBrush(colours.badge)
         painter.drawEllipse(badge)
-        painter.setPen(QColor("#ffffff"))
+        painter.setPen(colours.badge_text)
         font = QFont()
         font.setBold(True)
         font.setPixelSize(int(size * (0.34 if problems < 10 else 0.26)))
