@@ -73,6 +73,29 @@ def add_role(command: argparse.ArgumentParser, *, required: bool = False) -> Non
     )
 
 
+def add_scope(command: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """``--tz``, ``--data-dir`` and ``--now``, for a command and its verbs.
+
+    On a verb (``defaults=False``) they default to "not given", so in
+    ``problems --tz X handle ID`` the verb keeps what was given before it.
+    """
+    default: Any = None if defaults else argparse.SUPPRESS
+    command.add_argument(
+        "--tz", default=default, help="your time zone (default: your setting, else the system's)"
+    )
+    command.add_argument(
+        "--data-dir",
+        default=default,
+        help="folder of the store (default: $DAYBRIEF_DATA_DIR, else the platform's data folder)",
+    )
+    command.add_argument(
+        "--now",
+        default=default,
+        metavar="ISO-8601",
+        help="run as if it were this moment (default: $DAYBRIEF_NOW, else the real time)",
+    )
+
+
 def add_now(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--now",

@@ -6,8 +6,16 @@ import argparse
 from datetime import date
 from typing import Any, TextIO
 
-from daybrief.cli.common import EXIT_OK, UsageError, clock_of, json_lines, open_store_for
-from daybrief.cli.problems import _add_scope, _safe, _zone
+from daybrief.cli.common import (
+    EXIT_OK,
+    UsageError,
+    add_scope,
+    clock_of,
+    json_lines,
+    open_store_for,
+    terminal_safe,
+    zone_of,
+)
 
 
 def register(commands: Any) -> None:
@@ -33,13 +41,13 @@ def register(commands: Any) -> None:
         command.add_argument(
             "--date", default=None, help="YYYY-MM-DD, today, tomorrow or next (working day)"
         )
-        _add_scope(command, defaults=True)
+        add_scope(command, defaults=True)
 
 
 def _day(args: argparse.Namespace, store: Any) -> date:
     from daybrief.services.briefing import resolve_day, settings_of
 
-    now = clock_of(args).now().astimezone(_zone(args, store))
+    now = clock_of(args).now().astimezone(zone_of(args))
     try:
         return resolve_day(args.date, now, settings_of(store))
     except ValueError as error:
@@ -63,11 +71,11 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not goals:
         print("  none yet: daybrief goals add TEXT", file=out)
     for goal in goals:
-        print(f"  {goal.id:>4}  [{'x' if goal.done else ' '}] {_safe(goal.text)}", file=out)
+        print(f"  {goal.id:>4}  [{'x' if goal.done else ' '}] {terminal_safe(goal.text)}", file=out)
     if unfinished:
         print("Not finished last time:", file=out)
         for text in unfinished:
-            print(f"        {_safe(text)}", file=out)
+            print(f"        {terminal_safe(text)}", file=out)
     return EXIT_OK
 
 
@@ -80,7 +88,7 @@ def _cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             goal = add_goal(store, day, args.text)
         except ValueError as error:
             raise UsageError(str(error)) from None
-    print(f"{goal.id}  goal for {day:%a %d %b}: {_safe(goal.text)}", file=out)
+    print(f"{goal.id}  goal for {day:%a %d %b}: {terminal_safe(goal.text)}", file=out)
     return EXIT_OK
 
 
@@ -93,5 +101,5 @@ def _cmd_done(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except LookupError as error:
             raise UsageError(str(error)) from None
     state = "done" if goal.done else "not done"
-    print(f"{goal.id}  {state}: {_safe(goal.text)}", file=out)
+    print(f"{goal.id}  {state}: {terminal_safe(goal.text)}", file=out)
     return EXIT_OK

@@ -10,34 +10,16 @@ from daybrief.cli.common import (
     EXIT_OK,
     EXIT_SOURCE_FAILED,
     UsageError,
+    add_scope,
     clock_of,
     json_lines,
     open_store_for,
+    terminal_safe,
     zone_of,
 )
 from daybrief.core.serialize import draft_to_dict, problem_to_dict
 
 _STATE_OF_VERB = {"handle": "handled", "ignore": "ignored", "reopen": "open"}
-
-
-def _add_scope(command: argparse.ArgumentParser, *, defaults: bool) -> None:
-    # On the verbs the options default to "not given", so `problems --tz X handle ID`
-    # keeps what was given before the verb.
-    default: Any = None if defaults else argparse.SUPPRESS
-    command.add_argument(
-        "--tz", default=default, help="your time zone (default: your setting, else the system's)"
-    )
-    command.add_argument(
-        "--data-dir",
-        default=default,
-        help="folder of the store (default: $DAYBRIEF_DATA_DIR, else the platform's data folder)",
-    )
-    command.add_argument(
-        "--now",
-        default=default,
-        metavar="ISO-8601",
-        help="run as if it were this moment (default: $DAYBRIEF_NOW, else the real time)",
-    )
 
 
 def register(commands: Any) -> None:
@@ -54,7 +36,7 @@ def register(commands: Any) -> None:
     scope.add_argument("--date", help="one day: YYYY-MM-DD, today, tomorrow or next")
     scope.add_argument("--days", type=int, metavar="N", help="N days from today")
     problems.add_argument("--json", action="store_true", help="one JSON line per problem")
-    _add_scope(problems, defaults=True)
+    add_scope(problems, defaults=True)
     verbs = problems.add_subparsers(dest="verb", metavar="VERB")
     for verb, summary in (
         ("handle", "mark problems handled (they leave the counts until something changes)"),
@@ -64,7 +46,7 @@ def register(commands: Any) -> None:
         command = verbs.add_parser(verb, help=summary, description=summary)
         command.set_defaults(run=_cmd_set_state, state=_STATE_OF_VERB[verb])
         command.add_argument("ids", nargs="+", metavar="ID", help="problem ids (or 4+ first chars)")
-        _add_scope(command, defaults=False)
+        add_scope(command, defaults=False)
     draft = verbs.add_parser(
         "draft",
         help="the messages that would fix a problem, to the right people",
@@ -81,11 +63,7 @@ def register(commands: Any) -> None:
         help="send the drafts with your mail account ('daybrief mail setup'); without one "
         "they are saved as .eml files (and opened in your mail program on a desktop)",
     )
-    _add_scope(draft, defaults=False)
-
-
-def _zone(args: argparse.Namespace, store: Any) -> tzinfo:
-    return zone_of(args)
+    add_scope(draft, defaults=False)
 
 
 def _first_day(args: argparse.Namespace, store: Any, zone: tzinfo) -> tuple[date | None, int]:
@@ -104,17 +82,11 @@ def _first_day(args: argparse.Namespace, store: Any, zone: tzinfo) -> tuple[date
     return None, 1
 
 
-def _safe(text: str) -> str:
-    from daybrief.services.export._common import one_line
-
-    return one_line(text, 400)
-
-
 def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from daybrief.services.review import review
 
     with open_store_for(args, create=False) as store:
-        zone = _zone(args, store)
+        zone = zone_of(args)
         first, days = _first_day(args, store, zone)
         found = review(store, zone, clock_of(args), first=first, days=days)
     if args.json:
@@ -136,13 +108,13 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if problem.day != day:
             day = problem.day
             print(f"\n{day:%A %d %B}", file=out)
-        print(f"  {problem.id}  {problem.kind.value:<14}  {_safe(problem.text)}", file=out)
+        print(f"  {problem.id}  {problem.kind.value:<14}  {terminal_safe(problem.text)}", file=out)
     if found.closed:
         print(f"\nHandled ({len(found.closed)}):", file=out)
         for problem in found.closed:
             print(
                 f"  {problem.id}  {problem.state.value:<8}  {problem.day:%a %d %b}  "
-                f"{_safe(problem.text)}",
+                f"{terminal_safe(problem.text)}",
                 file=out,
             )
     if found.open:
@@ -162,7 +134,7 @@ def _cmd_set_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     clock = clock_of(args)
     with open_store_for(args, create=False) as store:
-        zone = _zone(args, store)
+        zone = zone_of(args)
         horizon = _horizon(store)
         try:
             problems = [
@@ -173,7 +145,7 @@ def _cmd_set_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for problem in problems:
             set_problem_state(store, problem, args.state)
     for problem in problems:
-        print(f"{problem.id}  {args.state}: {_safe(problem.text)}", file=out)
+        print(f"{problem.id}  {args.state}: {terminal_safe(problem.text)}", file=out)
     return EXIT_OK
 
 
@@ -196,14 +168,14 @@ def _send(args: argparse.Namespace, store: Any, found: list[Any], out: TextIO, e
         except MailError as error:
             if error.kind == "address":
                 raise UsageError(error.reason) from None
-            print(f"daybrief: {error.reason} (not sent to {_safe(who)})", file=err)
+            print(f"daybrief: {error.reason} (not sent to {terminal_safe(who)})", file=err)
             failed += 1
             continue
         if outcome.sent:
-            print(f"sent to {_safe(who)}: {_safe(draft.subject)}", file=out)
+            print(f"sent to {terminal_safe(who)}: {terminal_safe(draft.subject)}", file=out)
         else:
             how = "opened in your mail program, " if outcome.opened else ""
-            print(f"prepared for {_safe(who)} ({how}saved as {outcome.path})", file=out)
+            print(f"prepared for {terminal_safe(who)} ({how}saved as {outcome.path})", file=out)
     return EXIT_SOURCE_FAILED if failed else EXIT_OK
 
 
@@ -212,7 +184,7 @@ def _cmd_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     clock = clock_of(args)
     with open_store_for(args, create=False) as store:
-        zone = _zone(args, store)
+        zone = zone_of(args)
         try:
             problem = find_problem(store, zone, clock, args.id, days_ahead=_horizon(store))
         except ProblemNotFound as error:
@@ -229,10 +201,10 @@ def _cmd_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for n, draft in enumerate(found):
         if n:
             print("\n" + "-" * 40 + "\n", file=out)
-        print(f"To: {_safe(', '.join(draft.to))}", file=out)
+        print(f"To: {terminal_safe(', '.join(draft.to))}", file=out)
         if draft.cc:
-            print(f"Cc: {_safe(', '.join(draft.cc))}", file=out)
-        print(f"Subject: {_safe(draft.subject)}\n", file=out)
+            print(f"Cc: {terminal_safe(', '.join(draft.cc))}", file=out)
+        print(f"Subject: {terminal_safe(draft.subject)}\n", file=out)
         for line in draft.body.splitlines():
-            print(_safe(line) if line else "", file=out)
+            print(terminal_safe(line) if line else "", file=out)
     return EXIT_OK

@@ -20,6 +20,7 @@ from daybrief.core.keys import key_of as key_of  # re-exported for older callers
 from daybrief.core.model import Occurrence
 from daybrief.core.review import (
     Problem,
+    ProblemInputs,
     ProblemKind,
     ProblemState,
     Review,
@@ -40,7 +41,7 @@ from daybrief.services.queries import (
     occurrences_in_store,
     orphaned_meetings,
 )
-from daybrief.services.review import problem_inputs
+from daybrief.services.review import answered_meetings, problem_inputs
 from daybrief.services.working import settings_of
 from daybrief.store.checklists import Checklists
 from daybrief.store.db import Store
@@ -316,7 +317,10 @@ class AgendaService:
         for problem in open_problems:
             for ref in problem.refs:
                 by_key.setdefault(ref, []).append(problem)
-        reasons = unconfirmed_by_key(occurrences, problem_inputs(self.store, [], me))
+        # Only the answers matter for the reasons shown: not every input again.
+        reasons = unconfirmed_by_key(
+            occurrences, ProblemInputs(me=me, answered=answered_meetings(self.store))
+        )
         pattern = settings_of(self.store)
         directory = self.directory()
         checklists = Checklists(self.store)

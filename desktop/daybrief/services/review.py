@@ -35,6 +35,7 @@ from daybrief.core.review import (
     drafts_for,
     review_period,
 )
+from daybrief.services.preferences import zone_label
 from daybrief.services.queries import occurrences_in_store, saved_identity
 from daybrief.services.working import TIME_OFF_UIDS, settings_of
 from daybrief.store.acks import ProblemAcks
@@ -78,10 +79,6 @@ __all__ = [
 
 class ProblemNotFound(LookupError):
     """No problem (or several) answer to the id given; the message says which."""
-
-
-def _zone_name(zone: tzinfo) -> str:
-    return str(getattr(zone, "key", None) or zone)
 
 
 def checklist_entries(
@@ -163,20 +160,19 @@ def review(
     else:
         period = days_period(first, first + timedelta(days=max(1, days) - 1), zone)
     addresses = identity(saved_identity(store) if me is None else me)
-    occurrences = occurrences_in_store(store, period.start, period.end, zone, _zone_name(zone))
+    occurrences = occurrences_in_store(store, period.start, period.end, zone, zone_label(zone))
     inputs = problem_inputs(store, occurrences, addresses)
     return build_review(period, occurrences, zone, now, pattern, inputs)
 
 
 def _search(store: Store, zone: tzinfo, clock: Clock, days_ahead: int) -> Review:
-    """Everything an id given on the command line could name: the review period and the
-    days ahead up to the hygiene horizon."""
-    ahead = review(store, zone, clock)
-    today = clock.now().astimezone(zone).date()
-    wide = review(store, zone, clock, first=today, days=max(days_ahead, 1))
-    seen = {p.id for p in ahead.problems}
-    extra = tuple(p for p in wide.problems if p.id not in seen)
-    return Review(ahead.period, ahead.problems + extra)
+    """Everything an id given on the command line could name: from today through the
+    review period or the hygiene horizon, whichever reaches further."""
+    now = clock.now()
+    period = review_period(now, zone, settings_of(store))
+    today = now.astimezone(zone).date()
+    reach = max(days_ahead, (period.last_day - today).days + 1, 1)
+    return review(store, zone, clock, first=today, days=reach)
 
 
 def find_problem(
