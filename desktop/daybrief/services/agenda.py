@@ -7,7 +7,7 @@ Qt models and never computes meaning itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -253,6 +253,8 @@ class AgendaService:
         # Reviews by (first day, days), kept while the calendars and the user's data they
         # read are the same: on a big store they are the slow part of a refresh.
         self._review_cache: dict[tuple[date, int], tuple[tuple[object, ...], Review]] = {}
+        # The Day page's rows by day, kept on the same terms (see :meth:`day`).
+        self._day_cache: dict[date, tuple[tuple[object, ...], DayAgenda]] = {}
 
     @property
     def zone(self) -> tzinfo:
@@ -302,16 +304,79 @@ class AgendaService:
         self._review_cache[(first, days)] = (stamp, found)
         return found
 
+    def twin(self, store: Store) -> AgendaService:
+        """A copy on ``store`` (a worker's connection) starting from what this one worked
+        out; the copies of the caches are its own, so both can go on independently."""
+        twin = AgendaService(store, self.preferences, self._now)
+        twin._occurrence_cache = dict(self._occurrence_cache)
+        twin._cached_for = self._cached_for
+        twin._review_cache = dict(self._review_cache)
+        twin._day_cache = dict(self._day_cache)
+        return twin
+
+    def _window_reviews(self, day: date, today: date) -> list[tuple[date, int]]:
+        """The reviews a window showing ``day`` reads: the day, its week, the problems ahead
+        (Hygiene) and the review period (the tray's badge and the Review page)."""
+        monday = day - timedelta(days=day.weekday())
+        period = review_period(self.now(), self.zone, settings_of(self.store))
+        return [
+            (day, 1),
+            (monday, 7),
+            (today, self.preferences.hygiene_days),
+            (period.days[0], len(period.days)),
+        ]
+
+    def prepare(self, day: date, today: date, also: Sequence[date] = ()) -> None:
+        """Work out everything :meth:`is_prepared` checks (on a worker, for the window), and
+        the rows of ``day`` and of the days ``also`` (those the tray plans reminders from)."""
+        for first, days in self._window_reviews(day, today):
+            self.review(first, days)
+        for each in dict.fromkeys([day, *also]):
+            self.day(each)
+
+    def is_prepared(self, day: date, today: date) -> bool:
+        """Whether a window showing ``day`` would find every review it reads kept, so
+        filling it is cheap (a few queries; the window otherwise asks a worker)."""
+        if calendars_token(self.store) != self._cached_for:
+            return False
+        stamp = (self._cached_for, review_inputs_stamp(self.store), self.preferences)
+        for key in self._window_reviews(day, today):
+            kept = self._review_cache.get(key)
+            if kept is None or kept[0] != stamp:
+                return False
+        return True
+
     def review_ahead(self) -> Review:
         """The review period at now (the tray's badge, the nudge), kept like any review."""
         period = review_period(self.now(), self.zone, settings_of(self.store))
         return self.review(period.days[0], len(period.days))
 
     def day(self, day: date) -> DayAgenda:
-        zone = self.zone
+        """The day's rows, kept while nothing they show changed: the calendars, the user's
+        data the problems read, the clients, the colours, and which problems there are
+        (one that ended since drops out of the review, so the rows are made again)."""
         occurrences = self.occurrences(day, 1)
-        me = self._me()
         review = self.review(day, 1)
+        colours = calendar_colours(self.store)
+        stamp = (
+            self._cached_for,
+            review_inputs_stamp(self.store),
+            self.preferences,
+            tuple(sorted(colours.items())),
+            tuple((p.id, p.state) for p in review.problems),
+        )
+        kept = self._day_cache.get(day)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        made = self._make_day(day, occurrences, review, colours)
+        self._day_cache[day] = (stamp, made)
+        return made
+
+    def _make_day(
+        self, day: date, occurrences: list[Occurrence], review: Review, colours: dict[str, str]
+    ) -> DayAgenda:
+        zone = self.zone
+        me = self._me()
         open_problems = [p for p in review.problems if p.is_open]
         by_key: dict[str, list[Problem]] = {}
         for problem in open_problems:
@@ -324,7 +389,6 @@ class AgendaService:
         pattern = settings_of(self.store)
         directory = self.directory()
         checklists = Checklists(self.store)
-        colours = calendar_colours(self.store)
         # A pile-up can hold hundreds of meetings: look them up by ref, never pairwise.
         refs = {id(o): meeting_ref(o) for o in occurrences}
         by_ref: dict[str, list[Occurrence]] = {}

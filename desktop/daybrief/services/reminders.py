@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from daybrief.core import settings as declared
@@ -93,17 +93,12 @@ class ReminderService:
 
     def planned(self, now: datetime) -> list[Reminder]:
         """Every reminder due in [now - LOOK_BACK, now + LOOK_AHEAD], planned from the store."""
-        zone = self.preferences.zone()
-        first = (now - LOOK_BACK).astimezone(zone).date()
-        last = (now + LOOK_AHEAD).astimezone(zone).date()
-        days = (last - first).days + 1
         reminders: list[Reminder] = []
         me = identity(self.preferences.addresses)
         any_hours = self._outside_hours_allowed()
         lead = timedelta(minutes=self.preferences.reminder_lead_minutes)
         checklists = Checklists(self.store)
-        for offset in range(days):
-            day = first + timedelta(days=offset)
+        for day in planned_days(now, self.preferences.zone()):
             agenda = self.agenda.day(day)
             for row in agenda.rows:
                 occurrence = row.occurrence
@@ -292,6 +287,14 @@ class ReminderService:
         until = (now or self.clock()) + timedelta(minutes=minutes)
         for each in reminder.covers or (reminder,):
             self.shown.snooze(each.key, until)
+
+
+def planned_days(now: datetime, zone: tzinfo) -> list[date]:
+    """The days whose meetings the reminders at ``now`` come from (the window works them out
+    ahead, so the tray's planning finds them)."""
+    first = (now - LOOK_BACK).astimezone(zone).date()
+    last = (now + LOOK_AHEAD).astimezone(zone).date()
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
 def _lead_of(preferences: Preferences) -> timedelta:

@@ -128,10 +128,17 @@ class Store:
         self._clock = clock
         self._depth = 0
         self._reading = False
+        self._closed = False
 
     # --- lifecycle ---
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (a worker's late result must not use it)."""
+        return self._closed
+
     def close(self) -> None:
+        self._closed = True
         try:
             self._conn.close()
         finally:

@@ -24,11 +24,15 @@ _QUERIES = (
     " AND key NOT LIKE 'mail%' AND key NOT LIKE 'task%' AND key <> 'window_theme'",
     "SELECT count(*), max(updated_at), total(length(partstat) + length(previous))"
     " FROM pending_answers",
+    # Who is a client, by which name (renames, merges and splits of the Clients page).
+    "SELECT count(*), max(updated_at), total(length(name) * id) FROM clients",
+    "SELECT count(*), max(updated_at), total(length(domain) * client_id) FROM client_domains",
 )
 
 
 def review_inputs_stamp(store: Store) -> tuple[object, ...]:
-    """Changes whenever checklists, problem states, settings or pending answers change."""
+    """Changes whenever checklists, problem states, settings, pending answers or clients
+    change."""
     stamp: list[object] = []
     with store.snapshot():
         for sql in _QUERIES:
