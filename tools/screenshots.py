@@ -76,7 +76,7 @@ def main() -> int:
     steps.append(
         lambda: (
             window.tabs.setCurrentIndex(3),
-            window.hygiene.selectRow(0),
+            window.select_problem(0),
             shot(window, "04-hygiene"),
         )
     )

@@ -201,26 +201,26 @@ def test_hygiene_actions_are_remembered(
 ) -> None:  # type: ignore[no-untyped-def]
     _import(qtbot, window, tmp_path)
     model = window.hygiene_model
-    kinds = [model.item_at(r).kind for r in range(model.rowCount())]
+    kinds = [item.kind for item in model.items()]
     # The review model's problems: the clash, the unanswered invitation and the two
     # meetings whose starter-template items are open.
     assert sorted(kinds) == ["double-booking", "open-items", "open-items", "unconfirmed"]
     assert model.open_count() == 4 and window.tabs.tabText(3) == "Hygiene (4)"
     clash, unanswered = kinds.index("double-booking"), kinds.index("unconfirmed")
-    window.hygiene.selectRow(clash)
-    first = model.item_at(clash)
+    window.select_problem(clash)
+    first = model.items()[clash]
     window.handled.click()
     assert problem_states(store) == {first.problem_key: "handled"}
     assert window.tabs.tabText(3) == "Hygiene (3)"
-    handled_row = next(r for r in range(model.rowCount()) if model.item_at(r).state == "handled")
-    assert model.index(handled_row, 4).data() == "Handled"
-    window.hygiene.selectRow(handled_row)
+    handled_row = next(r for r, item in enumerate(model.items()) if item.state == "handled")
+    assert model.index_of(handled_row).siblingAtColumn(4).data() == "Handled"
+    window.select_problem(handled_row)
     window.reopen.click()
     assert problem_states(store) == {}
 
-    kinds = [model.item_at(r).kind for r in range(model.rowCount())]
+    kinds = [item.kind for item in model.items()]
     clash, unanswered = kinds.index("double-booking"), kinds.index("unconfirmed")
-    window.hygiene.selectRow(unanswered)
+    window.select_problem(unanswered)
     window._draft_copy()
     text = QGuiApplication.clipboard().text()
     assert "To: pat@globex.com" in text and "Globex renewal" in text
@@ -229,9 +229,9 @@ def test_hygiene_actions_are_remembered(
     window._draft_mail()
     assert opened and opened[0].scheme() == "mailto"
 
-    window.hygiene.selectRow(clash)
+    window.select_problem(clash)
     assert window.detail.row is not None and window.detail.row.key == "qbr@test"
-    window.hygiene.selectRow(unanswered)
+    window.select_problem(unanswered)
     assert window.detail.row is not None and window.detail.row.key == "renewal@test"
     window._hygiene_open()
     assert window.tabs.currentIndex() == 1  # the Day tab

@@ -107,8 +107,7 @@ def test_every_surface_counts_the_same_problems(store: Store, qtbot, capsys, dat
     window.show()
     hygiene = window.hygiene_model
     by_day: dict[date, int] = {}
-    for row in range(hygiene.rowCount()):
-        item = hygiene.item_at(row)
+    for item in hygiene.items():
         if item.state == "open" and item.day is not None:
             by_day[item.day] = by_day.get(item.day, 0) + 1
     surfaces["Hygiene page"] = {day: by_day.get(day, 0) for day in DAYS}

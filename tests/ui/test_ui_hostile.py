@@ -119,7 +119,7 @@ def test_every_widget_and_tooltip_shows_hostile_calendar_text_as_text(window, qt
         window.tabs.setCurrentIndex(tab)
         qtbot.wait(50)
         offences += _offences(window)
-    assert window.hygiene_model.rowCount() > 0
+    assert window.hygiene_model.items()
     assert offences == []
 
 

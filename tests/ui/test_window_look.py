@@ -400,7 +400,7 @@ def test_a_store_with_calendars_paints_first_and_fills_in(
         with qtbot.waitSignal(opened.loaded, timeout=20000):
             pass
         assert opened.agenda_model.rowCount() > 0
-        assert opened.hygiene_model.rowCount() > 0
+        assert opened.hygiene_model.items()
 
 
 def test_when_preparing_fails_the_window_says_so_and_reads_them_itself(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -11,9 +13,11 @@ from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from daybrief.paths import app_icon_path
+from daybrief.services.agenda import AgendaService
 from daybrief.services.answers import AnswerOutcome
 from daybrief.services.appearance import theme_mode
 from daybrief.services.demo import first_run, has_demo
+from daybrief.services.preferences import Preferences
 from daybrief.services.queries import has_calendars
 from daybrief.services.reminders import Reminder, ReminderService
 from daybrief.services.storage import StoreError, StoreLocked, open_store, store_path
@@ -60,8 +64,10 @@ def run_window(
             window.load_demo()
         tray = connect_tray(window)
         server.arguments_received.connect(lambda arguments: _handed(window, arguments))
-        opener = FileOpenFilter(window)  # macOS hands double-clicked files over as events
-        app.installEventFilter(opener)
+        if sys.platform == "darwin":
+            # macOS hands double-clicked files over as events. Only there: an application-wide
+            # Python filter costs every event of every widget a call into Python.
+            app.installEventFilter(FileOpenFilter(window))
         window.show()
         if absolute:
             window.import_files(absolute)
@@ -100,17 +106,43 @@ def problems_next_working_day(window: MainWindow) -> int:
     return window.service.review_ahead().open_count()
 
 
+def _problems_ahead(service: ReminderService) -> int:
+    return service.agenda.review_ahead().open_count()
+
+
+@contextmanager
+def _reminders_on_own_store(
+    path: Path, preferences: Preferences, clock: Callable[[], datetime], agenda: AgendaService
+) -> Iterator[ReminderService]:
+    """Entered on a worker: its own connection, and a copy of what the window worked out."""
+    with open_store(path) as store:
+        agenda.store = store
+        yield ReminderService(store, preferences, clock, agenda=agenda)
+
+
 def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayController:
-    """The tray and its reminders, wired to the window (or the window's bar without a tray)."""
+    """The tray and its reminders, wired to the window (or the window's bar without a tray).
+
+    With a window that fills in the background (the app), reminders are planned on
+    workers too.
+    """
+
+    def on_worker() -> AbstractContextManager[ReminderService]:
+        return _reminders_on_own_store(
+            window.store_file, window.preferences, window.clock, window.service.twin(window.store)
+        )
+
     tray = TrayController(
         # The window's agenda service: what it has worked out is the tray's too.
         lambda: ReminderService(
             window.store, window.preferences, window.clock, agenda=window.service
         ),
-        lambda: problems_next_working_day(window),
+        _problems_ahead,
         use_tray=use_tray,
         parent=window,
+        reminders_on_worker=on_worker if window.fill_in_background else None,
     )
+    tray.planning_failed.connect(lambda message: window.statusBar().showMessage(message, 15000))
     window.keep_in_tray = tray.available
     app = QApplication.instance()
     if isinstance(app, QApplication):

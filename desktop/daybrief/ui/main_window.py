@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -35,9 +36,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QTabWidget,
     QToolButton,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +70,7 @@ from daybrief.services.preferences import (
     zone_label,
 )
 from daybrief.services.queries import has_calendars, occurrences_in_store
+from daybrief.services.reminders import planned_days
 from daybrief.services.review import (
     Draft,
     ProblemKind,
@@ -107,6 +111,8 @@ from daybrief.ui.timegrid import TimeGridView, week_days
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
+HYGIENE_ALL_OPEN = 200
+"""Up to this many problems ahead, every day of the Hygiene page starts open."""
 TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS, TAB_REVIEW = range(7)
 
 
@@ -121,6 +127,41 @@ def _table(model: object) -> QTableView:
     view.setAlternatingRowColors(False)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def _problem_tree(model: HygieneModel) -> QTreeView:
+    """The Hygiene page's view: days you open and close, their problems beneath.
+
+    Its columns are sized from the font, never from the rows (thousands on a big store).
+    """
+    view = QTreeView()
+    view.setModel(model)
+    view.setUniformRowHeights(True)  # no row measured to lay out the tree
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAllColumnsShowFocus(True)
+    view.setAccessibleName("Problems ahead, by day")
+    header = view.header()
+    header.setStretchLastSection(False)
+    metrics = view.fontMetrics()
+    icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+    widths = {
+        0: max(metrics.horizontalAdvance(label) for label in model.KIND_LABEL.values())
+        + icon + view.indentation() + 24,
+        1: metrics.horizontalAdvance("00:00") + 24,
+        4: max(metrics.horizontalAdvance(word) for word in ("Handled", "Ignored", "State")) + 24,
+    }  # fmt: skip
+    for column, width in widths.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+SIZED_FROM_TEXT = (AgendaModel.STATUS, AgendaModel.TIME, AgendaModel.CHECKLIST)
+"""The Day list's columns as wide as their text (the title takes the rest)."""
 
 
 class MainWindow(QMainWindow):
@@ -140,8 +181,9 @@ class MainWindow(QMainWindow):
         fill_in_background: bool = False,
     ) -> None:
         """``fill_in_background``: on a store with calendars, paint at once and fill the
-        window in from a worker (:meth:`warm_then_refresh`; the app does); else the window
-        is filled before this returns."""
+        window in from a worker, and from then on work out on a worker whatever a refresh
+        needs that is not kept (:meth:`_fill_later`; the app does); else every refresh
+        fills the window before it returns."""
         super().__init__()
         self.credentials: CredentialStore = credentials or KeyringStore()
         self.last_refresh: RefreshOutcome | None = None
@@ -158,6 +200,9 @@ class MainWindow(QMainWindow):
         self.last_outcome: ImportOutcome | None = None
         self.quiet_import = False
         self.keep_in_tray = False
+        self.fill_in_background = fill_in_background
+        self._filling = 0  # which fill on a worker the window waits for (a later one wins)
+        self._filled = False
         """Set by the app when a tray icon exists: closing then hides the window."""
         self.quitting = False
         self.tray: object | None = None
@@ -174,8 +219,8 @@ class MainWindow(QMainWindow):
         self.agenda.clicked.connect(self._agenda_clicked)
         header = self.agenda.horizontalHeader()
         header.setSectionResizeMode(AgendaModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (AgendaModel.STATUS, AgendaModel.TIME, AgendaModel.CHECKLIST):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in SIZED_FROM_TEXT:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.day_title = QLabel()
         self.day_title.setTextFormat(Qt.TextFormat.RichText)
         self.day_title.setWordWrap(True)
@@ -208,13 +253,10 @@ class MainWindow(QMainWindow):
         self.week.addWidget(self.week_table)
 
         self.hygiene_model = HygieneModel(self)
-        self.hygiene = _table(self.hygiene_model)
-        hygiene_header = self.hygiene.horizontalHeader()
-        for column in (0, 1, 4):
-            hygiene_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        hygiene_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        hygiene_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.hygiene.doubleClicked.connect(lambda *_: self._hygiene_open())
+        self.hygiene = _problem_tree(self.hygiene_model)
+        self.hygiene.doubleClicked.connect(
+            lambda index: self._hygiene_open() if index.parent().isValid() else None
+        )
         self.hygiene.selectionModel().currentRowChanged.connect(self._hygiene_selected)
         hygiene_page = QWidget()
         hygiene_layout = QVBoxLayout(hygiene_page)
@@ -241,7 +283,9 @@ class MainWindow(QMainWindow):
         actions.addStretch(1)
         hygiene_layout.addLayout(actions)
 
-        self.briefing = BriefingPage(store, clock)
+        self.briefing = BriefingPage(
+            store, clock, store_file=store_file if fill_in_background else None
+        )
         self.briefing.open_meeting.connect(lambda key, day: self.show_meeting(key, day))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.briefing, "Briefing")
@@ -331,12 +375,9 @@ class MainWindow(QMainWindow):
         self.follow_ups_page.task_list_action.connect(self._task_list_action)
         self.follow_ups_page.changed.connect(self._follow_ups_edited)
         self.detail.changed.connect(self._follow_ups_edited)
+        QTimer.singleShot(0, self._keep_out_of_collection)
         QTimer.singleShot(0, self.task_sync.start)
-        self._warming = 0
-        if fill_in_background and has_calendars(store):
-            self.warm_then_refresh()
-        else:
-            self.refresh()
+        self.refresh()
 
     # --- building ---
 
@@ -564,9 +605,16 @@ class MainWindow(QMainWindow):
         self.date_action.setVisible(True)
         current = self.detail.row
         select_key = select_key or (current.key if current else None)
+        if self.fill_in_background and not self.service.is_prepared(self.day, self.today()):
+            self._fill_later(select_key)
+            return
+        self._fill(select_key)
+
+    def _fill(self, select_key: str | None) -> None:
+        """Every page from the service; cheap once the service has its reviews worked out."""
         agenda = self.service.day(self.day)
         self.agenda_model.set_rows(agenda.rows)
-        self._size_agenda_rows()
+        self._size_agenda()
         self.day_grid.set_days([(self.day, agenda.rows)], select_key=select_key, **self._hours())
         self.date_edit.blockSignals(True)
         self.date_edit.setDate(QDate(self.day))
@@ -605,10 +653,22 @@ class MainWindow(QMainWindow):
         self._refresh_hygiene(today)
         self._select(select_key)
         self.refreshed.emit()
+        if self.fill_in_background:
+            self._first_fill_done()
 
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
-        self.hygiene_model.set_items(items)
+        model = self.hygiene_model
+        was = {
+            g.key: self.hygiene.isExpanded(model.index(n, 0)) for n, g in enumerate(model.groups())
+        }
+        model.set_items(items)
+        few = len(items) <= HYGIENE_ALL_OPEN
+        for number, group in enumerate(model.groups()):
+            self.hygiene.setFirstColumnSpanned(number, QModelIndex(), True)
+            # Days keep how the user left them; a new day opens when the list is short,
+            # or when it is the first (the rest of a long list stay closed, counts shown).
+            self.hygiene.setExpanded(model.index(number, 0), was.get(group.key, few or number == 0))
         open_count = self.hygiene_model.open_count()
         self.tabs.setTabText(TAB_HYGIENE, f"Hygiene ({open_count})" if open_count else "Hygiene")
         days = self.preferences.hygiene_days
@@ -629,51 +689,91 @@ class MainWindow(QMainWindow):
                 return
         self.detail.show_row(None)
 
-    def warm_then_refresh(self) -> Job:
-        """Fill the window after working out, on a worker, what depends on the calendars
-        alone (the week, the problems ahead, the client directory).
+    def _fill_later(self, select_key: str | None) -> Job:
+        """Work out on a worker what the pages read (the reviews of the day, its week, the
+        problems ahead and the review period), then fill them.
 
-        At start, a big store (100k events) otherwise kept the window blank for seconds:
-        the window now paints at once with "Loading…" and fills in when this is ready. A
-        failure is said in the status bar and the window then reads the calendars itself.
+        On a big store (100k events) working them out took seconds at start and 0.4 s
+        after a refresh or an edit, all of it a frozen window: the window now keeps what
+        it shows (at start, "Loading…") until this is ready. A failure is said in the
+        status bar and the window then works them out itself.
         """
-        self._warming += 1
-        generation = self._warming
-        path, preferences, day, clock = self.store_file, self.preferences, self.day, self.clock
-        today = self.today()
-        self.pages.setCurrentIndex(1)
-        self.day_title.setText("<h2>Loading your calendars…</h2>")
-        self.statusBar().showMessage("Loading your calendars…")
+        self._filling += 1
+        generation = self._filling
+        path, day, today = self.store_file, self.day, self.today()
+        service = self.service.twin(self.store)  # its caches copied now, on this thread
+        if not self._filled:
+            self.day_title.setText("<h2>Loading your calendars…</h2>")
+            self.statusBar().showMessage("Loading your calendars…")
 
         def work() -> AgendaService:
-            service = prepare_service(path, preferences, clock, day, today, quiet=False)
-            return service  # type: ignore[return-value]
+            with open_store(path) as store:
+                service.store = store
+                service.prepare(day, today, planned_days(service.now(), service.zone))
+            return service
 
-        def done(service: AgendaService) -> None:
-            if generation != self._warming or service.preferences != self.preferences:
+        def wanted() -> bool:
+            return generation == self._filling and not self.store.closed
+
+        def done(prepared: AgendaService) -> None:
+            if not wanted():
                 return
-            # What it kept is plain data; its queries from now on go to this thread's store.
-            service.store = self.store
-            self.service = service
-            self.refresh()
-            self.loaded.emit()
+            if prepared.preferences != self.preferences or self.day != day:
+                self.refresh(select_key)  # changed meanwhile: that fill is already stale
+                return
+            prepared.store = self.store  # plain data kept; its queries go to this thread's
+            self.service = prepared
+            self._fill(select_key)
+            self._first_fill_done()
 
         def failed(message: str) -> None:
-            if generation != self._warming:
+            if not wanted():
                 return
-            self.refresh()
+            self._fill(select_key)
             self.statusBar().showMessage(f"Could not prepare the calendars ahead: {message}", 15000)
-            self.loaded.emit()
+            self._first_fill_done()
 
         return run_in_background(work, done, failed)
 
-    def _size_agenda_rows(self) -> None:
-        """Row heights from what each row holds (a second line for the organiser's time),
-        not by measuring every cell: resizeRowsToContents took 130 ms on a busy day."""
+    def _first_fill_done(self) -> None:
+        if not self._filled:
+            self._filled = True
+            self._keep_out_of_collection()  # with what the first fill worked out
+            self.loaded.emit()
+
+    def _keep_out_of_collection(self) -> None:
+        """What is alive now (Qt's and our modules, the window) lives as long as the app:
+        kept out of the collector's full passes, which hold the GIL, so a worker's full
+        collection stalled this thread for up to 100 ms on a big store. (No collection
+        first: that alone took 50 ms; a little garbage kept with it is cheaper.) Only in
+        the app (``fill_in_background``), not in every window a test makes."""
+        if self.fill_in_background:
+            gc.freeze()
+
+    def _size_agenda(self) -> None:
+        """Row heights from what each row holds (a second line for the organiser's time)
+        and column widths from its text, not by Qt measuring every cell:
+        resizeRowsToContents took 130 ms on a busy day."""
         header = self.agenda.verticalHeader()
         line = self.agenda.fontMetrics().lineSpacing()
         for number, row in enumerate(self.agenda_model.rows()):
             header.resizeSection(number, line * (2 if row.organiser_time else 1) + 10)
+        # The same for the columns sized to their text: measured here, once per line of
+        # text, where Qt's "resize to contents" asked every cell for all its data again.
+        metrics = self.agenda.fontMetrics()
+        icon = self.agenda.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        columns = self.agenda.horizontalHeader()
+        for column in SIZED_FROM_TEXT:
+            title = str(self.agenda_model.headerData(column, Qt.Orientation.Horizontal))
+            texts = {
+                title,
+                *(self.agenda_model.display(row, column) for row in self.agenda_model.rows()),
+            }
+            widest = max(
+                metrics.horizontalAdvance(part) for text in texts for part in text.split("\n")
+            )
+            extra = icon + 6 if column == AgendaModel.STATUS else 0
+            columns.resizeSection(column, widest + extra + 16)
 
     # --- the time grids ---
 
@@ -752,12 +852,20 @@ class MainWindow(QMainWindow):
     # --- hygiene actions ---
 
     def _current_problem(self) -> HygieneItem | None:
-        index = self.hygiene.currentIndex()
-        return self.hygiene_model.item_at(index.row()) if index.isValid() else None
+        return self.hygiene_model.item_at(self.hygiene.currentIndex())
+
+    def select_problem(self, position: int) -> None:
+        """Make the problem at ``position`` (in the Hygiene page's order) the current row,
+        opening its day."""
+        index = self.hygiene_model.index_of(position)
+        if index.isValid():
+            self.hygiene.expand(index.parent())
+            self.hygiene.setCurrentIndex(index)
+            self.hygiene.scrollTo(index)
 
     def _hygiene_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Show the problem's (first) meeting beside the list, without leaving the panel."""
-        item = self.hygiene_model.item_at(current.row()) if current.isValid() else None
+        item = self.hygiene_model.item_at(current)
         if item is None or item.day is None or item.meeting_key is None:
             return
         for row in self.service.day(item.day).rows:
@@ -785,10 +893,11 @@ class MainWindow(QMainWindow):
                 self.data.dismiss_meeting(item.snapshot.meeting_key if item.snapshot else "")
         elif item.problem is not None:
             set_problem_state(self.store, item.problem, state)
-        row = self.hygiene.currentIndex().row()
+        position = self.hygiene_model.position_of(self.hygiene.currentIndex()) or 0
         self.refresh()
-        if self.hygiene_model.rowCount():
-            self.hygiene.selectRow(min(row, self.hygiene_model.rowCount() - 1))
+        count = len(self.hygiene_model.items())
+        if count:
+            self.select_problem(min(position, count - 1))
 
     def _drafts(self) -> list[Draft]:
         item = self._current_problem()
@@ -1257,29 +1366,19 @@ def find_next(
 
 
 def prepare_service(
-    path: Path,
-    preferences: Preferences,
-    clock: Callable[[], datetime],
-    day: date,
-    today: date,
-    *,
-    quiet: bool = True,
+    path: Path, preferences: Preferences, clock: Callable[[], datetime], day: date, today: date
 ) -> AgendaService | None:
-    """A service for the store at ``path`` with what depends on the calendars alone worked
-    out (the week of ``day``, the problems ahead of ``today``, the client directory), for a
-    worker to hand to the window. ``quiet``: None when that fails, since the window then
-    works it out itself (an optimisation must not fail an import that succeeded).
+    """A service for the store at ``path`` with the reviews a window showing ``day`` reads
+    worked out (:meth:`AgendaService.prepare`), for a worker to hand to the window. None
+    when that fails, since the window then works them out itself (an optimisation must not
+    fail an import that succeeded).
     """
     try:
         with open_store(path) as store:
             service = AgendaService(store, preferences, clock)
-            service.week(day - timedelta(days=day.weekday()))
-            service.hygiene(today)
-            service.day(day)  # the client directory and its suffix list, kept per process
+            service.prepare(day, today, planned_days(service.now(), service.zone))
         return service
     except Exception:
-        if not quiet:
-            raise
         traceback.print_exc()
         return None
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
@@ -37,7 +39,18 @@ _ANSWER_WORDS = {
 }
 
 
+_ICONS: dict[str, QIcon] = {}
+
+
 def status_icon(kind: str) -> QIcon:
+    """The style's icon for a problem kind, made once: a view asks for it on every paint."""
+    icon = _ICONS.get(kind)
+    if icon is None:
+        icon = _ICONS[kind] = _style_icon(kind)
+    return icon
+
+
+def _style_icon(kind: str) -> QIcon:
     style = QApplication.style()
     pixmap = {
         "conflict": QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -150,7 +163,7 @@ class AgendaModel(RowsTableModel):
         if role == LINK_ROLE:
             return row.link
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return self.display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tip(self._tooltip(row, column))
         if role == Qt.ItemDataRole.DecorationRole and column == self.STATUS:
@@ -194,7 +207,8 @@ class AgendaModel(RowsTableModel):
             return font
         return None
 
-    def _display(self, row: AgendaRow, column: int) -> str:
+    def display(self, row: AgendaRow, column: int) -> str:
+        """The text of a cell (also what the window sizes the columns by)."""
         occurrence = row.occurrence
         if column == self.STATUS:
             return self.status_text(row)
@@ -283,7 +297,23 @@ class WeekModel(RowsTableModel):
         return None
 
 
-class HygieneModel(RowsTableModel):
+@dataclass
+class HygieneGroup:
+    """A day of the Hygiene page (or the meetings that left the calendars) and its rows."""
+
+    key: str
+    title: str
+    items: list[HygieneItem]
+
+
+class HygieneModel(QAbstractItemModel):
+    """The problems ahead grouped by day: a day row, then its problems (open first).
+
+    A tree, not one flat table: a big store has thousands of problems in 14 days, and a
+    view sizing a flat table's columns asked every row for its text (0.1 s of frozen
+    window). Item rows carry ``internalId`` = their group's row + 1; day rows carry 0.
+    """
+
     HEADERS = ("Problem", "When", "Meeting", "Detail", "State")
     KIND_LABEL: ClassVar[dict[str, str]] = {
         "double-booking": "Double-booked",
@@ -298,27 +328,122 @@ class HygieneModel(RowsTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[HygieneItem] = []
+        self._groups: list[HygieneGroup] = []
+        self._items: list[HygieneItem] = []  # in the order shown
 
     def set_items(self, items: Sequence[HygieneItem]) -> None:
+        by_day: dict[date, list[HygieneItem]] = {}
+        gone: list[HygieneItem] = []
+        for item in items:
+            when = item.day or (item.when.date() if item.when is not None else None)
+            if item.kind == "gone" or when is None:
+                gone.append(item)
+            else:
+                by_day.setdefault(when, []).append(item)
+        groups = [
+            HygieneGroup(day.isoformat(), self._day_title(day, rows), rows)
+            for day, rows in sorted(by_day.items())
+        ]
+        if gone:
+            groups.append(HygieneGroup("gone", f"No longer in your calendars — {len(gone)}", gone))
         self.beginResetModel()
-        self._rows = list(items)
+        self._groups = groups
+        self._items = [item for group in groups for item in group.items]
         self.endResetModel()
 
-    def item_at(self, row: int) -> HygieneItem:
-        return self._rows[row]
+    def _day_title(self, day: date, rows: Sequence[HygieneItem]) -> str:
+        open_count = sum(1 for item in rows if not self.closed(item))
+        closed = len(rows) - open_count
+        counts = [f"{open_count} open"] if open_count else ["nothing open"]
+        if closed:
+            counts.append(f"{closed} handled or ignored")
+        return f"{day:%A %d %B} — {', '.join(counts)}"
+
+    # --- what the window asks ---
+
+    def items(self) -> list[HygieneItem]:
+        """Every problem row, in the order shown."""
+        return list(self._items)
+
+    def groups(self) -> list[HygieneGroup]:
+        return list(self._groups)
+
+    def item_at(self, index: Index) -> HygieneItem | None:
+        """The problem of an item row; None for a day row or no row."""
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self._groups[index.internalId() - 1].items[index.row()]
+
+    def position_of(self, index: Index) -> int | None:
+        """The item row's place in :meth:`items`."""
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        group = index.internalId() - 1
+        return sum(len(g.items) for g in self._groups[:group]) + index.row()
+
+    def index_of(self, position: int) -> QModelIndex:
+        """The item row at ``position`` in :meth:`items` (an invalid index past the end)."""
+        for number, group in enumerate(self._groups):
+            if position < len(group.items):
+                return self.createIndex(position, 0, number + 1)
+            position -= len(group.items)
+        return QModelIndex()
 
     @staticmethod
     def closed(item: HygieneItem) -> bool:
         return item.state != "open"
 
     def open_count(self) -> int:
-        return sum(1 for item in self._rows if not self.closed(item) and item.kind != "gone")
+        return sum(1 for item in self._items if not self.closed(item) and item.kind != "gone")
+
+    # --- the tree ---
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not parent.isValid():
+            if 0 <= row < len(self._groups) and 0 <= column < len(self.HEADERS):
+                return self.createIndex(row, column, 0)
+            return QModelIndex()
+        if parent.internalId() != 0 or not 0 <= parent.row() < len(self._groups):
+            return QModelIndex()
+        if 0 <= row < len(self._groups[parent.row()].items) and 0 <= column < len(self.HEADERS):
+            return self.createIndex(row, column, parent.row() + 1)
+        return QModelIndex()
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._groups[parent.row()].items)
+        return 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self._rows[index.row()]
+        if index.internalId() == 0:
+            group = self._groups[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+                return group.title
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        item = self._groups[index.internalId() - 1].items[index.row()]
         column = index.column()
         closed = self.closed(item)
         if role == ROW_ROLE:
@@ -327,7 +452,7 @@ class HygieneModel(RowsTableModel):
             if column == 0:
                 return self.KIND_LABEL.get(item.kind, item.kind)
             if column == 1:
-                return f"{item.when:%a %d %b %H:%M}" if item.when else ""
+                return f"{item.when:%H:%M}" if item.when else ""
             if column == 2:
                 return item.title
             if column == 3:
@@ -344,7 +469,8 @@ class HygieneModel(RowsTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and closed:
             return QBrush(theme().faded)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tip(f"{item.title}\n{item.detail}")
+            when = f"{item.when:%a %d %b %H:%M}\n" if item.when else ""
+            return plain_tip(f"{when}{item.title}\n{item.detail}")
         return None
 
 

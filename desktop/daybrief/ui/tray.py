@@ -6,16 +6,21 @@ Where the desktop has no tray, reminders show in the window's reminder bar inste
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from daybrief.services.reminders import Kind, Reminder, ReminderService
+from daybrief.ui.tasks import run_in_background
 from daybrief.ui.theme import tray_icon_colours
 
 MAX_TIMER_MS = 6 * 3600 * 1000
+RETRY_MS = 5 * 60 * 1000
+T = TypeVar("T")
 
 
 def tray_icon(problems: int, size: int = 64) -> QIcon:
@@ -63,18 +68,28 @@ class TrayController(QObject):
     quit_requested = Signal()
     reminder_shown = Signal(object)  # Reminder: for the window's bar when there is no tray
     answer_requested = Signal(str, str)  # meeting key, PARTSTAT: answer the reminder's meeting
+    planning_failed = Signal(str)  # what went wrong, in a line, for the window's status bar
 
     def __init__(
         self,
         reminders: Callable[[], ReminderService],
-        problems_tomorrow: Callable[[], int],
+        problems_ahead: Callable[[ReminderService], int],
         *,
         use_tray: bool | None = None,
         parent: QObject | None = None,
+        reminders_on_worker: Callable[[], AbstractContextManager[ReminderService]] | None = None,
     ) -> None:
+        """``reminders``: a service on this thread's store (quick reads and writes).
+        ``problems_ahead``: the badge's count, from a service. ``reminders_on_worker``: made
+        here, entered on a worker, a service on a store of its own: then planning (every
+        meeting of the days ahead: 0.2 s on a big store) runs on workers; None: here."""
         super().__init__(parent)
         self._reminders = reminders
-        self._problems_tomorrow = problems_tomorrow
+        self._problems_ahead = problems_ahead
+        self._on_worker = reminders_on_worker
+        self._planning = 0  # which plan arms the timer (a later one wins)
+        self._stopped = False
+        self.current_problems = 0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.check)
@@ -89,7 +104,8 @@ class TrayController(QObject):
             self.icon.activated.connect(self._activated)
             self.icon.messageClicked.connect(self._message_clicked)
             self.icon.show()
-        self.update_icon()
+        self._show_problems(0)
+        self.replan()
 
     def _build_menu(self) -> None:
         def action(text: str, slot: Callable[[], object]) -> QAction:
@@ -140,7 +156,11 @@ class TrayController(QObject):
     # --- the icon ---
 
     def update_icon(self) -> None:
-        problems = self._problems_tomorrow()
+        """The badge again (the review period's open problems)."""
+        problems = self._problems_ahead
+        self._plan(problems, self._show_problems)
+
+    def _show_problems(self, problems: int) -> None:
         self.current_problems = problems
         if self.icon is not None:
             self.icon.setIcon(tray_icon(problems))
@@ -159,26 +179,86 @@ class TrayController(QObject):
     def start(self) -> None:
         self.check()
 
+    def _plan(self, work: Callable[[ReminderService], T], then: Callable[[T], None]) -> None:
+        """``work`` on a service, here or on a worker; ``then`` with its result, here."""
+        if self._on_worker is None:
+            then(work(self._reminders()))
+            return
+        opened = self._on_worker()
+
+        def planned() -> T:
+            with opened as service:
+                return work(service)
+
+        def done(result: T) -> None:
+            if not self._stopped:
+                then(result)
+
+        def failed(message: str) -> None:
+            if self._stopped:
+                return
+            self.planning_failed.emit(f"Could not plan reminders: {message}")
+            self.timer.start(RETRY_MS)  # a check again later, not silence until a refresh
+
+        run_in_background(planned, done, failed)
+
     def check(self) -> None:
         """Show what is due, then sleep until the next due time (one timer, no polling)."""
-        service = self._reminders()
-        for reminder in service.due().reminders:
-            self.show(reminder)
-        self.update_icon()
-        self._refresh_menu()
-        self.arm(service)
+        self._planning += 1
+        planning, problems = self._planning, self._problems_ahead
 
-    def arm(self, service: ReminderService | None = None) -> None:
-        service = service or self._reminders()
-        now = service.clock()
-        following = service.next_due(now) or now + timedelta(hours=6)
+        def work(service: ReminderService) -> tuple[list[Reminder], datetime, datetime | None, int]:
+            now = service.clock()
+            return service.due(now).reminders, now, service.next_due(now), problems(service)
+
+        def then(result: tuple[list[Reminder], datetime, datetime | None, int]) -> None:
+            due, now, following, count = result
+            for reminder in due:  # already marked shown: shown whatever came since
+                self.show(reminder)
+            self._show_problems(count)
+            self._refresh_menu()
+            if planning == self._planning:
+                self._arm_at(now, following)
+
+        self._plan(work, then)
+
+    def arm(self) -> None:
+        """Sleep until the next due reminder (worked out again)."""
+        self._planning += 1
+        planning = self._planning
+
+        def work(service: ReminderService) -> tuple[datetime, datetime | None]:
+            now = service.clock()
+            return now, service.next_due(now)
+
+        def then(result: tuple[datetime, datetime | None]) -> None:
+            if planning == self._planning:
+                self._arm_at(*result)
+
+        self._plan(work, then)
+
+    def _arm_at(self, now: datetime, following: datetime | None) -> None:
+        following = following or now + timedelta(hours=6)
         milliseconds = int((following - now).total_seconds() * 1000)
         self.timer.start(max(1000, min(milliseconds, MAX_TIMER_MS)))
 
     def replan(self) -> None:
-        """Calendars or settings changed: the next reminder may be sooner."""
-        self.update_icon()
-        self.arm()
+        """Calendars or settings changed: the badge and the next reminder, again."""
+        self._planning += 1
+        planning, problems = self._planning, self._problems_ahead
+
+        def work(service: ReminderService) -> tuple[datetime, datetime | None, int]:
+            now = service.clock()
+            return now, service.next_due(now), problems(service)
+
+        def then(result: tuple[datetime, datetime | None, int]) -> None:
+            now, following, count = result
+            self._show_problems(count)
+            self._refresh_menu()
+            if planning == self._planning:
+                self._arm_at(now, following)
+
+        self._plan(work, then)
 
     def show(self, reminder: Reminder) -> None:
         self.last_reminder = reminder
@@ -211,20 +291,20 @@ class TrayController(QObject):
             return
         service = self._reminders()
         service.snooze(self.last_reminder, minutes)
-        self.arm(service)
+        self.arm()
 
     def pause(self, span: timedelta | None) -> None:
         service = self._reminders()
         service.pause(None if span is None else service.clock() + span)
         self._refresh_menu()
-        self.arm(service)
+        self.arm()
 
     def quiet_until(self, moment: datetime) -> None:
         """ "Done for today": nothing until ``moment`` (the next working day's start)."""
         service = self._reminders()
         service.pause(moment)
         self._refresh_menu()
-        self.arm(service)
+        self.arm()
 
     def pause_until_tomorrow(self) -> None:
         service = self._reminders()
@@ -233,9 +313,10 @@ class TrayController(QObject):
         start = datetime.combine(tomorrow, service.preferences.work_start, zone)
         service.pause(start)
         self._refresh_menu()
-        self.arm(service)
+        self.arm()
 
     def hide(self) -> None:
+        self._stopped = True
         self.timer.stop()
         if self.icon is not None:
             self.icon.hide()

@@ -148,8 +148,19 @@ def anchor(label: str, url: str | None) -> str:
     return f'<a href="{esc(target)}" rel="noopener noreferrer">{esc(label)}</a>'
 
 
-def render_html(briefing: Briefing, colours: Mapping[str, str] | None = None) -> str:
-    """The page; ``colours`` (tone name to #rrggbb, see LIGHT) when shown in the window."""
+SHOW_ALL = "#show-all"
+"""The link that asks a shortened page for every meeting and problem."""
+
+
+def render_html(
+    briefing: Briefing, colours: Mapping[str, str] | None = None, *, shown: int | None = None
+) -> str:
+    """The page; ``colours`` (tone name to #rrggbb, see LIGHT) when shown in the window.
+
+    ``shown``: at most this many meetings and problems each, then a :data:`SHOW_ALL` link
+    (the window: laying out a 277-meeting day froze it for 0.2 s); None: all (exports).
+    """
+    more = 0
     title = f"Briefing for {day_title(briefing)}"
     parts = [
         "<!DOCTYPE html>",
@@ -168,9 +179,11 @@ def render_html(briefing: Briefing, colours: Mapping[str, str] | None = None) ->
         parts.append(f'<p class="changes">{esc(changes)}</p>')
 
     refs = {entry.ref: index for index, entry in enumerate(briefing.meetings)}
+    problems = briefing.problems if shown is None else briefing.problems[:shown]
+    more += len(briefing.problems) - len(problems)
     if briefing.problems:
         parts.append(f'<h2>Problems ({len(briefing.problems)})</h2><ul class="problems">')
-        for problem in briefing.problems:
+        for problem in problems:
             text = esc(one_line(problem.text, 600))
             target = next((refs[r] for r in problem.refs if r in refs), None)
             if target is not None:
@@ -193,9 +206,18 @@ def render_html(briefing: Briefing, colours: Mapping[str, str] | None = None) ->
         parts.append('<p class="muted">No meetings.</p>')
     else:
         # One table per meeting: the PDF keeps each table on one page (ui/pdf.py).
-        for index, entry in enumerate(briefing.meetings):
+        meetings = briefing.meetings if shown is None else briefing.meetings[:shown]
+        more += len(briefing.meetings) - len(meetings)
+        for index, entry in enumerate(meetings):
             row = _meeting(index, entry, briefing.redacted)
             parts.append(f'<table class="meetings">{row}</table>')
+        if more:
+            parts.append(
+                f'<p class="muted">Shortened: {len(meetings)} of {len(briefing.meetings)} '
+                f"meetings and {len(problems)} of "
+                f'{len(briefing.problems)} problems shown. <a href="{SHOW_ALL}">Show all</a>'
+                "</p>"
+            )
         for gone in briefing.gone:
             parts.append(
                 '<table class="meetings">'
