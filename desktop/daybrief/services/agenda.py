@@ -255,6 +255,7 @@ class AgendaService:
         self._review_cache: dict[tuple[date, int], tuple[tuple[object, ...], Review]] = {}
         # The Day page's rows by day, kept on the same terms (see :meth:`day`).
         self._day_cache: dict[date, tuple[tuple[object, ...], DayAgenda]] = {}
+        self._week_cache: dict[tuple[date, int], tuple[tuple[object, ...], list[DaySummary]]] = {}
 
     @property
     def zone(self) -> tzinfo:
@@ -312,6 +313,7 @@ class AgendaService:
         twin._cached_for = self._cached_for
         twin._review_cache = dict(self._review_cache)
         twin._day_cache = dict(self._day_cache)
+        twin._week_cache = dict(self._week_cache)
         return twin
 
     def _window_reviews(self, day: date, today: date) -> list[tuple[date, int]]:
@@ -331,16 +333,18 @@ class AgendaService:
         the rows of ``day`` and of the days ``also`` (those the tray plans reminders from)."""
         for first, days in self._window_reviews(day, today):
             self.review(first, days)
+        self.week(day - timedelta(days=day.weekday()))
         for each in dict.fromkeys([day, *also]):
             self.day(each)
 
-    def is_prepared(self, day: date, today: date) -> bool:
-        """Whether a window showing ``day`` would find every review it reads kept, so
-        filling it is cheap (a few queries; the window otherwise asks a worker)."""
+    def is_prepared(self, day: date, today: date, also: Sequence[date] = ()) -> bool:
+        """Whether a window showing ``day`` (and the days ``also``) would find every review
+        it reads kept, so filling it is cheap (a few queries; the window otherwise asks a
+        worker)."""
         if calendars_token(self.store) != self._cached_for:
             return False
         stamp = (self._cached_for, review_inputs_stamp(self.store), self.preferences)
-        for key in self._window_reviews(day, today):
+        for key in [*self._window_reviews(day, today), *((each, 1) for each in also)]:
             kept = self._review_cache.get(key)
             if kept is None or kept[0] != stamp:
                 return False
@@ -358,19 +362,22 @@ class AgendaService:
         occurrences = self.occurrences(day, 1)
         review = self.review(day, 1)
         colours = calendar_colours(self.store)
-        stamp = (
-            self._cached_for,
-            review_inputs_stamp(self.store),
-            self.preferences,
-            tuple(sorted(colours.items())),
-            tuple((p.id, p.state) for p in review.problems),
-        )
+        stamp = (*self._shown_stamp(review), tuple(sorted(colours.items())))
         kept = self._day_cache.get(day)
         if kept is not None and kept[0] == stamp:
             return kept[1]
         made = self._make_day(day, occurrences, review, colours)
         self._day_cache[day] = (stamp, made)
         return made
+
+    def _shown_stamp(self, review: Review) -> tuple[object, ...]:
+        """What a view made from ``review`` depends on besides the calendars' colours."""
+        return (
+            self._cached_for,
+            review_inputs_stamp(self.store),
+            self.preferences,
+            tuple((p.id, p.state) for p in review.problems),
+        )
 
     def _make_day(
         self, day: date, occurrences: list[Occurrence], review: Review, colours: dict[str, str]
@@ -447,9 +454,21 @@ class AgendaService:
         )
 
     def week(self, first: date, days: int = 7) -> list[DaySummary]:
-        zone = self.zone
+        """The days' summaries, kept on the same terms as :meth:`day`'s rows."""
         occurrences = self.occurrences(first, days)
         review = self.review(first, days)
+        stamp = self._shown_stamp(review)
+        kept = self._week_cache.get((first, days))
+        if kept is not None and kept[0] == stamp:
+            return list(kept[1])
+        made = self._make_week(first, days, occurrences, review)
+        self._week_cache[(first, days)] = (stamp, made)
+        return list(made)
+
+    def _make_week(
+        self, first: date, days: int, occurrences: list[Occurrence], review: Review
+    ) -> list[DaySummary]:
+        zone = self.zone
         me = self._me()
         summaries = []
         for offset in range(days):

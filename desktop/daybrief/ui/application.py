@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -27,11 +27,23 @@ from daybrief.ui.single_instance import InstanceServer, hand_over, server_name
 from daybrief.ui.theme import apply as apply_theme
 from daybrief.ui.tray import TrayController
 
+GIL_SWITCH_SECONDS = 0.001
+"""How long a worker may keep the interpreter while the UI thread waits (Python's default
+is 5 ms). Each Python call Qt makes (a paint, a model's data) waits that long for a busy
+worker: the window's first show made dozens, and stalled 190 ms behind one worker."""
+
+
+def responsive_interpreter() -> None:
+    """The interpreter set for a window that works beside busy workers (the app, the
+    window benchmark)."""
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+
 
 def run_window(
     files: Sequence[str] = (), data_dir: str | None = None, *, demo: bool = False
 ) -> int:
     """Open the window (importing ``files``); returns the process exit code."""
+    responsive_interpreter()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Daybrief")
@@ -73,7 +85,7 @@ def run_window(
             window.import_files(absolute)
         else:
             window.reimport_files()
-        tray.start()
+        start_tray(window, tray)
         connect_mail(window)
         if first:
             QTimer.singleShot(0, window.welcome)
@@ -186,6 +198,15 @@ def connect_tray(window: MainWindow, *, use_tray: bool | None = None) -> TrayCon
     tray.answerer = answerer  # type: ignore[attr-defined]
     window.tray = tray
     return tray
+
+
+def start_tray(window: MainWindow, tray: TrayController) -> None:
+    """Reminders start once the window is filled: planning them before means working out
+    the days ahead twice, on two workers at once, while the window first shows."""
+    if window.filled:
+        tray.start()
+    else:
+        window.loaded.connect(tray.start, Qt.ConnectionType.SingleShotConnection)
 
 
 def connect_mail(window: MainWindow) -> DailyBriefingMailer:

@@ -168,7 +168,8 @@ class MainWindow(QMainWindow):
     refreshed = Signal()
     """After every reload from the store: the tray re-plans reminders and its badge."""
     loaded = Signal()
-    """The first fill after start, once the calendars were prepared on a worker."""
+    """The first fill after start (with ``fill_in_background``, once the calendars were
+    prepared on a worker; else before the window is made, so only :attr:`filled` tells)."""
 
     def __init__(
         self,
@@ -202,7 +203,8 @@ class MainWindow(QMainWindow):
         self.keep_in_tray = False
         self.fill_in_background = fill_in_background
         self._filling = 0  # which fill on a worker the window waits for (a later one wins)
-        self._filled = False
+        self.filled = False
+        """Whether the window was filled once (``loaded`` was emitted)."""
         """Set by the app when a tray icon exists: closing then hides the window."""
         self.quitting = False
         self.tray: object | None = None
@@ -568,7 +570,13 @@ class MainWindow(QMainWindow):
             self.briefing.mark_seen()
         self._shown_tab = index
         if index == TAB_WEEK:
-            self._show_week_grid()
+            also = self._week_shown_days()
+            if self.fill_in_background and not self.service.is_prepared(
+                self.day, self.today(), also
+            ):
+                self.refresh()  # seven days' problems: on a worker, then the grid
+            else:
+                self._show_week_grid()
         if index == TAB_CLIENTS:
             # Two months of meetings: only worked out when the page is looked at.
             self.clients_page.show_clients(self.preferences, self.clock())
@@ -596,6 +604,7 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
                 action.setVisible(False)
             self.date_action.setVisible(False)
+            self._first_fill_done()  # nothing to fill: filled
             return
         self.pages.setCurrentIndex(1)
         self.demo_banner.setVisible(has_demo(self.store, self.demo_folder))
@@ -605,8 +614,9 @@ class MainWindow(QMainWindow):
         self.date_action.setVisible(True)
         current = self.detail.row
         select_key = select_key or (current.key if current else None)
-        if self.fill_in_background and not self.service.is_prepared(self.day, self.today()):
-            self._fill_later(select_key)
+        also = self._week_shown_days()
+        if self.fill_in_background and not self.service.is_prepared(self.day, self.today(), also):
+            self._fill_later(select_key, also)
             return
         self._fill(select_key)
 
@@ -653,8 +663,7 @@ class MainWindow(QMainWindow):
         self._refresh_hygiene(today)
         self._select(select_key)
         self.refreshed.emit()
-        if self.fill_in_background:
-            self._first_fill_done()
+        self._first_fill_done()
 
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
@@ -689,7 +698,13 @@ class MainWindow(QMainWindow):
                 return
         self.detail.show_row(None)
 
-    def _fill_later(self, select_key: str | None) -> Job:
+    def _week_shown_days(self) -> list[date]:
+        """The days of the week grid when it is looked at (worked out with the rest)."""
+        if self.tabs.currentIndex() != TAB_WEEK or self.day_views.currentIndex() != 0:
+            return []
+        return week_days(self.day - timedelta(days=self.day.weekday()))
+
+    def _fill_later(self, select_key: str | None, also: Sequence[date] = ()) -> Job:
         """Work out on a worker what the pages read (the reviews of the day, its week, the
         problems ahead and the review period), then fill them.
 
@@ -702,14 +717,15 @@ class MainWindow(QMainWindow):
         generation = self._filling
         path, day, today = self.store_file, self.day, self.today()
         service = self.service.twin(self.store)  # its caches copied now, on this thread
-        if not self._filled:
+        if not self.filled:
             self.day_title.setText("<h2>Loading your calendars…</h2>")
             self.statusBar().showMessage("Loading your calendars…")
 
         def work() -> AgendaService:
             with open_store(path) as store:
                 service.store = store
-                service.prepare(day, today, planned_days(service.now(), service.zone))
+                ahead = planned_days(service.now(), service.zone)
+                service.prepare(day, today, [*ahead, *also])
             return service
 
         def wanted() -> bool:
@@ -736,8 +752,8 @@ class MainWindow(QMainWindow):
         return run_in_background(work, done, failed)
 
     def _first_fill_done(self) -> None:
-        if not self._filled:
-            self._filled = True
+        if not self.filled:
+            self.filled = True
             self._keep_out_of_collection()  # with what the first fill worked out
             self.loaded.emit()
 

@@ -105,7 +105,10 @@ class TrayController(QObject):
             self.icon.messageClicked.connect(self._message_clicked)
             self.icon.show()
         self._show_problems(0)
-        self.replan()
+        if reminders_on_worker is None:
+            self.replan()
+        # else the window's first fill (its ``refreshed``) or start() plans: not a third
+        # worker beside the window's own at start
 
     def _build_menu(self) -> None:
         def action(text: str, slot: Callable[[], object]) -> QAction:
