@@ -240,3 +240,18 @@ def test_redaction_leaves_no_address_link_or_dial_in_code() -> None:
         assert "zoom.us" not in text and "meet.google.com" not in text
         assert "4242" not in text and "1234 5678" not in text
         assert "desc" not in text
+
+
+def test_the_window_page_can_be_shortened_and_exports_never_are(briefing: Briefing) -> None:
+    from daybrief.services.export.html import SHOW_ALL, render_html
+
+    assert len(briefing.meetings) > 2
+    whole = render_html(briefing)
+    assert SHOW_ALL not in whole and "Shortened" not in whole
+    assert whole.count('<table class="meetings">') == len(briefing.meetings) + len(briefing.gone)
+    short = render_html(briefing, shown=1)
+    assert short.count('<table class="meetings">') == 1 + len(briefing.gone)
+    assert f'<a href="{SHOW_ALL}">Show all</a>' in short
+    assert f"1 of {len(briefing.meetings)} meetings" in short
+    assert "<script>alert(1)</script>" not in short  # still escaped
+    assert render_html(briefing, shown=len(briefing.meetings) + len(briefing.problems)) == whole

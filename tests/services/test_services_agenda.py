@@ -18,6 +18,7 @@ from daybrief.services.jobs import import_paths
 from daybrief.services.preferences import Preferences, load_preferences, save_preferences
 from daybrief.services.review import ProblemKind, draft_mailto, drafts, set_problem_state
 from daybrief.store import Store, UserData, open_store
+from daybrief.store.calendars import Calendars
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 9, 7, 0, tzinfo=UTC)  # Monday morning in Berlin
@@ -416,3 +417,56 @@ def test_the_fingerprint_ignores_what_the_window_writes_as_it_goes(store: Store)
     assert review_inputs_stamp(store) == before
     settings.set("calendar/time_off_uids", ["offsite@test"])
     assert review_inputs_stamp(store) != before
+
+
+def test_kept_day_rows_follow_clients_colours_checklists_and_time(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, tmp_path)
+    clock = {"now": NOW}
+    preferences = Preferences(addresses=(ME,), zone_name="Europe/Berlin")
+    save_preferences(store, preferences)
+    service = AgendaService(store, load_preferences(store), lambda: clock["now"])
+    tuesday = date(2026, 3, 10)
+
+    def row(uid: str) -> object:
+        return next(r for r in service.day(tuesday).rows if r.occurrence.uid == uid)
+
+    first = service.day(tuesday)
+    assert service.day(tuesday) is first  # kept while nothing changed
+    data = UserData.of(store)
+    acme = data.clients.ensure_for_domain("acme.com")
+    assert row("qbr@test").clients == ("acme.com",)  # type: ignore[attr-defined]
+    data.clients.rename(acme.id, "Acme Corporation")
+    assert row("qbr@test").clients == ("Acme Corporation",)  # type: ignore[attr-defined]
+    calendars = Calendars(store)
+    calendars.set_colour(calendars.sources()[0].id, "#112233")
+    assert row("qbr@test").colour == "#112233"  # type: ignore[attr-defined]
+    item = data.checklists.add("qbr@test", "Deck", required=True)
+    assert row("qbr@test").checklist.required_open == 1  # type: ignore[attr-defined]
+    data.checklists.set_done(item.id, True)
+    assert row("qbr@test").checklist.required_open == 0  # type: ignore[attr-defined]
+    # Once the clash is over it is no problem any more, and the rows say so.
+    assert row("qbr@test").conflicts_with  # type: ignore[attr-defined]
+    clock["now"] = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # 12:00 in Berlin
+    assert not row("qbr@test").conflicts_with  # type: ignore[attr-defined]
+
+
+def test_a_twin_prepares_on_its_own_connection_and_keeps_to_itself(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, tmp_path)
+    service = _service(store)
+    tuesday, monday = date(2026, 3, 10), date(2026, 3, 9)
+    assert not service.is_prepared(tuesday, monday)
+    with open_store(store.path) as other:
+        twin = service.twin(other)
+        twin.prepare(tuesday, monday, also=[date(2026, 3, 11)])
+        assert twin.is_prepared(tuesday, monday, also=[date(2026, 3, 11)])
+    assert not service.is_prepared(tuesday, monday)  # the copies were the twin's own
+    twin.store = store
+    assert twin.is_prepared(tuesday, monday)
+    # An edit in the store makes what was worked out stale, on any connection.
+    UserData.of(store).checklists.add("qbr@test", "Deck", required=True)
+    assert not twin.is_prepared(tuesday, monday)
+    assert any(p.kind is ProblemKind.OPEN_ITEMS for p in twin.review(tuesday).problems)

@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.fill_in_background = fill_in_background
         self._filling = 0  # which fill on a worker the window waits for (a later one wins)
         self.filled = False
+        self._select_problem_after_fill: int | None = None
         """Whether the window was filled once (``loaded`` was emitted)."""
         """Set by the app when a tray icon exists: closing then hides the window."""
         self.quitting = False
@@ -678,6 +679,10 @@ class MainWindow(QMainWindow):
             # Days keep how the user left them; a new day opens when the list is short,
             # or when it is the first (the rest of a long list stay closed, counts shown).
             self.hygiene.setExpanded(model.index(number, 0), was.get(group.key, few or number == 0))
+        position, self._select_problem_after_fill = self._select_problem_after_fill, None
+        count = len(model.items())
+        if position is not None and count:
+            self.select_problem(min(position, count - 1))
         open_count = self.hygiene_model.open_count()
         self.tabs.setTabText(TAB_HYGIENE, f"Hygiene ({open_count})" if open_count else "Hygiene")
         days = self.preferences.hygiene_days
@@ -909,11 +914,12 @@ class MainWindow(QMainWindow):
                 self.data.dismiss_meeting(item.snapshot.meeting_key if item.snapshot else "")
         elif item.problem is not None:
             set_problem_state(self.store, item.problem, state)
-        position = self.hygiene_model.position_of(self.hygiene.currentIndex()) or 0
+        # The next problem in line becomes current once the list is filled again (which
+        # may be after a worker's turn).
+        self._select_problem_after_fill = self.hygiene_model.position_of(
+            self.hygiene.currentIndex()
+        )
         self.refresh()
-        count = len(self.hygiene_model.items())
-        if count:
-            self.select_problem(min(position, count - 1))
 
     def _drafts(self) -> list[Draft]:
         item = self._current_problem()
