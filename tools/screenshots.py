@@ -65,13 +65,8 @@ def main() -> int:
     steps.append(demo)
     steps.append(lambda: shot(window, "02-briefing"))
     steps.append(lambda: (window.tabs.setCurrentIndex(1), shot(window, "02-day-detail")))
-    steps.append(
-        lambda: (
-            window.show_as_list(True),
-            shot(window, "02a-day-list"),
-            window.show_as_list(False),
-        )
-    )
+    steps.append(lambda: window.show_as_list(True))  # laid out before the shot
+    steps.append(lambda: (shot(window, "02a-day-list"), window.show_as_list(False)))
     steps.append(lambda: (window.tabs.setCurrentIndex(2), shot(window, "03-week")))
     steps.append(
         lambda: (

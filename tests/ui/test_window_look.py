@@ -213,6 +213,25 @@ def test_the_list_stays_as_a_toggle(qtbot, window: MainWindow) -> None:  # type:
     assert not window.list_toggle.isChecked()
 
 
+def test_a_narrow_list_keeps_room_for_the_meeting_title(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from daybrief.ui.models import AgendaModel
+
+    window.tabs.setCurrentIndex(TAB_DAY)
+    window.show_as_list(True)
+    qtbot.waitUntil(lambda: window.agenda.isColumnHidden(AgendaModel.ANSWERS))  # 1024 px
+    title = window.agenda.columnWidth(AgendaModel.TITLE)
+    longest = max(
+        window.agenda.fontMetrics().horizontalAdvance(row.summary)
+        for row in window.agenda_model.rows()
+    )
+    assert title >= min(longest, 140)  # enough to read a title, not "F… F…"
+    status = window.agenda.columnWidth(AgendaModel.STATUS)
+    assert status < window.agenda.fontMetrics().horizontalAdvance("Double-booked, Unconfirmed")
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: not window.agenda.isColumnHidden(AgendaModel.ANSWERS))
+    assert not window.agenda.isColumnHidden(AgendaModel.WHERE)
+
+
 def test_context_meetings_are_marked_for_fading() -> None:
     # The agenda row says it (calendar roles, docs/roles.md; tests/ui/test_roles_ui.py).
     assert is_context(SimpleNamespace(context=True))  # type: ignore[arg-type]

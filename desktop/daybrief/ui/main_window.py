@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -147,8 +148,9 @@ def _problem_tree(model: HygieneModel) -> QTreeView:
     metrics = view.fontMetrics()
     icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
     widths = {
+        # The label, its icon and the indent under its day, with the style's margins.
         0: max(metrics.horizontalAdvance(label) for label in model.KIND_LABEL.values())
-        + icon + view.indentation() + 24,
+        + icon + view.indentation() + 44,
         1: metrics.horizontalAdvance("00:00") + 24,
         4: max(metrics.horizontalAdvance(word) for word in ("Handled", "Ignored", "State")) + 24,
     }  # fmt: skip
@@ -161,6 +163,8 @@ def _problem_tree(model: HygieneModel) -> QTreeView:
 
 
 SIZED_FROM_TEXT = (AgendaModel.STATUS, AgendaModel.TIME, AgendaModel.CHECKLIST)
+AGENDA_ANSWERS_FROM, AGENDA_WHERE_FROM = 820, 680
+"""The Day list's widths (px) from which the answers and the place are shown."""
 """The Day list's columns as wide as their text (the title takes the rest)."""
 
 
@@ -224,6 +228,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(AgendaModel.TITLE, QHeaderView.ResizeMode.Stretch)
         for column in SIZED_FROM_TEXT:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self.agenda.installEventFilter(self)  # its width decides which columns fit
         self.day_title = QLabel()
         self.day_title.setTextFormat(Qt.TextFormat.RichText)
         self.day_title.setWordWrap(True)
@@ -794,7 +799,26 @@ class MainWindow(QMainWindow):
                 metrics.horizontalAdvance(part) for text in texts for part in text.split("\n")
             )
             extra = icon + 6 if column == AgendaModel.STATUS else 0
-            columns.resizeSection(column, widest + extra + 16)
+            width = widest + extra + 16
+            if column == AgendaModel.STATUS:
+                # "Double-booked, Unconfirmed" would take the title's room: the rest is in
+                # the cell's tooltip and the detail pane.
+                width = min(width, metrics.horizontalAdvance("Double-booked") + extra + 24)
+            columns.resizeSection(column, width)
+        self._fit_agenda_columns()
+
+    def _fit_agenda_columns(self, width: int | None = None) -> None:
+        """In a narrow list the meeting's title keeps its room: the place and the answers,
+        also in the detail pane, give way first. ``width``: the list's new width."""
+        width = self.agenda.width() if width is None else width
+        self.agenda.setColumnHidden(AgendaModel.ANSWERS, width < AGENDA_ANSWERS_FROM)
+        self.agenda.setColumnHidden(AgendaModel.WHERE, width < AGENDA_WHERE_FROM)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.agenda and isinstance(event, QResizeEvent):
+            # Seen before the view lays itself out: its new width is the event's.
+            self._fit_agenda_columns(event.size().width())
+        return super().eventFilter(watched, event)
 
     # --- the time grids ---
 

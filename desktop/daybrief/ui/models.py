@@ -357,7 +357,7 @@ class HygieneModel(QAbstractItemModel):
         counts = [f"{open_count} open"] if open_count else ["nothing open"]
         if closed:
             counts.append(f"{closed} handled or ignored")
-        return f"{day:%A %d %B} — {', '.join(counts)}"
+        return f"{day:%A} {day.day} {day:%B} — {', '.join(counts)}"
 
     # --- what the window asks ---
 
