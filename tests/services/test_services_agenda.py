@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
@@ -470,3 +470,36 @@ def test_a_twin_prepares_on_its_own_connection_and_keeps_to_itself(
     UserData.of(store).checklists.add("qbr@test", "Deck", required=True)
     assert not twin.is_prepared(tuesday, monday)
     assert any(p.kind is ProblemKind.OPEN_ITEMS for p in twin.review(tuesday).problems)
+
+
+def test_search_finds_meetings_in_the_day_pages_order_without_reading_problems(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import daybrief.services.agenda as agenda
+
+    weekly = DAY.replace("SUMMARY:Acme QBR", "RRULE:FREQ=WEEKLY;COUNT=8\nSUMMARY:Acme QBR").replace(
+        "UID:declined@test", "UID:declined@test\nSTATUS:CANCELLED"
+    )
+    _import(store, tmp_path, weekly)
+    preferences = Preferences(addresses=(ME,), zone_name="Europe/Berlin")
+    monkeypatch.setattr(agenda, "build_review", None)  # a search works out no problems
+
+    def search(text: str, first: date, after: object = None, **options: int) -> object:
+        return agenda.search_meetings(store, preferences, text, first, after, **options)
+
+    found = search("acme", date(2026, 3, 9), chunk=5)
+    assert found is not None and found.day == date(2026, 3, 10) and found.summary == "Acme QBR"
+    following = [found]
+    while found := search("ACME", date(2026, 3, 9), (found.key, found.start), chunk=5):  # type: ignore[union-attr]
+        following.append(found)
+    # Weekly, eight times, each once although the search reads five days at a time.
+    assert [f.day for f in following] == [  # type: ignore[attr-defined]
+        date(2026, 3, 10) + timedelta(weeks=week) for week in range(8)
+    ]
+    assert search("globex", date(2026, 3, 11)) is None  # only on the 10th, before the start
+    assert search("initech", date(2026, 3, 10)).summary == "Initech sync"  # type: ignore[union-attr]
+    assert search("workshop", date(2026, 3, 10)) is None  # cancelled
+    assert search("acme", date(2026, 3, 11), days=6) is None  # the 17th is past six days
+    # Clients count by their name, as the Day page shows them.
+    UserData.of(store).clients.ensure_for_domain("globex.co.uk", "Globex Corporation")
+    assert search("corporation", date(2026, 3, 10)).summary.startswith("Globex renewal")  # type: ignore[union-attr]

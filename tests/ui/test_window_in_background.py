@@ -228,3 +228,28 @@ def test_a_late_result_after_the_store_closed_is_dropped(qtbot, store_file: Path
     qtbot.wait(500)
     assert not window.filled
     assert window.briefing.briefing is None
+
+
+def test_find_runs_on_a_worker_and_goes_to_the_meeting(
+    qtbot, window: MainWindow, on_ui_thread: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *a, **k: ("globex renewal 12", True))
+    )
+    assert window.find_meeting() is None  # the answer comes from the worker
+    qtbot.waitUntil(lambda: window.day == date(2026, 3, 12), timeout=20000)
+    qtbot.waitUntil(
+        lambda: window.detail.row is not None and window.detail.row.summary == "Globex renewal 12",
+        timeout=20000,
+    )
+    assert "Found Globex renewal 12 on Thu 12 Mar" in window.statusBar().currentMessage()
+    window.find_meeting(again=True)  # nothing after it: the window stays
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage() == "No meeting matches “globex renewal 12”",
+        timeout=20000,
+    )
+    assert window.day == date(2026, 3, 12)
+    _settled(qtbot, window)
+    assert on_ui_thread == []

@@ -548,9 +548,73 @@ __all__ = [
     "AgendaService",
     "DayAgenda",
     "DaySummary",
+    "FoundMeeting",
     "HygieneItem",
     "key_of",
     "meeting_clients",
     "meeting_link",
     "on_day",
+    "search_meetings",
 ]
+
+
+@dataclass(frozen=True)
+class FoundMeeting:
+    """A meeting a search found: where the Day page shows it."""
+
+    key: str | None
+    day: date
+    start: datetime
+    summary: str
+
+
+def search_meetings(
+    store: Store,
+    preferences: Preferences,
+    text: str,
+    first: date,
+    after: tuple[str | None, datetime] | None = None,
+    *,
+    days: int = 366,
+    chunk: int = 31,
+) -> FoundMeeting | None:
+    """The first meeting from ``first`` on, within ``days``, whose title, place or clients
+    contain ``text`` (case-insensitive), in the Day page's order; past ``after`` (a
+    meeting's key and start) when given.
+
+    It reads the calendars a month at a time and works out no problems: a search through a
+    year of a 100k-event store used to build every day's review on the way.
+    """
+    needle = text.casefold()
+    zone = preferences.zone()
+    directory = client_directory(store, preferences.addresses)
+    passed = after is None
+    for offset in range(0, days, chunk):
+        since = first + timedelta(days=offset)
+        until = first + timedelta(days=min(offset + chunk, days) - 1)
+        start, _ = day_bounds(since, zone)
+        _, end = day_bounds(until, zone)
+        # A meeting across two months is found once: on the day the Day page shows it.
+        found = [
+            o
+            for o in occurrences_in_store(store, start, end, zone, zone_label(zone))
+            if o.event.status != "CANCELLED" and since <= occurrence_day(o, zone) <= until
+        ]
+        found.sort(key=lambda o: (occurrence_day(o, zone), not o.all_day, o.start, o.summary))
+        for occurrence in found:
+            key = key_of(occurrence)
+            if not passed:
+                passed = (key, occurrence.start) == after
+                continue
+            haystack = " ".join(
+                (
+                    occurrence.summary,
+                    occurrence.event.location or "",
+                    *meeting_clients(occurrence, directory),
+                )
+            ).casefold()
+            if needle in haystack:
+                return FoundMeeting(
+                    key, occurrence_day(occurrence, zone), occurrence.start, occurrence.summary
+                )
+    return None

@@ -47,7 +47,13 @@ from PySide6.QtWidgets import (
 )
 
 from daybrief.core.confirmation import identity
-from daybrief.services.agenda import AgendaRow, AgendaService, HygieneItem
+from daybrief.services.agenda import (
+    AgendaRow,
+    AgendaService,
+    FoundMeeting,
+    HygieneItem,
+    search_meetings,
+)
 from daybrief.services.appearance import set_theme_mode, theme_mode
 from daybrief.services.clients import AHEAD_DAYS, client_directory
 from daybrief.services.commands import DEMO_REMOVED, apply_template_rules, suggested_identity
@@ -112,6 +118,7 @@ from daybrief.ui.timegrid import TimeGridView, week_days
 from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
+LOADING = "Loading your calendars…"
 HYGIENE_ALL_OPEN = 200
 """Up to this many problems ahead, every day of the Hygiene page starts open."""
 TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS, TAB_REVIEW = range(7)
@@ -365,6 +372,8 @@ class MainWindow(QMainWindow):
         self.progress = QProgressBar(maximumWidth=260, visible=False)
         self.cancel_button = QPushButton("Cancel", visible=False)
         self.cancel_button.clicked.connect(self.cancel_job)
+        self.problem_summary = QLabel()
+        self.statusBar().addWidget(self.problem_summary, 1)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self.refresh_timer = QTimer(self, interval=self.preferences.refresh_minutes * 60 * 1000)
@@ -525,9 +534,10 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.quit()
 
-    def find_meeting(self, *, again: bool = False) -> AgendaRow | None:
+    def find_meeting(self, *, again: bool = False) -> FoundMeeting | None:
         """The next meeting (from the shown day on, a year ahead) whose title, place or
-        clients contain the text; again: the one after the shown one."""
+        clients contain the text; again: the one after the shown one. In the app the search
+        runs on a worker (None here; the window goes there when found)."""
         if not again or not self._find_text:
             text, ok = QInputDialog.getText(
                 self, "Find a meeting", "Title, place or client:", text=self._find_text
@@ -536,18 +546,36 @@ class MainWindow(QMainWindow):
                 return None
             self._find_text = text.strip()
             again = False
-        found = find_next(
-            self.service, self._find_text, self.day, self.detail.row if again else None
+        shown = self.detail.row
+        after = (shown.key, shown.start) if again and shown is not None else None
+        text, first, preferences = self._find_text, self.day, self.preferences
+        if not self.fill_in_background:
+            found = search_meetings(self.store, preferences, text, first, after)
+            self._found(text, found)
+            return found
+        path = self.store_file
+
+        def work() -> FoundMeeting | None:
+            with open_store(path) as store:
+                return search_meetings(store, preferences, text, first, after)
+
+        self.statusBar().showMessage(f"Looking for “{text}”…")
+        run_in_background(
+            work,
+            lambda found: None if self.store.closed else self._found(text, found),
+            lambda message: self.statusBar().showMessage(f"Could not search: {message}", 15000),
         )
+        return None
+
+    def _found(self, text: str, found: FoundMeeting | None) -> None:
         if found is None:
-            self.statusBar().showMessage(f"No meeting matches “{self._find_text}”", 6000)
-            return None
-        self.day = found.start.date()
+            self.statusBar().showMessage(f"No meeting matches “{text}”", 6000)
+            return
+        self.day = found.day
         if self.tabs.currentIndex() not in (TAB_DAY, TAB_WEEK):
             self.tabs.setCurrentIndex(TAB_DAY)
         self.refresh(select_key=found.key)
-        self.statusBar().showMessage(f"Found {found.summary} on {found.start:%a %d %b}", 6000)
-        return found
+        self.statusBar().showMessage(f"Found {found.summary} on {found.day:%a %d %b}", 6000)
 
     # --- navigation ---
 
@@ -628,6 +656,8 @@ class MainWindow(QMainWindow):
 
     def _fill(self, select_key: str | None) -> None:
         """Every page from the service; cheap once the service has its reviews worked out."""
+        if self.statusBar().currentMessage() == LOADING:
+            self.statusBar().clearMessage()
         agenda = self.service.day(self.day)
         self.agenda_model.set_rows(agenda.rows)
         self._size_agenda()
@@ -695,7 +725,9 @@ class MainWindow(QMainWindow):
             f"<b>{open_count} open problem(s)</b> in the next {days} days — double-bookings, "
             "unconfirmed meetings, open items, and meetings that left your calendar"
         )
-        self.statusBar().showMessage(
+        # Beneath the status bar's passing messages ("Found …", a failure), not over them:
+        # a fill from a worker may come after such a message.
+        self.problem_summary.setText(
             f"Next {days} days: {open_count} open problem(s)" if open_count else "No open problems"
         )
 
@@ -729,7 +761,7 @@ class MainWindow(QMainWindow):
         service = self.service.twin(self.store)  # its caches copied now, on this thread
         if not self.filled:
             self.day_title.setText("<h2>Loading your calendars…</h2>")
-            self.statusBar().showMessage("Loading your calendars…")
+            self.statusBar().showMessage(LOADING)
 
         def work() -> AgendaService:
             with open_store(path) as store:
@@ -1278,6 +1310,7 @@ class MainWindow(QMainWindow):
 
     def _job_done(self) -> None:
         self.job = None
+        self.statusBar().clearMessage()  # "Refreshing…": what the job did is said next
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.import_action.setEnabled(True)
@@ -1389,26 +1422,6 @@ class MainWindow(QMainWindow):
             self.job.progress.cancel()
         self.task_sync.stop()
         super().closeEvent(event)
-
-
-def find_next(
-    service: AgendaService, text: str, day: date, after: AgendaRow | None, days: int = 366
-) -> AgendaRow | None:
-    """The first meeting on or after ``day`` matching ``text`` (case-insensitive), past
-    ``after`` when given; day by day, so a near match is found without reading a year."""
-    needle = text.casefold()
-    passed = after is None
-    for offset in range(days):
-        for row in service.day(day + timedelta(days=offset)).rows:
-            if not passed:
-                passed = row.key == after.key and row.start == after.start  # type: ignore[union-attr]
-                continue
-            haystack = " ".join(
-                (row.summary, row.occurrence.event.location or "", *row.clients)
-            ).casefold()
-            if needle in haystack:
-                return row
-    return None
 
 
 def prepare_service(
