@@ -503,3 +503,27 @@ def test_search_finds_meetings_in_the_day_pages_order_without_reading_problems(
     # Clients count by their name, as the Day page shows them.
     UserData.of(store).clients.ensure_for_domain("globex.co.uk", "Globex Corporation")
     assert search("corporation", date(2026, 3, 10)).summary.startswith("Globex renewal")  # type: ignore[union-attr]
+
+
+def test_search_goes_past_the_stored_meetings_reading_the_calendars_once(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import daybrief.services.agenda as agenda
+    import daybrief.services.queries as queries
+
+    far = (
+        DAY.replace("UID:ny@test", "UID:far@test")
+        .replace("20260310T130000", "20261201T130000")
+        .replace("20260310T140000", "20261201T140000")
+        .replace("Initech sync", "Far-off review")
+    )
+    _import(store, tmp_path, far)
+    preferences = Preferences(addresses=(ME,), zone_name="Europe/Berlin")
+    until = queries.materialised_until(store, "Europe/Berlin")
+    assert until is not None and until < datetime(2026, 12, 1, tzinfo=UTC)
+    reads: list[int] = []
+    real = queries.stored_calendars
+    monkeypatch.setattr(queries, "stored_calendars", lambda s: reads.append(1) or real(s))
+    found = agenda.search_meetings(store, preferences, "far-off", date(2026, 3, 10), chunk=7)
+    assert found is not None and found.day == date(2026, 12, 1)
+    assert len(reads) == 1  # the months past the stored ones: expanded once, not per week

@@ -7,7 +7,7 @@ Qt models and never computes meaning itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -38,6 +38,7 @@ from daybrief.services.preferences import Preferences, zone_label
 from daybrief.services.queries import (
     calendar_colours,
     calendars_token,
+    materialised_until,
     occurrences_in_store,
     orphaned_meetings,
 )
@@ -558,6 +559,24 @@ __all__ = [
 ]
 
 
+def _search_spans(
+    store: Store, zone: tzinfo, first: date, days: int, chunk: int
+) -> Iterator[tuple[date, date]]:
+    """The days to search, ``chunk`` at a time while the meetings are stored (an indexed
+    query each, so a near match comes quickly), then the rest at once (the calendars are
+    expanded again there: once, not once per chunk)."""
+    stored_until = materialised_until(store, zone_label(zone))
+    offset = 0
+    while offset < days:
+        since = first + timedelta(days=offset)
+        until = first + timedelta(days=min(offset + chunk, days) - 1)
+        if stored_until is None or day_bounds(until, zone)[1] > stored_until:
+            yield since, first + timedelta(days=days - 1)
+            return
+        yield since, until
+        offset += chunk
+
+
 @dataclass(frozen=True)
 class FoundMeeting:
     """A meeting a search found: where the Day page shows it."""
@@ -589,12 +608,10 @@ def search_meetings(
     zone = preferences.zone()
     directory = client_directory(store, preferences.addresses)
     passed = after is None
-    for offset in range(0, days, chunk):
-        since = first + timedelta(days=offset)
-        until = first + timedelta(days=min(offset + chunk, days) - 1)
+    for since, until in _search_spans(store, zone, first, days, chunk):
         start, _ = day_bounds(since, zone)
         _, end = day_bounds(until, zone)
-        # A meeting across two months is found once: on the day the Day page shows it.
+        # A meeting across two spans is found once: on the day the Day page shows it.
         found = [
             o
             for o in occurrences_in_store(store, start, end, zone, zone_label(zone))

@@ -44,6 +44,16 @@ def occurrences_in_store(
     return occurrences_between(stored_calendars(store), start, end, user_zone).occurrences
 
 
+def materialised_until(store: Store, zone_name: str) -> datetime | None:
+    """Until when every enabled source's meetings are stored for ``zone_name`` (reading
+    beyond means expanding the calendars again); None when one is not stored at all."""
+    sources = [s for s in Calendars(store).sources() if s.enabled]
+    ends = [s.window_end for s in sources if s.user_zone == zone_name]
+    if not sources or len(ends) < len(sources) or None in ends:
+        return None
+    return min(end for end in ends if end is not None)
+
+
 def orphaned_meetings(store: Store) -> list[MeetingSnapshot]:
     """Meetings with user data that no enabled calendar has any more, not yet dismissed.
 

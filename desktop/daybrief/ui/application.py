@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from daybrief.core.gcpause import keep_bulk_results_out_of_collection
 from daybrief.paths import app_icon_path
 from daybrief.services.agenda import AgendaService
 from daybrief.services.answers import AnswerOutcome
@@ -37,6 +38,7 @@ def responsive_interpreter() -> None:
     """The interpreter set for a window that works beside busy workers (the app, the
     window benchmark)."""
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
+    keep_bulk_results_out_of_collection()
 
 
 def run_window(

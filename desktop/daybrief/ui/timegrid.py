@@ -333,8 +333,12 @@ class TimeGrid(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), tones.base)
         self._paint_hours(painter, tones)
+        # Only what is exposed: the scroll area shows a few hours, and a generated week of
+        # 1,400 meetings took 0.3 s to paint whole.
+        exposed = QRectF(event.rect())
         for block, rect in zip(self.blocks, self._rects, strict=True):
-            self._paint_block(painter, tones, block, rect)
+            if rect.intersects(exposed):
+                self._paint_block(painter, tones, block, rect)
         self._paint_now(painter, tones)
         painter.save()
         painter.translate(0, self.sticky_top)
@@ -441,6 +445,10 @@ class TimeGrid(QWidget):
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 3, 3)
         metrics = self._metrics()
         text_rect = rect.adjusted(8, 2, -4, -2)
+        if text_rect.width() < metrics.height():
+            # Not even room for the badge's icon: the tooltip and the description say it.
+            painter.restore()
+            return
         painter.setPen(tones.faded if faded else tones.text)
         y = text_rect.top()
         line = metrics.lineSpacing()
