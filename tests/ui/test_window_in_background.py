@@ -253,3 +253,48 @@ def test_find_runs_on_a_worker_and_goes_to_the_meeting(
     assert window.day == date(2026, 3, 12)
     _settled(qtbot, window)
     assert on_ui_thread == []
+
+
+def test_fills_and_refreshes_leave_no_garbage_and_nothing_piles_up(
+    qtbot, window: MainWindow, store_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The app freezes what each fill keeps (out of the collector's reach): that must hide
+    no cyclic garbage, and finished jobs must not stay in memory (their handlers once held
+    them in a cycle through Qt, with everything their work had kept)."""
+    import gc
+
+    import daybrief.ui.tasks as tasks
+
+    calendar = store_file.parent.parent / "work.ics"
+
+    def cycle(number: int) -> None:
+        with qtbot.waitSignal(window.refreshed, timeout=20000):
+            window.next_action.trigger()
+        window.tabs.setCurrentIndex(TAB_HYGIENE)
+        window.select_problem(0)
+        with qtbot.waitSignal(window.refreshed, timeout=20000):
+            window.handled.click()
+        window.select_problem(0)
+        with qtbot.waitSignal(window.refreshed, timeout=20000):
+            window.reopen.click()
+        calendar.write_text(_calendar().replace("Acme QBR", f"Acme QBR v{number}"))
+        assert window.refresh_sources() is not None
+        qtbot.waitUntil(lambda: window.job is None, timeout=20000)
+        with qtbot.waitSignal(window.refreshed, timeout=20000):
+            window.prev_action.trigger()
+        _settled(qtbot, window)
+
+    cycle(0)
+    gc.unfreeze()
+    gc.collect()
+    before = len(gc.get_objects())
+    for number in range(1, 13):
+        cycle(number)
+    assert "Acme QBR v12 10" in {row.summary for row in window.agenda_model.rows()}
+    assert gc.get_freeze_count() > 0  # the fills did freeze
+    gc.unfreeze()
+    # Next to nothing the freezes kept was garbage (the test's own waiting makes a little;
+    # a handler or a job kept per fill would be thousands).
+    assert gc.collect() < 200
+    assert not tasks._running
+    assert len(gc.get_objects()) - before < 5000  # a dozen rounds: nothing piles up

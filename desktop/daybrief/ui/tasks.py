@@ -75,7 +75,7 @@ def start(job: Job, pool: QThreadPool | None = None) -> Job:
     return job
 
 
-_running: set[Job] = set()
+_running: dict[int, Job] = {}
 """Jobs started by :func:`run_in_background`, kept alive until they report."""
 
 
@@ -92,17 +92,21 @@ def run_in_background(
     not come (it gets the error's one-line message). A cancelled job reports nothing.
     """
     job = Job(lambda _progress: work())
+    # The handlers hold the job's number, not the job: a handler kept by the job's own
+    # signals and holding the job is a cycle through Qt the collector cannot see, and every
+    # job, with all its work had kept, stayed in memory for good.
+    number = id(job)
 
     def finished(result: Any) -> None:
-        _running.discard(job)
+        _running.pop(number, None)
         on_success(result)
 
     def failed(message: str) -> None:
-        _running.discard(job)
+        _running.pop(number, None)
         on_failure(message)
 
     job.signals.finished.connect(finished)
     job.signals.failed.connect(failed)
-    job.signals.cancelled.connect(lambda: _running.discard(job))
-    _running.add(job)
+    job.signals.cancelled.connect(lambda: _running.pop(number, None))
+    _running[number] = job
     return start(job, pool)
