@@ -365,6 +365,8 @@ def window_worker(store_file: str, demo: bool) -> dict[str, float]:
     heartbeat.reset()
     for page in range(window.tabs.count()):
         window.tabs.setCurrentIndex(page)
+        if os.environ.get("DAYBRIEF_BENCH_TRACE"):
+            print(f"page {window.tabs.tabText(page)} at {time.perf_counter():.3f}", file=sys.stderr)
         pump(0.6)
     result["pages_stall_ms"] = heartbeat.worst * 1000
     heartbeat.reset()

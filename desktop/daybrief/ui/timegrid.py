@@ -329,6 +329,8 @@ class TimeGrid(QWidget):
         ordered = self.ordered() if self.current is not None else []
         self._current_block = ordered[self.current] if self.current is not None else None
         tones = theme(self.palette())
+        self._paint_metrics = self._metrics()  # once per paint, not once per block
+        self._paint_tones: dict[tuple[str, bool], tuple[QColor, QColor]] = {}
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), tones.base)
@@ -420,8 +422,30 @@ class TimeGrid(QWidget):
 
         row = block.row
         faded = is_context(row) or not row.busy
-        # The colour the user chose for the calendar, else one of its own from its name.
-        colour = QColor(row.colour) if row.colour else calendar_colour(row.occurrence.calendar)
+        metrics = self._paint_metrics
+        is_current = block is self._current_block
+        if rect.width() - 12 < metrics.height():
+            # A sliver in a pile-up: no room for a word or an icon (the tooltip and the
+            # description say them), so a plain bar, its left edge red when double-booked.
+            key = (row.colour or row.occurrence.calendar, faded)
+            tone = self._paint_tones.get(key)
+            if tone is None:
+                colour = block_colour(row)
+                tone = self._paint_tones[key] = (
+                    tones.calendar(colour, faded=faded),
+                    tones.accent(colour),
+                )
+            painter.fillRect(rect, tone[0])
+            edge = tones.problem if row.conflicts_with else tone[1]
+            painter.fillRect(
+                QRectF(rect.left(), rect.top(), min(3.0, rect.width()), rect.height()), edge
+            )
+            if is_current:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(QPen(tones.highlight, 2))
+                painter.drawRect(rect)
+            return
+        colour = block_colour(row)
         problems = problem_words(row)
         painter.save()
         painter.setClipRect(rect.adjusted(-2, -2, 2, 2))
@@ -438,17 +462,11 @@ class TimeGrid(QWidget):
         painter.fillRect(
             strip, tones.calendar(colour, faded=True) if faded else tones.accent(colour)
         )
-        is_current = block is self._current_block
         if is_current:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(tones.highlight, 2.5))
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 3, 3)
-        metrics = self._metrics()
         text_rect = rect.adjusted(8, 2, -4, -2)
-        if text_rect.width() < metrics.height():
-            # Not even room for the badge's icon: the tooltip and the description say it.
-            painter.restore()
-            return
         painter.setPen(tones.faded if faded else tones.text)
         y = text_rect.top()
         line = metrics.lineSpacing()
@@ -635,6 +653,11 @@ class TimeGridView(QWidget):
         if shown != self._shown:  # a new day: scroll to its morning; a refresh stays put
             self._shown = shown
             self.scroll.verticalScrollBar().setValue(int(self.grid.y_of(self.grid.first_minutes())))
+
+
+def block_colour(row: AgendaRow) -> QColor:
+    """The colour the user chose for the calendar, else one of its own from its name."""
+    return QColor(row.colour) if row.colour else calendar_colour(row.occurrence.calendar)
 
 
 def week_days(first: date, count: int = 7) -> list[date]:
