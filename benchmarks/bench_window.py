@@ -10,7 +10,10 @@ of its store, on a fresh store with the demo and on the generated store, ``--run
 store's against the fresh one's, target at most 1.5) and the longest UI-thread stall (worst
 of the runs), a 10 ms QTimer heartbeat's worst lateness in the real event loop, while the
 window is on screen: from the first paint until it is filled (start-up), a day change, a
-refresh of the calendars and an import (target: none over 100 ms). ``before_paint`` is the
+refresh of the calendars and an import (target: none over 100 ms); then, beyond what the
+issue asked, every page looked at in turn, a problem handled from the Hygiene page, and a
+search for a meeting that is not there (a year: past the stored months, the calendars are
+read again). ``before_paint`` is the
 UI thread's longest busy stretch before the window first showed: part of the first paint's
 time, reported and not held to 100 ms since no window is there to freeze.
 
@@ -373,6 +376,8 @@ def window_worker(store_file: str, demo: bool) -> dict[str, float]:
     window.tabs.setCurrentIndex(TAB_HYGIENE)
     window.select_problem(0)
     pump(0.3)
+    if os.environ.get("DAYBRIEF_BENCH_TRACE"):
+        print(f"edit at {time.perf_counter():.3f}", file=sys.stderr)
     window.handled.click()
     pump(1.0)
     result["edit_stall_ms"] = heartbeat.worst * 1000
