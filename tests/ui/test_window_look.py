@@ -371,6 +371,14 @@ def test_the_clients_page_says_when_it_cannot_work_the_list_out(
 # --- the empty state ---
 
 
+def test_no_meeting_shown_means_no_due_date_shown(window: MainWindow) -> None:
+    window.detail.show_row(None)
+    assert window.detail.follow_up_due.text().strip() == ""
+    row = window.agenda_model.rows()[0]
+    window.detail.show_row(row)
+    assert window.detail.follow_up_due.date().toPython() == row.start.date() + timedelta(days=1)
+
+
 def test_the_empty_window_shows_no_date(qtbot, store: Store, light: None) -> None:  # type: ignore[no-untyped-def]
     empty = MainWindow(store, store.path, clock=lambda: EVENING)
     qtbot.addWidget(empty)

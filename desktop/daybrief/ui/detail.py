@@ -152,6 +152,8 @@ class MeetingDetail(QWidget):
         self.new_follow_up.returnPressed.connect(self._add_follow_up)
         self.follow_up_due = QDateEdit(calendarPopup=True)
         self.follow_up_due.setDisplayFormat("ddd d MMM yyyy")
+        # With no meeting shown the field is blank, not a disabled "Sat 1 Jan 2000".
+        self.follow_up_due.setSpecialValueText(" ")
         self.follow_up_client = QComboBox()
         self.due_picks = QToolButton(text="…")
         self.due_picks.setToolTip("Quick due dates")
@@ -299,6 +301,9 @@ class MeetingDetail(QWidget):
             self.checklist_model.set_items([])
             self.follow_up_model.set_items([], {})
             self._set_notes("")
+            self.follow_up_due.blockSignals(True)
+            self.follow_up_due.setDate(self.follow_up_due.minimumDate())
+            self.follow_up_due.blockSignals(False)
             return
         no_uid = (
             f"<p style='color:{css('warning')}'>This event has no UID, so it cannot keep a "
