@@ -25,6 +25,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 CALENDARS_DIR = Path(__file__).parent / "data" / "calendars"
 
 
+@pytest.fixture(autouse=True)
+def own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the store of the person running them: the default folder
+    is an empty one of the test's own (a test about the default itself sets it again)."""
+    monkeypatch.setenv("DAYBRIEF_DATA_DIR", str(tmp_path_factory.mktemp("data") / "Daybrief"))
+
+
 class CalendarFiles:
     """The ICS fixtures, one attribute per scenario: ``calendars.<name>`` → Path."""
 

@@ -249,3 +249,23 @@ def test_a_bare_calendar_file_without_a_display_is_imported(
     )
     code, out, _ = run(capsys, str(path))
     assert code == 0 and "invite.ics" in out and "1 added" in out
+
+
+def test_data_dir_and_now_count_before_the_command_as_after_it(tmp_path: Path, capsys) -> None:
+    """``daybrief --now X goals list`` once ran at the real time on the default store: the
+    command's own defaults overwrote what was given before it."""
+    data = str(tmp_path / "data")
+    code, _, _ = run(
+        capsys, "--data-dir", data, "--now", "2026-03-10T09:00", "goals", "add", "Ship it"
+    )
+    assert code == 0
+    assert (tmp_path / "data").is_dir()
+    before = run(capsys, "--data-dir", data, "--now", "2026-03-10T09:00", "goals", "list", "--json")
+    after = run(capsys, "goals", "list", "--json", "--data-dir", data, "--now", "2026-03-10T09:00")
+    assert before == after and '"text": "Ship it"' in before[1]
+    # The one given after the command wins over the one before it.
+    code, out, _ = run(
+        capsys, "--now", "2026-03-10T09:00", "goals", "list", "--json", "--data-dir", data,
+        "--now", "2026-03-11T09:00",
+    )  # fmt: skip
+    assert code == 0 and "Ship it" not in out

@@ -103,7 +103,12 @@ def window(qtbot, store_file: Path) -> Iterator[MainWindow]:  # type: ignore[no-
 
 def _settled(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     """Until the window's fill and the briefing's worker have reported."""
-    qtbot.waitUntil(lambda: not window.briefing._pending, timeout=20000)
+
+    def briefed() -> bool:
+        shown = window.briefing.briefing
+        return shown is not None and shown.day == window.day and not window.briefing._pending
+
+    qtbot.waitUntil(briefed, timeout=20000)
 
 
 def test_the_routine_runs_without_working_anything_out_on_the_ui_thread(

@@ -47,10 +47,13 @@ class OutputError(Exception):
 
 
 def add_data_dir(command: argparse.ArgumentParser) -> None:
-    """The options every command takes: where the store is, and what time it is."""
+    """The options every command takes: where the store is, and what time it is.
+
+    Not given after the command, they keep what was given before it (``daybrief --now X
+    problems``): argparse would otherwise let the command's own default overwrite it."""
     command.add_argument(
         "--data-dir",
-        default=None,
+        default=argparse.SUPPRESS,
         help="folder of the store (default: $DAYBRIEF_DATA_DIR, else the platform's data folder)",
     )
     add_now(command)
@@ -77,7 +80,8 @@ def add_scope(command: argparse.ArgumentParser, *, defaults: bool) -> None:
     """``--tz``, ``--data-dir`` and ``--now``, for a command and its verbs.
 
     On a verb (``defaults=False``) they default to "not given", so in
-    ``problems --tz X handle ID`` the verb keeps what was given before it.
+    ``problems --tz X handle ID`` the verb keeps what was given before it; ``--data-dir``
+    and ``--now`` always do, so what was given before the command counts too.
     """
     default: Any = None if defaults else argparse.SUPPRESS
     command.add_argument(
@@ -85,12 +89,12 @@ def add_scope(command: argparse.ArgumentParser, *, defaults: bool) -> None:
     )
     command.add_argument(
         "--data-dir",
-        default=default,
+        default=argparse.SUPPRESS,
         help="folder of the store (default: $DAYBRIEF_DATA_DIR, else the platform's data folder)",
     )
     command.add_argument(
         "--now",
-        default=default,
+        default=argparse.SUPPRESS,
         metavar="ISO-8601",
         help="run as if it were this moment (default: $DAYBRIEF_NOW, else the real time)",
     )
@@ -99,7 +103,7 @@ def add_scope(command: argparse.ArgumentParser, *, defaults: bool) -> None:
 def add_now(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--now",
-        default=None,
+        default=argparse.SUPPRESS,
         metavar="ISO-8601",
         help="run as if it were this moment (default: $DAYBRIEF_NOW, else the real time); "
         "a time without an offset is in your zone",

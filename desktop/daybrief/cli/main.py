@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "command", None):
             from daybrief.app import has_display, run
 
-            return run() if has_display() else calendar.overview(args, out)
+            return run((), args.data_dir) if has_display() else calendar.overview(args, out)
         return int(args.run(args, out, err))
     except UsageError as error:
         return _fail(err, error, EXIT_UNUSABLE)
@@ -182,6 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"daybrief {__version__}")
     parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
     add_now(parser)
+    # Before or after the command: one value, and None when given nowhere.
+    parser.set_defaults(data_dir=None, now=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _COMMAND_MODULES:
         module.register(commands)

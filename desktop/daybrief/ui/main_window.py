@@ -119,6 +119,7 @@ from daybrief.ui.widgets import EmptyState, ReminderBar
 
 CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
 LOADING = "Loading your calendars…"
+AFTER_PAINT_MS = 40
 HYGIENE_ALL_OPEN = 200
 """Up to this many problems ahead, every day of the Hygiene page starts open."""
 TAB_BRIEFING, TAB_DAY, TAB_WEEK, TAB_HYGIENE, TAB_CLIENTS, TAB_FOLLOW_UPS, TAB_REVIEW = range(7)
@@ -687,10 +688,12 @@ class MainWindow(QMainWindow):
             counts.insert(0, "no meetings")
         heading = f"{relative} — " if relative else ""
         self.day_title.setText(f"<h2>{heading}{self.day:%A %d %B %Y}</h2>{' · '.join(counts)}")
-        self.briefing.show_day(self.day, self.service.zone)
+        day, zone = self.day, self.service.zone
+        self._after_paint(lambda: self.briefing.show_day(day, zone))
         self.follow_ups_page.reload(self.preferences)
         if self.tabs.currentIndex() == TAB_CLIENTS:
-            self.clients_page.show_clients(self.preferences, self.clock())
+            preferences, now = self.preferences, self.clock()
+            self._after_paint(lambda: self.clients_page.show_clients(preferences, now))
         monday = self.day - timedelta(days=self.day.weekday())
         self.week_model.set_days(self.service.week(monday), today)
         self._week_shown: date | None = None
@@ -698,9 +701,19 @@ class MainWindow(QMainWindow):
             self._show_week_grid()
         self._refresh_hygiene(today)
         self._select(select_key)
-        self.refreshed.emit()
+        self._after_paint(self.refreshed.emit)  # the tray re-plans on a worker
         self._first_fill_done()
         self._keep_out_of_collection()  # what this fill keeps: the caches and the models
+
+    def _after_paint(self, start: Callable[[], object]) -> None:
+        """Start ``start`` (which sets a worker going) once the window has painted what it
+        was just given: a worker started at once took the interpreter from the paint's
+        Python calls, and handling a problem froze a big store's window for 0.2 s.
+        Inline when the window fills itself inline (tests)."""
+        if self.fill_in_background:
+            QTimer.singleShot(AFTER_PAINT_MS, lambda: None if self.store.closed else start())
+        else:
+            start()
 
     def _refresh_hygiene(self, today: date) -> None:
         items = self.service.hygiene(today)
