@@ -760,7 +760,7 @@ class MainWindow(QMainWindow):
             return []
         return week_days(self.day - timedelta(days=self.day.weekday()))
 
-    def _fill_later(self, select_key: str | None, also: Sequence[date] = ()) -> Job:
+    def _fill_later(self, select_key: str | None, also: Sequence[date] = ()) -> None:
         """Work out on a worker what the pages read (the reviews of the day, its week, the
         problems ahead and the review period), then fill them.
 
@@ -805,7 +805,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not prepare the calendars ahead: {message}", 15000)
             self._first_fill_done()
 
-        return run_in_background(work, done, failed)
+        if not self.filled:
+            # The window's first show makes many calls into Python; a worker started before
+            # it is on screen slowed each of them (a 0.1 s stall just after the first paint).
+            self._after_paint(lambda: run_in_background(work, done, failed))
+            return
+        run_in_background(work, done, failed)
 
     def _first_fill_done(self) -> None:
         if not self.filled:
