@@ -291,7 +291,7 @@ class AgendaService:
         """The problems of ``days`` days from ``first``, in every state, none of them over."""
         occurrences = self.occurrences(first, days)
         now = self.now()
-        stamp = (self._cached_for, review_inputs_stamp(self.store), self.preferences)
+        stamp = self._review_stamp()
         cached = self._review_cache.get((first, days))
         if cached is not None and cached[0] == stamp:
             # Time only ever ends problems: drop those over since it was worked out.
@@ -344,7 +344,7 @@ class AgendaService:
         worker)."""
         if calendars_token(self.store) != self._cached_for:
             return False
-        stamp = (self._cached_for, review_inputs_stamp(self.store), self.preferences)
+        stamp = self._review_stamp()
         for key in [*self._window_reviews(day, today), *((each, 1) for each in also)]:
             kept = self._review_cache.get(key)
             if kept is None or kept[0] != stamp:
@@ -371,14 +371,14 @@ class AgendaService:
         self._day_cache[day] = (stamp, made)
         return made
 
+    def _review_stamp(self) -> tuple[object, ...]:
+        """What a kept review depends on: the calendars as last read, the user's data the
+        problems read, the preferences."""
+        return (self._cached_for, review_inputs_stamp(self.store), self.preferences)
+
     def _shown_stamp(self, review: Review) -> tuple[object, ...]:
         """What a view made from ``review`` depends on besides the calendars' colours."""
-        return (
-            self._cached_for,
-            review_inputs_stamp(self.store),
-            self.preferences,
-            tuple((p.id, p.state) for p in review.problems),
-        )
+        return (*self._review_stamp(), tuple((p.id, p.state) for p in review.problems))
 
     def _make_day(
         self, day: date, occurrences: list[Occurrence], review: Review, colours: dict[str, str]

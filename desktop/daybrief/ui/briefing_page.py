@@ -233,29 +233,25 @@ class BriefingPage(QWidget):
         self._day = day
         return self.reload()
 
-    def _work_out(self, store: Store) -> Briefing:
-        return briefing_from_store(
-            store,
-            self._day,
-            self._zone,  # type: ignore[arg-type]
-            self.clock,
-            redact=self.redact.isChecked(),
-        )
+    def _work_out(self) -> Callable[[Store], Briefing]:
+        """The briefing of the day shown, as asked now, from a given connection."""
+        day, zone, redact, clock = self._day, self._zone, self.redact.isChecked(), self.clock
+        return lambda store: briefing_from_store(store, day, zone, clock, redact=redact)  # type: ignore[arg-type]
 
     def reload(self) -> Briefing | None:
         """Work the briefing out again; with a ``store_file`` it shows when the worker is
         done (None now), else at once."""
         self._asked += 1
+        work_out = self._work_out()
         if self.store_file is None:
-            return self._show(self._work_out(self.store))
-        asked, path, day, zone = self._asked, self.store_file, self._day, self._zone
-        redact, css, shown = self.redact.isChecked(), theme().css(), self._shown
+            return self._show(work_out(self.store))
+        asked, path, css, shown = self._asked, self.store_file, theme().css(), self._shown
         self._pending = True
         self._show_goals()  # the user's own list: at once, not when the worker is done
 
         def work() -> tuple[Briefing, str]:
             with open_store(path) as store:
-                briefing = briefing_from_store(store, day, zone, self.clock, redact=redact)  # type: ignore[arg-type]
+                briefing = work_out(store)
             return briefing, render_html(briefing, css, shown=shown)
 
         def done(result: tuple[Briefing, str]) -> None:
@@ -277,7 +273,7 @@ class BriefingPage(QWidget):
         if self._pending:
             self._asked += 1  # the worker's answer is no newer than this
             self._pending = False
-            self._show(self._work_out(self.store))
+            self._show(self._work_out()(self.store))
         return self.briefing
 
     def _show(self, briefing: Briefing, html: str | None = None) -> Briefing:

@@ -70,7 +70,6 @@ from daybrief.services.jobs import (
     subscribe_and_apply,
 )
 from daybrief.services.preferences import (
-    Preferences,
     load_preferences,
     save_preferences,
     stored_preferences,
@@ -778,11 +777,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(LOADING)
 
         def work() -> AgendaService:
-            with open_store(path) as store:
-                service.store = store
-                ahead = planned_days(service.now(), service.zone)
-                service.prepare(day, today, [*ahead, *also])
-            return service
+            return prepared_copy(path, service, day, today, also)
 
         def wanted() -> bool:
             return generation == self._filling and not self.store.closed
@@ -1265,17 +1260,23 @@ class MainWindow(QMainWindow):
         """Run ``work`` on the thread pool with the progress bar and Cancel showing.
 
         The same worker then works out what the window shows from the calendars alone
-        (:func:`prepare_service`), so the refresh that follows on the UI thread is cheap:
+        (:func:`prepared_copy`), so the refresh that follows on the UI thread is cheap:
         an import into a 100k-event store froze the window 14 s for the problems ahead.
         """
-        day, today = self.day, self.today()
-        path, preferences, clock = self.store_file, self.preferences, self.clock
+        day, today, path = self.day, self.today(), self.store_file
+        service = self.service.twin(self.store)  # its caches copied now, on this thread
 
         def run(progress: Progress) -> tuple[object, AgendaService | None]:
             outcome = work(progress)
             if isinstance(outcome, RefreshOutcome) and not changed(outcome):
                 return outcome, None  # nothing to work out again
-            return outcome, prepare_service(path, preferences, clock, day, today)
+            try:
+                return outcome, prepared_copy(path, service, day, today)
+            except Exception:
+                # An optimisation must not fail an import that succeeded: the window
+                # works it out itself.
+                traceback.print_exc()
+                return outcome, None
 
         job = Job(run)
 
@@ -1444,22 +1445,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def prepare_service(
-    path: Path, preferences: Preferences, clock: Callable[[], datetime], day: date, today: date
-) -> AgendaService | None:
-    """A service for the store at ``path`` with the reviews a window showing ``day`` reads
-    worked out (:meth:`AgendaService.prepare`), for a worker to hand to the window. None
-    when that fails, since the window then works them out itself (an optimisation must not
-    fail an import that succeeded).
-    """
-    try:
-        with open_store(path) as store:
-            service = AgendaService(store, preferences, clock)
-            service.prepare(day, today, planned_days(service.now(), service.zone))
-        return service
-    except Exception:
-        traceback.print_exc()
-        return None
+def prepared_copy(
+    path: Path, service: AgendaService, day: date, today: date, also: Sequence[date] = ()
+) -> AgendaService:
+    """``service`` (a twin made on the UI thread) with what a window showing ``day`` reads
+    worked out on its own connection to ``path`` (:meth:`AgendaService.prepare`, with the
+    days the tray plans reminders from and ``also``), for a worker to hand to the window."""
+    with open_store(path) as store:
+        service.store = store
+        service.prepare(day, today, [*planned_days(service.now(), service.zone), *also])
+    return service
 
 
 def changed(outcome: RefreshOutcome) -> bool:

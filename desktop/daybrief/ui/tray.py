@@ -158,11 +158,6 @@ class TrayController(QObject):
 
     # --- the icon ---
 
-    def update_icon(self) -> None:
-        """The badge again (the review period's open problems)."""
-        problems = self._problems_ahead
-        self._plan(problems, self._show_problems)
-
     def _show_problems(self, problems: int) -> None:
         self.current_problems = problems
         if self.icon is not None:
@@ -207,12 +202,20 @@ class TrayController(QObject):
 
     def check(self) -> None:
         """Show what is due, then sleep until the next due time (one timer, no polling)."""
+        self._plan_and_arm(show_due=True)
+
+    def replan(self) -> None:
+        """Calendars, settings or a pause changed: the badge and the next reminder, again."""
+        self._plan_and_arm(show_due=False)
+
+    def _plan_and_arm(self, *, show_due: bool) -> None:
         self._planning += 1
         planning, problems = self._planning, self._problems_ahead
 
         def work(service: ReminderService) -> tuple[list[Reminder], datetime, datetime | None, int]:
             now = service.clock()
-            return service.due(now).reminders, now, service.next_due(now), problems(service)
+            due = service.due(now).reminders if show_due else []
+            return due, now, service.next_due(now), problems(service)
 
         def then(result: tuple[list[Reminder], datetime, datetime | None, int]) -> None:
             due, now, following, count = result
@@ -220,46 +223,10 @@ class TrayController(QObject):
                 self.show(reminder)
             self._show_problems(count)
             self._refresh_menu()
-            if planning == self._planning:
-                self._arm_at(now, following)
-
-        self._plan(work, then)
-
-    def arm(self) -> None:
-        """Sleep until the next due reminder (worked out again)."""
-        self._planning += 1
-        planning = self._planning
-
-        def work(service: ReminderService) -> tuple[datetime, datetime | None]:
-            now = service.clock()
-            return now, service.next_due(now)
-
-        def then(result: tuple[datetime, datetime | None]) -> None:
-            if planning == self._planning:
-                self._arm_at(*result)
-
-        self._plan(work, then)
-
-    def _arm_at(self, now: datetime, following: datetime | None) -> None:
-        following = following or now + timedelta(hours=6)
-        milliseconds = int((following - now).total_seconds() * 1000)
-        self.timer.start(max(1000, min(milliseconds, MAX_TIMER_MS)))
-
-    def replan(self) -> None:
-        """Calendars or settings changed: the badge and the next reminder, again."""
-        self._planning += 1
-        planning, problems = self._planning, self._problems_ahead
-
-        def work(service: ReminderService) -> tuple[datetime, datetime | None, int]:
-            now = service.clock()
-            return now, service.next_due(now), problems(service)
-
-        def then(result: tuple[datetime, datetime | None, int]) -> None:
-            now, following, count = result
-            self._show_problems(count)
-            self._refresh_menu()
-            if planning == self._planning:
-                self._arm_at(now, following)
+            if planning == self._planning:  # a later plan sets the timer
+                following = following or now + timedelta(hours=6)
+                milliseconds = int((following - now).total_seconds() * 1000)
+                self.timer.start(max(1000, min(milliseconds, MAX_TIMER_MS)))
 
         self._plan(work, then)
 
@@ -294,20 +261,20 @@ class TrayController(QObject):
             return
         service = self._reminders()
         service.snooze(self.last_reminder, minutes)
-        self.arm()
+        self.replan()
 
     def pause(self, span: timedelta | None) -> None:
         service = self._reminders()
         service.pause(None if span is None else service.clock() + span)
         self._refresh_menu()
-        self.arm()
+        self.replan()
 
     def quiet_until(self, moment: datetime) -> None:
         """ "Done for today": nothing until ``moment`` (the next working day's start)."""
         service = self._reminders()
         service.pause(moment)
         self._refresh_menu()
-        self.arm()
+        self.replan()
 
     def pause_until_tomorrow(self) -> None:
         service = self._reminders()
@@ -316,7 +283,7 @@ class TrayController(QObject):
         start = datetime.combine(tomorrow, service.preferences.work_start, zone)
         service.pause(start)
         self._refresh_menu()
-        self.arm()
+        self.replan()
 
     def hide(self) -> None:
         self._stopped = True
